@@ -1,0 +1,110 @@
+using k8s.Models;
+
+namespace BackupOperator.Entities;
+
+// Phase changes as methods, so every writer records the same fields for the same transition.
+public static class ClusterBackupNowStatusTransitions
+{
+    public static ClusterBackupNowStatus SetPending(this ClusterBackupNowStatus s, string reason, string message)
+    {
+        s.Phase = BackupPhase.Pending;
+        s.Reason = reason;
+        s.Message = message;
+        return s;
+    }
+
+    /// <summary>The intent, written before any POST: from here on a backup may exist in OCP.</summary>
+    public static ClusterBackupNowStatus SetSubmitting(this ClusterBackupNowStatus s, string requestId, long? generation, DateTime now)
+    {
+        s.Phase = BackupPhase.Submitting;
+        s.Reason = "Submitting";
+        s.Message = "sending backupNow to OCP";
+        s.RequestId = requestId;
+        s.AttemptStartedAt = now;
+        s.SubmitAttempts = 0;
+        s.SubmittedGeneration = generation;
+        return s;
+    }
+
+    /// <summary>Back to Pending after OCP said for sure that nothing was started (busy cluster).</summary>
+    public static ClusterBackupNowStatus ClearIntent(this ClusterBackupNowStatus s)
+    {
+        s.RequestId = null;
+        s.AttemptStartedAt = null;
+        s.SubmitAttempts = null;
+        s.SubmittedGeneration = null;
+        return s;
+    }
+
+    public static ClusterBackupNowStatus SetRunning(this ClusterBackupNowStatus s, IList<long> taskIds, string message, DateTime now, long? generation)
+    {
+        s.Phase = BackupPhase.Running;
+        s.Reason = "TasksRunning";
+        s.Message = message;
+        s.TaskIds = taskIds;
+        s.SubmittedAt ??= now;
+        s.UnreachableSince = null;
+        s.SetCondition(ConditionTypes.Submitted, true, "Accepted", $"OCP task(s) {string.Join(", ", taskIds)}", now, generation);
+        s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", now, generation);
+        return s;
+    }
+
+    public static ClusterBackupNowStatus SetSucceeded(this ClusterBackupNowStatus s, string message, DateTime now, long? generation)
+    {
+        s.Phase = BackupPhase.Succeeded;
+        s.Reason = "Completed";
+        s.Message = message;
+        s.CompletedAt = now;
+        s.UnreachableSince = null;
+        s.SetCondition(ConditionTypes.Complete, true, "Succeeded", message, now, generation);
+        return s;
+    }
+
+    public static ClusterBackupNowStatus SetFailed(this ClusterBackupNowStatus s, string reason, string message, DateTime now, long? generation)
+    {
+        s.Phase = BackupPhase.Failed;
+        s.Reason = reason;
+        s.Message = message;
+        s.CompletedAt = now;
+        s.UnreachableSince = null;
+        s.SetCondition(ConditionTypes.Complete, true, reason, message, now, generation);
+        return s;
+    }
+
+    /// <summary>OCP did not answer: the backup's fate is unknown, the operator keeps asking.</summary>
+    public static ClusterBackupNowStatus SetUnknown(this ClusterBackupNowStatus s, string reason, string message, DateTime now, long? generation)
+    {
+        s.Phase = BackupPhase.Unknown;
+        s.Reason = reason;
+        s.Message = message;
+        s.UnreachableSince ??= now;
+        s.SetCondition(ConditionTypes.OcpReachable, false, reason, message, now, generation);
+        return s;
+    }
+
+    /// <summary>Sets a condition; lastTransitionTime moves only when its status flips.</summary>
+    public static void SetCondition(this ClusterBackupNowStatus s, string type, bool status, string reason, string message, DateTime now, long? generation)
+    {
+        s.Conditions ??= [];
+        var value = status ? "True" : "False";
+        var existing = s.Conditions.FirstOrDefault(c => c.Type == type);
+        if (existing is null)
+        {
+            s.Conditions.Add(new V1Condition { LastTransitionTime = now, Message = message, Reason = reason, Status = value, Type = type, ObservedGeneration = generation });
+            return;
+        }
+
+        if (existing.Status != value)
+        {
+            existing.LastTransitionTime = now;
+        }
+
+        existing.Status = value;
+        existing.Reason = reason;
+        existing.Message = message;
+        existing.ObservedGeneration = generation;
+    }
+
+    public static bool IsConditionTrue(this ClusterBackupNowStatus s, string type) =>
+        s.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace BackupOperator.Entities;
+
+/// <summary>One on-demand backup of an OceanBase cluster through OCP's backupNow operation.</summary>
+[KubernetesEntity(Group = ApiGroup, ApiVersion = Version, Kind = EntityKind, PluralName = Plural)]
+public sealed class V1alpha1ClusterBackupNow
+    : IKubernetesObject<V1ObjectMeta>, ISpec<ClusterBackupNowSpec>, IStatus<ClusterBackupNowStatus?>
+{
+    public const string ApiGroup = "ocp.oceanbase.com";
+    public const string Version = "v1alpha1";
+    public const string EntityKind = "ClusterBackupNow";
+    public const string Plural = "clusterbackupnows";
+    public const string ShortName = "cbn";
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = $"{ApiGroup}/{Version}";
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = EntityKind;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("spec")]
+    public ClusterBackupNowSpec Spec { get; set; } = new();
+
+    [JsonPropertyName("status")]
+    public ClusterBackupNowStatus? Status { get; set; }
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Polly;
+
+namespace BackupOperator.Operator.Ocp;
+
+/// <summary>OCP over HTTP. Reads are retried through <paramref name="readPipeline"/>; backupNow never is.</summary>
+public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline) : IOcpApi
+{
+    private const int BodyPrefixLength = 200;
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly string _base = baseUrl.TrimEnd('/');
+
+    public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, OcpJsonContext.Default.BackupNowRequest);
+        return SendAsync(
+            "backupNow",
+            () =>
+            {
+                var content = new ByteArrayContent(body);
+                // Exactly "application/json": the signed Content-Type must equal the one sent.
+                content.Headers.ContentType = Json;
+                return new HttpRequestMessage(HttpMethod.Post, Url($"/api/v2/ob/clusters/{clusterId.ToString(CultureInfo.InvariantCulture)}/backup/backupNow"))
+                {
+                    Content = content,
+                };
+            },
+            OcpJsonContext.Default.OcpEnvelopeBackupCommonResponse,
+            cancellationToken);
+    }
+
+    public Task<OcpResponse<TaskInstance>> GetTaskAsync(long taskInstanceId, CancellationToken cancellationToken) =>
+        ReadAsync(
+            "getTask",
+            $"/api/v2/tasks/instances/{taskInstanceId.ToString(CultureInfo.InvariantCulture)}",
+            OcpJsonContext.Default.OcpEnvelopeTaskInstance,
+            cancellationToken);
+
+    public Task<OcpResponse<OcpPage<TaskInstance>>> ListTasksAsync(TaskQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        void Add(string key, object? value)
+        {
+            if (value is not null)
+            {
+                parameters.Add(new(key, Convert.ToString(value, CultureInfo.InvariantCulture)!));
+            }
+        }
+
+        Add("clusterId", query.ClusterId);
+        Add("name", query.Name);
+        Add("status", query.Status);
+        Add("type", query.Type);
+        Add("page", query.Page);
+        Add("size", query.Size);
+        Add("sort", query.Sort);
+        return ReadAsync(
+            "listTasks",
+            "/api/v2/tasks/instances" + OcpSigner.CanonicalQuery(parameters),
+            OcpJsonContext.Default.OcpEnvelopeOcpPageTaskInstance,
+            cancellationToken);
+    }
+
+    private Uri Url(string pathAndQuery) => new(_base + pathAndQuery);
+
+    private Task<OcpResponse<T>> ReadAsync<T>(string operation, string pathAndQuery,
+        JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken) =>
+        readPipeline.ExecuteAsync(
+            async ct => await SendAsync(operation, () => new HttpRequestMessage(HttpMethod.Get, Url(pathAndQuery)), typeInfo, ct),
+            cancellationToken).AsTask();
+
+    private async Task<OcpResponse<T>> SendAsync<T>(string operation, Func<HttpRequestMessage> newRequest,
+        JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken)
+    {
+        using var request = newRequest();
+        HttpResponseMessage response;
+        byte[] body;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Transport(operation, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OcpApiException(operation, OcpFailureKind.Lost, $"no answer within {http.Timeout.TotalSeconds:0.#} s", inner: e);
+        }
+
+        using (response)
+        {
+            return Interpret(operation, (int)response.StatusCode, body, typeInfo);
+        }
+    }
+
+    internal static OcpResponse<T> Interpret<T>(string operation, int status, byte[] body, JsonTypeInfo<OcpEnvelope<T>> typeInfo)
+    {
+        OcpEnvelope<T>? envelope = null;
+        try
+        {
+            envelope = body.Length == 0 ? null : JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException)
+        {
+            // Not OCP's envelope: reported below with the first bytes of the body.
+        }
+
+        if (envelope is null || (envelope.Successful is null && envelope.Error is null))
+        {
+            var kind = status >= 500 ? OcpFailureKind.ServerError : OcpFailureKind.InvalidResponse;
+            throw new OcpApiException(operation, kind, $"answer is not an OCP envelope: {Prefix(body)}", status);
+        }
+
+        if (status is < 200 or >= 300 || envelope.Successful != true)
+        {
+            var kind = status >= 500 ? OcpFailureKind.ServerError : OcpFailureKind.Rejected;
+            var message = envelope.Error?.Message ?? $"unsuccessful (HTTP {status})";
+            throw new OcpApiException(operation, kind, message, status, envelope.Error?.Code, envelope.TraceId);
+        }
+
+        if (envelope.Data is null)
+        {
+            throw new OcpApiException(operation, OcpFailureKind.InvalidResponse, "successful answer without data", status, traceId: envelope.TraceId);
+        }
+
+        return new OcpResponse<T>(envelope.Data, true, envelope.TraceId, envelope.Server, envelope.Timestamp);
+    }
+
+    private static OcpApiException Transport(string operation, HttpRequestException e)
+    {
+        // Errors before the request left this machine are Unreachable: OCP cannot have acted on them.
+        var (kind, what) = e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => (OcpFailureKind.Unreachable, "host name not resolved"),
+            HttpRequestError.ConnectionError => (OcpFailureKind.Unreachable, "connection failed"),
+            HttpRequestError.SecureConnectionError => (OcpFailureKind.Unreachable, "TLS handshake failed (is the CA bundle right?)"),
+            HttpRequestError.ProxyTunnelError => (OcpFailureKind.Unreachable, "proxy tunnel failed"),
+            _ => (OcpFailureKind.Lost, "connection lost before the answer"),
+        };
+        return new OcpApiException(operation, kind, $"{what}: {e.Message}", inner: e);
+    }
+
+    private static string Prefix(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return "(empty body)";
+        }
+
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, BodyPrefixLength * 4));
+        var flat = new StringBuilder(BodyPrefixLength);
+        foreach (var c in text)
+        {
+            if (flat.Length >= BodyPrefixLength)
+            {
+                flat.Append('…');
+                break;
+            }
+
+            flat.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return $"\"{flat}\"";
+    }
+}

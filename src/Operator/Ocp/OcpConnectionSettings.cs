@@ -1,0 +1,55 @@
+namespace BackupOperator.Operator.Ocp;
+
+/// <summary>Where OCP is and how to sign in; built from a Secret or from the operator's defaults.</summary>
+public sealed record OcpConnectionSettings(
+    string Source,
+    string? Url,
+    string? Username = null,
+    string? Password = null,
+    string? AccessKeyId = null,
+    string? AccessKeySecret = null,
+    string? CaBundle = null)
+{
+    public bool UsesAccessKey => !string.IsNullOrEmpty(AccessKeyId);
+
+    /// <summary>Throws <see cref="OcpConfigurationException"/> naming what is wrong, never a value.</summary>
+    public Uri Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Url))
+        {
+            throw new OcpConfigurationException($"{Source}: no OCP url (key 'url')");
+        }
+
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+            || string.IsNullOrEmpty(uri.Host) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            throw new OcpConfigurationException($"{Source}: the OCP url is not an absolute http(s) URL without query or user info");
+        }
+
+        var basic = !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password);
+        var signed = !string.IsNullOrEmpty(AccessKeyId) || !string.IsNullOrEmpty(AccessKeySecret);
+        if (basic == signed)
+        {
+            throw new OcpConfigurationException(
+                $"{Source}: set either 'username' and 'password' (Basic) or 'accessKeyId' and 'accessKeySecret' (AK/SK), not {(basic ? "both" : "neither")}");
+        }
+
+        if (basic && (string.IsNullOrEmpty(Username) || string.IsNullOrEmpty(Password)))
+        {
+            throw new OcpConfigurationException($"{Source}: Basic auth needs both 'username' and 'password'");
+        }
+
+        if (signed && (string.IsNullOrEmpty(AccessKeyId) || string.IsNullOrEmpty(AccessKeySecret)))
+        {
+            throw new OcpConfigurationException($"{Source}: AK/SK auth needs both 'accessKeyId' and 'accessKeySecret'");
+        }
+
+        return uri;
+    }
+
+    // Records print every member; this one holds credentials.
+    public override string ToString() => $"OcpConnection({Source}, {Url}, {(UsesAccessKey ? "AK/SK" : "Basic")})";
+}
+
+/// <summary>The OCP connection is missing or malformed: the user must fix a Secret or the configuration.</summary>
+public sealed class OcpConfigurationException(string message) : Exception(message);

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace BackupOperator.Operator.Ocp;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    PropertyNameCaseInsensitive = true,
+    AllowTrailingCommas = true,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(BackupNowRequest))]
+[JsonSerializable(typeof(OcpEnvelope<BackupCommonResponse>))]
+[JsonSerializable(typeof(OcpEnvelope<TaskInstance>))]
+[JsonSerializable(typeof(OcpEnvelope<OcpPage<TaskInstance>>))]
+[JsonSerializable(typeof(OcpEnvelope<System.Text.Json.JsonElement>))]
+internal sealed partial class OcpJsonContext : JsonSerializerContext;

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BackupOperator.Entities;
+using BackupOperator.Operator.Ocp;
+
+namespace BackupOperator.Operator.Reconciliation;
+
+public sealed partial class BackupReconciler
+{
+    // OCP refuses a backup of a cluster that is already backing up; its words for that vary.
+    private static readonly Regex BusyWords = new(@"in[ _-]?progress|busy|already (running|exists)|is running|concurrent",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>Submitting: adopt the task an earlier POST created, or send (again) when there is none.</summary>
+    private async Task<ReconcileDecision> SubmitAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    {
+        var s = step.Status;
+        var clusterId = step.Resource.Spec.ClusterId;
+        IOcpApi api;
+        AccessKeyDto? accessKey;
+        try
+        {
+            api = await connector.ConnectAsync(step.Resource, ct);
+            accessKey = await connector.GetStorageAccessKeyAsync(step.Resource, ct);
+        }
+        catch (OcpConfigurationException e)
+        {
+            // An intent is kept: a POST may already have been sent with the earlier configuration.
+            s.Reason = "ConfigurationInvalid";
+            s.Message = e.Message;
+            return step.Finish(RetryDelay(s.AttemptStartedAt, step.Now), BackupEvent.Warn("ConfigurationInvalid", e.Message));
+        }
+
+        TaskInstance? adoptable;
+        try
+        {
+            var page = await api.ListTasksAsync(new TaskQuery(ClusterId: clusterId, Size: 100, Sort: "id,desc"), ct);
+            var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
+                .SelectMany(p => p.Status?.TaskIds ?? []).ToHashSet();
+            adoptable = TaskAdoption.FindCandidate(page.Data.Contents ?? [], clusterId,
+                s.AttemptStartedAt ?? step.Now, _options.AdoptionClockSkew, _backupTaskName, claimed);
+        }
+        catch (OcpApiException e)
+        {
+            // Without the task list there is no proof that no backup was started: never send blind.
+            return Unreachable(step, e, "cannot look up OCP's tasks before submitting");
+        }
+
+        if (adoptable is not null)
+        {
+            s.Adopted = true;
+            s.Tasks = [TaskMapping.ToState(adoptable)];
+            s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
+            return step.Finish(TimeSpan.Zero, BackupEvent.Normal("Adopted",
+                $"found OCP task {adoptable.Id} for cluster {clusterId} created by an earlier attempt; not sending backupNow again"));
+        }
+
+        if ((s.SubmitAttempts ?? 0) >= _options.MaxSubmitAttempts)
+        {
+            var message = $"gave up after {s.SubmitAttempts} backupNow attempts without a confirmed answer, and OCP lists no task created since {s.AttemptStartedAt:u} for cluster {clusterId}";
+            s.SetFailed("SubmissionUnconfirmed", message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("Failed", message));
+        }
+
+        return await SendAsync(step, api, accessKey, ct);
+    }
+
+    private async Task<ReconcileDecision> SendAsync(Step step, IOcpApi api, AccessKeyDto? accessKey, CancellationToken ct)
+    {
+        var s = step.Status;
+        var clusterId = step.Resource.Spec.ClusterId;
+        OcpResponse<BackupCommonResponse> response;
+        try
+        {
+            response = await api.BackupNowAsync(clusterId, BackupRequestBuilder.Build(step.Resource.Spec, accessKey), ct);
+        }
+        catch (OcpApiException e) when (e.Kind == OcpFailureKind.Unreachable)
+        {
+            return Unreachable(step, e, "backupNow was not sent");
+        }
+        catch (OcpApiException e) when (e.MayHaveActed)
+        {
+            s.SubmitAttempts = (s.SubmitAttempts ?? 0) + 1;
+            s.Phase = BackupPhase.Submitting;
+            s.Reason = "SubmissionUnconfirmed";
+            s.Message = $"{e.Message}; the backup may have started: looking for its task before any new attempt";
+            return step.Finish(_options.SubmissionSettleDelay, BackupEvent.Warn("SubmissionUnconfirmed", s.Message));
+        }
+        catch (OcpApiException e)
+        {
+            return Refused(step, e);
+        }
+
+        return Accepted(step, response);
+    }
+
+    /// <summary>OCP answered 4xx: nothing was started. A busy cluster waits; anything else is final.</summary>
+    private ReconcileDecision Refused(Step step, OcpApiException e)
+    {
+        var s = step.Status;
+        s.TraceId = e.TraceId ?? s.TraceId;
+        if (e.HttpStatus == 409 || BusyWords.IsMatch(e.Detail) || (e.Code is not null && BusyWords.IsMatch(e.Code)))
+        {
+            s.ClearIntent();
+            return step.Pending("ClusterBusy", $"OCP: a backup of cluster {step.Resource.Spec.ClusterId} is in progress ({e.Detail}); will submit when it is free",
+                _options.BusyRecheckInterval, warn: false);
+        }
+
+        if (e.HttpStatus is 408 or 429)
+        {
+            s.Reason = "OcpThrottled";
+            s.Message = e.Message;
+            return step.Finish(RetryDelay(s.AttemptStartedAt, step.Now));
+        }
+
+        var reason = e.HttpStatus switch
+        {
+            401 or 403 => "OcpAuthenticationFailed",
+            404 => "ClusterNotFound",
+            _ => "OcpRejected",
+        };
+        var message = $"OCP refused the backup: {e.Message}";
+        s.SetFailed(reason, message, step.Now, step.Generation);
+        return step.Finish(null, BackupEvent.Warn("Failed", message));
+    }
+
+    private ReconcileDecision Accepted(Step step, OcpResponse<BackupCommonResponse> response)
+    {
+        var s = step.Status;
+        var results = response.Data.BackupObjectOpsResultList ?? [];
+        var taskIds = results.SelectMany(r => r.TaskIdList ?? []).Distinct().ToList();
+        s.Successful = results.Count > 0 && results.All(r => r.BeSuccessful == true);
+        s.ObBackupTaskType = response.Data.ObBackupTaskType;
+        s.Results = results.Select(TaskMapping.ToResult).ToList();
+        s.TraceId = response.TraceId;
+        s.Server = response.Server;
+        s.OcpTimestamp = response.Timestamp;
+
+        if (s.Successful == true && taskIds.Count > 0)
+        {
+            var ids = string.Join(", ", taskIds);
+            s.SetRunning(taskIds, $"OCP accepted the backup: task(s) {ids}", step.Now, step.Generation);
+            return step.Finish(_options.PollInterval, BackupEvent.Normal("Submitted",
+                $"OCP accepted the backup of cluster {step.Resource.Spec.ClusterId}: task(s) {ids} (traceId {response.TraceId})"));
+        }
+
+        var failed = results.FirstOrDefault(r => r.BeSuccessful != true);
+        var detail = failed is null
+            ? "OCP answered without any backup object result"
+            : $"errorCode {failed.ErrorCode ?? "(none)"}: {failed.Hint ?? "(no hint)"}";
+        if (taskIds.Count == 0 && failed is not null
+            && (BusyWords.IsMatch(failed.Hint ?? string.Empty) || BusyWords.IsMatch(failed.ErrorCode ?? string.Empty)))
+        {
+            s.ClearIntent();
+            return step.Pending("ClusterBusy", $"OCP: {detail}; will submit when the cluster is free", _options.BusyRecheckInterval, warn: false);
+        }
+
+        var message = taskIds.Count == 0
+            ? $"OCP did not start the backup: {detail}"
+            : $"OCP reported a partial failure ({detail}); task(s) {string.Join(", ", taskIds)} were started: check them in OCP";
+        if (taskIds.Count > 0)
+        {
+            s.TaskIds = taskIds;
+        }
+
+        s.SetFailed("BackupRejected", message, step.Now, step.Generation);
+        return step.Finish(null, BackupEvent.Warn("Failed", message));
+    }
+
+    /// <summary>OCP could not be asked: Unknown, with the intent and tasks kept, retried with backoff.</summary>
+    private ReconcileDecision Unreachable(Step step, OcpApiException e, string context)
+    {
+        var s = step.Status;
+        var first = s.Phase != BackupPhase.Unknown;
+        var message = $"{context}: {e.Message}; retrying";
+        s.SetUnknown(e.Kind == OcpFailureKind.Rejected ? "OcpRefused" : "OcpUnreachable", message, step.Now, step.Generation);
+        var delay = RetryDelay(s.UnreachableSince, step.Now);
+        return first
+            ? step.Finish(delay, BackupEvent.Warn("Unknown", message))
+            : step.Finish(delay);
+    }
+
+    private static string Ids(IEnumerable<long> ids) => string.Join(", ", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+}

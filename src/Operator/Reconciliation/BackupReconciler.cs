@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using BackupOperator.Entities;
+using BackupOperator.Operator.Ocp;
+using k8s;
+using Microsoft.Extensions.Options;
+
+namespace BackupOperator.Operator.Reconciliation;
+
+/// <summary>
+/// The decision for one ClusterBackupNow: from (resource, peers on the same cluster, OCP's answers,
+/// clock) to the status to write, when to look again and what to tell. Exactly-once rests on three
+/// rules: the intent (requestId) is written before any POST; a resource with an intent looks for
+/// the task an earlier POST may have created before it sends again; a terminal resource never sends.
+/// </summary>
+public sealed partial class BackupReconciler(IOcpConnector connector, TimeProvider time, IOptions<ReconcileOptions> options)
+{
+    private readonly ReconcileOptions _options = options.Value;
+    private readonly Regex _backupTaskName = new(options.Value.BackupTaskNamePattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    public async Task<ReconcileDecision> ReconcileAsync(
+        V1alpha1ClusterBackupNow resource,
+        IReadOnlyCollection<V1alpha1ClusterBackupNow> clusterPeers,
+        CancellationToken cancellationToken)
+    {
+        var step = new Step(resource, Clone(resource.Status) ?? new ClusterBackupNowStatus(), time.GetUtcNow().UtcDateTime);
+        NoteSpecChange(step);
+        if (step.Status.IsDone)
+        {
+            return step.Finish(null);
+        }
+
+        if (step.Status.TaskIds is { Count: > 0 })
+        {
+            return await FollowAsync(step, cancellationToken);
+        }
+
+        return step.Status.RequestId is null
+            ? await PrepareAsync(step, clusterPeers, cancellationToken)
+            : await SubmitAsync(step, clusterPeers, cancellationToken);
+    }
+
+    /// <summary>Pending: check the spec, wait for a busy cluster and for the connection, then record the intent.</summary>
+    private async Task<ReconcileDecision> PrepareAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    {
+        var s = step.Status;
+        var errors = SpecValidator.Validate(step.Resource.Spec);
+        if (errors.Count > 0)
+        {
+            var message = "invalid spec: " + string.Join("; ", errors);
+            s.SetFailed("InvalidSpec", message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("InvalidSpec", message));
+        }
+
+        var busy = peers.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
+            && p.Spec.ClusterId == step.Resource.Spec.ClusterId && IsActive(p.Status));
+        if (busy is not null)
+        {
+            var message = $"waiting: {busy.Metadata.NamespaceProperty}/{busy.Metadata.Name} is {busy.Status!.Phase} on cluster {step.Resource.Spec.ClusterId}";
+            return step.Pending("ClusterBusy", message, _options.BusyRecheckInterval, warn: false);
+        }
+
+        try
+        {
+            await connector.ConnectAsync(step.Resource, ct);
+            await connector.GetStorageAccessKeyAsync(step.Resource, ct);
+        }
+        catch (OcpConfigurationException e)
+        {
+            return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
+        }
+
+        s.SetSubmitting(Guid.NewGuid().ToString("N"), step.Generation, step.Now);
+        return step.Finish(TimeSpan.Zero);
+    }
+
+    /// <summary>A backup is active on its cluster once it has an intent, until it is terminal.</summary>
+    internal static bool IsActive(ClusterBackupNowStatus? s) =>
+        s is not null && !s.IsDone && (s.RequestId is not null || s.TaskIds is { Count: > 0 });
+
+    private void NoteSpecChange(Step step)
+    {
+        var s = step.Status;
+        if (s.SubmittedGeneration is { } submitted && step.Generation is { } current && current != submitted
+            && !s.IsConditionTrue(ConditionTypes.SpecChangeIgnored))
+        {
+            var message = $"spec changed (generation {current}) after generation {submitted} was submitted; a started backup cannot change: create a new ClusterBackupNow to run another";
+            s.SetCondition(ConditionTypes.SpecChangeIgnored, true, "ImmutableAfterSubmission", message, step.Now, step.Generation);
+            step.Events.Add(BackupEvent.Warn("SpecChangeIgnored", message));
+        }
+    }
+
+    private TimeSpan RetryDelay(DateTime? since, DateTime now)
+    {
+        var elapsed = since is null ? TimeSpan.Zero : now - since.Value;
+        var delay = TimeSpan.FromTicks(Math.Max(_options.RetryInterval.Ticks, elapsed.Ticks / 2));
+        return delay > _options.MaxRetryInterval ? _options.MaxRetryInterval : delay;
+    }
+
+    private static ClusterBackupNowStatus? Clone(ClusterBackupNowStatus? status) =>
+        status is null ? null : KubernetesJson.Deserialize<ClusterBackupNowStatus>(KubernetesJson.Serialize(status));
+
+    /// <summary>One reconcile's working state: the copy of the status being changed and the events to record.</summary>
+    private sealed class Step(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, DateTime now)
+    {
+        public V1alpha1ClusterBackupNow Resource { get; } = resource;
+        public ClusterBackupNowStatus Status { get; } = status;
+        public DateTime Now { get; } = now;
+        public long? Generation => Resource.Metadata.Generation;
+        public List<BackupEvent> Events { get; } = [];
+
+        public ReconcileDecision Finish(TimeSpan? requeueAfter, params BackupEvent[] events)
+        {
+            Events.AddRange(events);
+            Status.ObservedGeneration = Generation;
+            var changed = KubernetesJson.Serialize(Status) != (Resource.Status is null ? null : KubernetesJson.Serialize(Resource.Status));
+            return new ReconcileDecision(changed ? Status : null, requeueAfter, Events);
+        }
+
+        /// <summary>Pending with a reason; the event is told once per new reason, not on every retry.</summary>
+        public ReconcileDecision Pending(string reason, string message, TimeSpan requeueAfter, bool warn)
+        {
+            var isNew = Status.Reason != reason || Status.Message != message;
+            Status.SetPending(reason, message);
+            return isNew
+                ? Finish(requeueAfter, new BackupEvent(warn, reason, message))
+                : Finish(requeueAfter);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using BackupOperator.Entities;
+
+namespace BackupOperator.Operator.Reconciliation;
+
+/// <summary>What one reconcile decided: the status to write (null: unchanged), when to look again, what to tell.</summary>
+public sealed record ReconcileDecision(ClusterBackupNowStatus? Status, TimeSpan? RequeueAfter, IReadOnlyList<BackupEvent> Events)
+{
+    public static ReconcileDecision Done { get; } = new(null, null, []);
+}
+
+/// <summary>A Kubernetes Event to record on the resource.</summary>
+public sealed record BackupEvent(bool Warning, string Reason, string Note)
+{
+    public static BackupEvent Normal(string reason, string note) => new(false, reason, note);
+
+    public static BackupEvent Warn(string reason, string note) => new(true, reason, note);
+}

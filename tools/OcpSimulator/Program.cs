@@ -1,0 +1,1 @@
+await BackupOperator.OcpSimulator.SimulatorApp.RunAsync(args);
