@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The whole mission on one machine: a real kube-apiserver + etcd, the OCP simulator, the operator
+# (running with exactly the permissions of config/rbac) and a sample backup, ending with its status.
+# Everything started here is stopped by pid when the script ends, also on failure or Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/lib.sh
+ensure_dotnet
+ensure_kubectl
+
+work=$(mktemp -d /tmp/backup-operator-demo.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f $work/pids ]] && kill $(cat "$work/pids") 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+log "building"
+dotnet build BackupOperator.sln -c Release -nologo -clp:ErrorsOnly >&2
+
+log "starting a local kube-apiserver + etcd"
+bash hack/local-apiserver.sh "$work"
+export KUBECONFIG=$work/admin.kubeconfig
+
+log "starting the OCP simulator"
+dotnet tools/OcpSimulator/bin/Release/net10.0/OcpSimulator.dll --urls http://127.0.0.1:0 \
+  --port-file "$work/ocp.url" --Simulator:Users=backup-bot:demo-password --Simulator:TaskDurationMs=5000 \
+  >"$work/ocp-simulator.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [[ -s $work/ocp.url ]] && break; sleep 0.2; done
+ocp_url=$(cat "$work/ocp.url")
+
+log "installing the CRD and RBAC (kubectl apply -f config/crds -f config/rbac)"
+kubectl apply -f config/crds -f config/rbac >&2
+kubectl wait --for condition=established --timeout=60s crd/clusterbackupnows.ocp.oceanbase.com >&2
+kubectl create namespace db >&2
+kubectl -n db create secret generic ocp-credentials \
+  --from-literal=url="$ocp_url" --from-literal=username=backup-bot --from-literal=password=demo-password >&2
+
+log "starting the operator as ServiceAccount backup-operator-system/backup-operator"
+sa_token=$(kubectl -n backup-operator-system create token backup-operator --duration=2h)
+sed "s/token: .*/token: $sa_token/" "$work/admin.kubeconfig" > "$work/operator.kubeconfig"
+KUBECONFIG=$work/operator.kubeconfig ASPNETCORE_URLS=http://127.0.0.1:0 \
+  LeaderElection__LeaseNamespace=backup-operator-system Backup__PollInterval=00:00:01 \
+  dotnet src/Operator/bin/Release/net10.0/BackupOperator.dll >"$work/operator.log" 2>&1 &
+pids+=($!)
+
+log "applying the sample backup (config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupnow.yaml)"
+kubectl -n db apply -f config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupnow.yaml >&2
+
+phase=""
+for _ in $(seq 1 120); do
+  phase=$(kubectl -n db get cbn nightly-1 -o jsonpath='{.status.phase}' 2>/dev/null || true)
+  if [[ $phase == Running && -z ${shown_running:-} ]]; then
+    echo; echo "\$ kubectl get cbn -n db"; kubectl get cbn -n db; shown_running=1
+  fi
+  [[ $phase == Succeeded || $phase == Failed ]] && break
+  sleep 0.5
+done
+
+echo; echo "\$ kubectl describe cbn -n db nightly-1 | sed -n '/Events:/,\$p'"
+kubectl describe cbn -n db nightly-1 | sed -n '/Events:/,$p'
+echo; echo "\$ kubectl get cbn -n db nightly-1 -o jsonpath='{.status}'"
+kubectl -n db get cbn nightly-1 -o jsonpath='{.status}' | python3 -m json.tool
+echo; echo "\$ kubectl get cbn -n db"
+kubectl get cbn -n db
+[[ $phase == Succeeded ]] || { echo "demo backup ended in phase '$phase'; logs in $work" >&2; exit 1; }

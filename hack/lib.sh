@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Shared helpers for the hack/ scripts.
+
+log() { echo "==> $*" >&2; }
+
+sudo_() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# The .NET 10 SDK: present on the machines this project targets; installed from the
+# distribution's packages (dotnet-sdk-10.0) where a package source offers it.
+ensure_dotnet() {
+  if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks | grep -q '^10\.'; then
+    return 0
+  fi
+  log "installing the .NET 10 SDK"
+  sudo_ apt-get update -qq >&2 || true
+  if ! sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dotnet-sdk-10.0 >&2; then
+    echo "error: the .NET 10 SDK is required (https://dot.net); no package 'dotnet-sdk-10.0' is available here" >&2
+    exit 1
+  fi
+}
+
+ensure_kubectl() {
+  if command -v kubectl >/dev/null 2>&1; then
+    return 0
+  fi
+  log "installing kubectl (Debian package kubernetes-client)"
+  sudo_ apt-get update -qq >&2
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >&2
+}
+
+# Adds up the counters of every .trx file given and prints "N passed, N failed, N skipped".
+summarize_trx() {
+  python3 - "$@" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    except (ET.ParseError, FileNotFoundError):
+        failed += 1
+        print(f"unreadable test results: {path}", file=sys.stderr)
+        continue
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
