@@ -1,8 +1,49 @@
+using BackupOperator.Entities;
+using BackupOperator.Operator.Kubernetes;
+using BackupOperator.Operator.Ocp;
+using BackupOperator.Operator.Reconciliation;
+using k8s;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace BackupOperator.Operator;
 
 public static class OperatorHostExtensions
 {
-    public static WebApplicationBuilder AddBackupOperator(this WebApplicationBuilder builder) => builder;
+    /// <summary>Everything the operator needs: Kubernetes and OCP clients, the controller, probes.</summary>
+    public static WebApplicationBuilder AddBackupOperator(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
 
-    public static WebApplication MapBackupOperatorEndpoints(this WebApplication app) => app;
+        services.AddOptions<KubernetesOptions>().Bind(configuration.GetSection(KubernetesOptions.Section));
+        services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(KubernetesOptions.ClientConfiguration(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KubernetesOptions>>().Value)));
+        services.AddSingleton(new OperatorIdentity(
+            configuration["LeaderElection:Identity"] ?? Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName));
+
+        services.AddSingleton<IOcpClientFactory, OcpClientFactory>();
+        services.AddSingleton<IOcpConnector, SecretOcpConnector>();
+        services.AddSingleton<BackupReconciler>();
+        services.AddSingleton<IStatusWriter, StatusWriter>();
+        services.AddSingleton<IEventRecorder, EventRecorder>();
+        services.AddSingleton<ClusterLocks>();
+
+        services.AddBackupController(configuration);
+
+        services.AddHealthChecks()
+            .AddCheck<ControllerReadyCheck>("controller", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>/healthz: the process answers. /readyz: the cache is synced (and leadership is settled).</summary>
+    public static WebApplication MapBackupOperatorEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
 }

@@ -1,0 +1,132 @@
+using BackupOperator.Operator.Diagnostics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Options;
+
+namespace BackupOperator.Operator.Controller;
+
+/// <summary>
+/// Informers feed keys into the work queue; while this replica leads, workers take keys and call
+/// the handler with the cached object (or DeletedAsync when it is gone). Success forgets the key's
+/// failures and honours RequeueAfter; an exception re-queues with per-key exponential backoff.
+/// </summary>
+public sealed class ControllerLoop<T>(
+    InformerSet<T> informers,
+    IResourceCache<T> cache,
+    WorkQueue<NamespacedName> queue,
+    IReconcileHandler<T> handler,
+    ILeadershipGate leadership,
+    IOptions<ControllerOptions> options,
+    TimeProvider time,
+    ILogger<ControllerLoop<T>> logger) : BackgroundService
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly CancellationTokenSource _reconcileCts = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        stoppingToken.Register(() => _reconcileCts.CancelAfter(options.Value.ShutdownGrace));
+        foreach (var informer in informers.All)
+        {
+            informer.Changed += queue.Add;
+        }
+
+        // Informers run on every replica so that a new leader starts with a warm cache.
+        var informerTasks = informers.All.Select(i => Task.Run(() => i.RunAsync(stoppingToken), stoppingToken)).ToList();
+        try
+        {
+            await leadership.WaitForLeadershipAsync(stoppingToken);
+            await informers.WaitForSyncAsync(stoppingToken);
+            using var resync = time.CreateTimer(_ => EnqueueAll(), null, options.Value.ResyncPeriod, options.Value.ResyncPeriod);
+            var workers = Enumerable.Range(0, options.Value.MaxConcurrentReconciles)
+                .Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None))
+                .ToList();
+            await Task.WhenAll(workers);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            queue.ShutDown();
+            await Task.WhenAll(informerTasks).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private void EnqueueAll()
+    {
+        foreach (var item in cache.List())
+        {
+            queue.Add(NamespacedName.From(item));
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            NamespacedName key;
+            try
+            {
+                (key, var shutDown) = await queue.GetAsync(stoppingToken);
+                if (shutDown)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (cache.TryGet(key, out var resource) && resource is not null)
+                {
+                    var outcome = await handler.ReconcileAsync(resource, _reconcileCts.Token);
+                    queue.Forget(key);
+                    if (outcome.RequeueAfter is { } after)
+                    {
+                        queue.AddAfter(key, after);
+                    }
+                }
+                else
+                {
+                    await handler.DeletedAsync(key, _reconcileCts.Token);
+                    queue.Forget(key);
+                }
+            }
+            catch (Exception e) when (!_reconcileCts.IsCancellationRequested)
+            {
+                Log.ReconcileFailed(logger, e, key.ToString(), queue.Failures(key) + 1);
+                queue.AddRateLimited(key);
+            }
+            catch (OperationCanceledException)
+            {
+                // shutting down: the next leader picks the key up from its own list
+            }
+            finally
+            {
+                queue.Done(key);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _reconcileCts.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>The informers of one resource type: one cluster-wide, or one per configured namespace.</summary>
+public sealed class InformerSet<T>(IReadOnlyList<ResourceInformer<T>> all)
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    public IReadOnlyList<ResourceInformer<T>> All { get; } = all;
+
+    public bool HasSynced => All.All(i => i.HasSynced);
+
+    public Task WaitForSyncAsync(CancellationToken ct) => Task.WhenAll(All.Select(i => i.WaitForSyncAsync(ct)));
+}

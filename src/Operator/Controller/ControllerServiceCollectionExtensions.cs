@@ -1,0 +1,53 @@
+using BackupOperator.Entities;
+using BackupOperator.Operator.Controller;
+using BackupOperator.Operator.Kubernetes;
+using k8s;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class ControllerServiceCollectionExtensions
+{
+    /// <summary>The ClusterBackupNow controller: informers, cache, work queue, loop, leader election.</summary>
+    public static IServiceCollection AddBackupController(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LeaderElectionOptions>().Bind(configuration.GetSection(LeaderElectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<IResourceCache<V1alpha1ClusterBackupNow>, ResourceCache<V1alpha1ClusterBackupNow>>();
+        services.AddSingleton(sp => new WorkQueue<NamespacedName>(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ControllerOptions>>().Value;
+            var client = sp.GetRequiredService<IKubernetes>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("BackupOperator.Informer");
+            var cache = sp.GetRequiredService<IResourceCache<V1alpha1ClusterBackupNow>>();
+            var namespaces = o.Namespaces.Length == 0 ? [null] : o.Namespaces.Select(n => (string?)n).ToArray();
+            return new InformerSet<V1alpha1ClusterBackupNow>(namespaces
+                .Select(ns => new ResourceInformer<V1alpha1ClusterBackupNow>(
+                    new CustomResourceWatchSource<V1alpha1ClusterBackupNow>(client, ns, o.WatchTimeoutSeconds, logger),
+                    cache, time, o.StallTimeout, logger))
+                .ToList());
+        });
+        services.AddSingleton<IReconcileHandler<V1alpha1ClusterBackupNow>, BackupController>();
+
+        // Registered before the loop: hosted services stop in reverse order, so the loop stops
+        // acting before the lease is released.
+        services.AddSingleton<LeaderElectionService>();
+        services.AddSingleton<ILeadershipGate>(sp => sp.GetRequiredService<LeaderElectionService>());
+        services.AddHostedService(sp => sp.GetRequiredService<LeaderElectionService>());
+        services.AddHostedService<ControllerLoop<V1alpha1ClusterBackupNow>>();
+        return services;
+    }
+}
+
+/// <summary>Ready once the cache is synced; a follower is ready too (it is a warm standby).</summary>
+public sealed class ControllerReadyCheck(InformerSet<V1alpha1ClusterBackupNow> informers, ILeadershipGate leadership) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(informers.HasSynced
+            ? HealthCheckResult.Healthy(leadership.IsLeader ? "synced, leading" : "synced, standby")
+            : HealthCheckResult.Unhealthy("watch not synced yet"));
+}

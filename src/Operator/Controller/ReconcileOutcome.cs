@@ -1,0 +1,21 @@
+using k8s;
+using k8s.Models;
+
+namespace BackupOperator.Operator.Controller;
+
+/// <summary>What a reconcile asks of the loop: nothing more, or another look after a while.</summary>
+public sealed record ReconcileOutcome(TimeSpan? RequeueAfter)
+{
+    public static ReconcileOutcome Done { get; } = new((TimeSpan?)null);
+
+    public static ReconcileOutcome Requeue(TimeSpan after) => new(after);
+}
+
+/// <summary>The controller's business: level-based, always given the latest cached object.</summary>
+public interface IReconcileHandler<in T>
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    Task<ReconcileOutcome> ReconcileAsync(T resource, CancellationToken cancellationToken);
+
+    Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken);
+}

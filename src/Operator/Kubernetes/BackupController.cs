@@ -1,0 +1,70 @@
+using BackupOperator.Entities;
+using BackupOperator.Operator.Controller;
+using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.Reconciliation;
+
+namespace BackupOperator.Operator.Kubernetes;
+
+/// <summary>
+/// The edge around the reconciler: serializes per cluster, gives it the cluster's peers from the
+/// cache, writes the status it decided (write-through to the cache) and records its events.
+/// </summary>
+public sealed class BackupController(
+    BackupReconciler reconciler,
+    IResourceCache<V1alpha1ClusterBackupNow> cache,
+    IStatusWriter statusWriter,
+    IEventRecorder events,
+    ClusterLocks locks,
+    ILogger<BackupController> logger) : IReconcileHandler<V1alpha1ClusterBackupNow>
+{
+    // A conflict means a newer object is on its way through the watch; look again soon.
+    private static readonly TimeSpan ConflictRequeue = TimeSpan.FromMilliseconds(200);
+
+    public async Task<ReconcileOutcome> ReconcileAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    {
+        using var _ = await locks.AcquireAsync(resource.Spec.ClusterId, cancellationToken);
+        var key = NamespacedName.From(resource);
+        // Under the lock, the cache may hold a newer version than the one this work item started with.
+        var current = cache.TryGet(key, out var cached) && cached is not null ? cached : resource;
+        var peers = cache.List()
+            .Where(p => p.Spec.ClusterId == current.Spec.ClusterId && p.Metadata.Uid != current.Metadata.Uid)
+            .ToList();
+
+        var decision = await reconciler.ReconcileAsync(current, peers, cancellationToken);
+        var written = current;
+        if (decision.Status is not null)
+        {
+            try
+            {
+                written = await statusWriter.WriteAsync(current, decision.Status, cancellationToken);
+                cache.Upsert(written);
+            }
+            catch (StatusConflictException e)
+            {
+                Log.StatusConflict(logger, key.Namespace, key.Name, e.Message);
+                return ReconcileOutcome.Requeue(ConflictRequeue);
+            }
+
+            if (decision.Status.Phase != current.Status?.Phase)
+            {
+                Log.PhaseChanged(logger, key.Namespace, key.Name, current.Spec.ClusterId, current.Status?.Phase ?? "(new)",
+                    decision.Status.Phase ?? "", decision.Status.Reason ?? "", string.Join(",", decision.Status.TaskIds ?? []),
+                    decision.Status.TraceId ?? "");
+            }
+        }
+
+        foreach (var e in decision.Events)
+        {
+            await events.RecordAsync(written, e, cancellationToken);
+        }
+
+        return decision.RequeueAfter is { } after ? ReconcileOutcome.Requeue(after) : ReconcileOutcome.Done;
+    }
+
+    public Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken)
+    {
+        // Deleting the resource never touches the backup in OCP: backup data outlives its request.
+        Log.Deleted(logger, key.Namespace, key.Name);
+        return Task.CompletedTask;
+    }
+}
