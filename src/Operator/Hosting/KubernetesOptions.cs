@@ -20,6 +20,9 @@ public sealed class KubernetesOptions
             return KubernetesClientConfiguration.InClusterConfig();
         }
 
-        return KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+        // KubernetesClient reads KUBECONFIG only in BuildDefaultConfig; honour it here too.
+        var path = options.Kubeconfig
+            ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return KubernetesClientConfiguration.BuildConfigFromConfigFile(path, options.Context);
     }
 }

@@ -43,7 +43,8 @@ public sealed class EventRecorder(IKubernetes client, TimeProvider time, Operato
             ["kind"] = "Event",
             ["metadata"] = new JsonObject
             {
-                ["generateName"] = resource.Metadata.Name + ".",
+                // client-go's convention: the object's name and a unique hex suffix.
+                ["name"] = $"{resource.Metadata.Name}.{now.UtcTicks:x}{Random.Shared.Next(0x10000):x4}",
                 ["namespace"] = resource.Metadata.NamespaceProperty,
             },
             ["eventTime"] = MicroTime(now),
