@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using BackupOperator.Entities;
+using k8s;
+using k8s.Models;
+
+namespace BackupOperator.E2E.Infrastructure;
+
+/// <summary>
+/// One real API server, one OCP simulator and one operator running with exactly the permissions
+/// of config/rbac, shared by the end-to-end tests of a collection.
+/// </summary>
+public sealed class E2EEnvironment : IAsyncLifetime
+{
+    public const string Namespace = "e2e";
+    public const string OperatorNamespace = "backup-operator-system";
+    public const string OperatorServiceAccount = "backup-operator";
+
+    private KubeApiServer? _api;
+    private SimulatorHandle? _simulator;
+    private OperatorProcess? _operator;
+    private int _operatorStarts;
+
+    internal KubeApiServer Api => _api!;
+    internal SimulatorHandle Simulator => _simulator!;
+    internal OperatorProcess Operator => _operator!;
+    public IKubernetes Admin { get; private set; } = null!;
+    public string OperatorKubeconfig => Path.Combine(Api.Directory, "operator.kubeconfig");
+
+    /// <summary>Every log line every operator process of this environment wrote.</summary>
+    public string AllOperatorLogs => string.Join('\n',
+        Directory.GetFiles(Api.Directory, "operator-*.log").Select(f => File.ReadAllText(f, Encoding.UTF8)));
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        var ct = cts.Token;
+        _api = await KubeApiServer.StartAsync(ct);
+        Admin = Api.AdminClient();
+        await Manifests.ApplyAsync(Admin, RepoPaths.Config("crds"), null, ct);
+        await Manifests.ApplyAsync(Admin, RepoPaths.Config("rbac"), null, ct);
+        await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: ct);
+        _simulator = await SimulatorHandle.StartAsync(ct);
+        await CreateSecretAsync("ocp-credentials", new()
+        {
+            ["url"] = Simulator.Url,
+            ["username"] = SimulatorHandle.User,
+            ["password"] = SimulatorHandle.Password,
+        }, ct);
+        await CreateSecretAsync("ocp-aksk", new()
+        {
+            ["url"] = Simulator.Url,
+            ["accessKeyId"] = SimulatorHandle.AccessKeyId,
+            ["accessKeySecret"] = SimulatorHandle.AccessKeySecret,
+        }, ct);
+        var token = await Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 7200 } },
+            OperatorServiceAccount, OperatorNamespace, cancellationToken: ct);
+        Api.WriteKubeconfig(OperatorKubeconfig, token.Status.Token);
+        _operator = await StartOperatorAsync(ct);
+    }
+
+    internal async Task<OperatorProcess> StartOperatorAsync(CancellationToken ct, IDictionary<string, string?>? extra = null, bool waitReady = true)
+    {
+        var n = Interlocked.Increment(ref _operatorStarts);
+        var settings = OperatorProcess.TestSettings(OperatorKubeconfig, $"e2e-operator-{n}");
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[k] = v;
+        }
+
+        return await OperatorProcess.StartAsync(Path.Combine(Api.Directory, $"operator-{n}.log"), settings, ct, waitReady);
+    }
+
+    /// <summary>Replaces the shared operator (after a test killed it).</summary>
+    internal async Task RestartOperatorAsync(CancellationToken ct)
+    {
+        _operator?.Dispose();
+        _operator = await StartOperatorAsync(ct);
+    }
+
+    public async Task CreateSecretAsync(string name, Dictionary<string, string> data, CancellationToken ct, string ns = Namespace) =>
+        await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            StringData = data,
+        }, ns, cancellationToken: ct);
+
+    public Task<V1alpha1ClusterBackupNow> CreateBackupAsync(V1alpha1ClusterBackupNow backup, CancellationToken ct) =>
+        Manifests.CreateBackupAsync(Admin, backup, backup.Metadata.NamespaceProperty ?? Namespace, ct);
+
+    public async Task<V1alpha1ClusterBackupNow> GetBackupAsync(string name, CancellationToken ct, string ns = Namespace)
+    {
+        var obj = await Admin.CustomObjects.GetNamespacedCustomObjectAsync(
+            V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, ns, V1alpha1ClusterBackupNow.Plural, name, ct);
+        return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)obj).GetRawText());
+    }
+
+    /// <summary>Polls until the backup reaches one of <paramref name="phases"/>; fails with its last status and the operator's log.</summary>
+    public async Task<V1alpha1ClusterBackupNow> WaitForPhaseAsync(string name, string[] phases, TimeSpan timeout, CancellationToken ct, string ns = Namespace)
+    {
+        var clock = Stopwatch.StartNew();
+        V1alpha1ClusterBackupNow? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            last = await GetBackupAsync(name, ct, ns);
+            if (last.Status?.Phase is { } phase && phases.Contains(phase))
+            {
+                return last;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+
+        throw new TimeoutException(
+            $"{ns}/{name} did not reach {string.Join("|", phases)} within {timeout}; status: {KubernetesJson.Serialize(last?.Status)}\noperator log tail:\n{OperatorProcess.Tail(_operator?.Log ?? "")}");
+    }
+
+    public async Task<IReadOnlyList<Eventsv1Event>> EventsForAsync(string name, CancellationToken ct, string ns = Namespace)
+    {
+        var list = await Admin.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: ct);
+        return list.Items.Where(e => e.Regarding?.Name == name).ToList();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _operator?.Dispose();
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+
+        _api?.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class E2ECollection : ICollectionFixture<E2EEnvironment>
+{
+    public const string Name = "e2e";
+}

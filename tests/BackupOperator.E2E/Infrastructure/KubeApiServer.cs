@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using k8s;
+
+namespace BackupOperator.E2E.Infrastructure;
+
+/// <summary>
+/// A real etcd + kube-apiserver on loopback (no nodes, like envtest), provisioned by
+/// hack/install-apiserver.sh. Both processes are stopped by pid on Dispose.
+/// </summary>
+internal sealed class KubeApiServer : IDisposable
+{
+    public const string AdminToken = "e2e-admin-token";
+    private readonly List<ChildProcess> _processes = [];
+
+    private KubeApiServer(string dir) => Directory = dir;
+
+    public string Directory { get; }
+    public int Port { get; private set; }
+    public string Url => $"https://127.0.0.1:{Port}";
+    public string AdminKubeconfig => Path.Combine(Directory, "admin.kubeconfig");
+    private string EtcdData => Path.Combine(Directory, "etcd");
+    private int _etcdPort;
+    private int _etcdPeerPort;
+    private string _binDir = "";
+
+    public static async Task<KubeApiServer> StartAsync(CancellationToken ct)
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("backup-operator-e2e-").FullName;
+        var server = new KubeApiServer(dir);
+        try
+        {
+            server._binDir = await ProvisionAsync(ct);
+            server._etcdPort = FreePort();
+            server._etcdPeerPort = FreePort();
+            server.Port = FreePort();
+            await server.WriteAuthFilesAsync(ct);
+            await server.StartEtcdAsync(ct);
+            await server.StartApiServerAsync(ct);
+            server.WriteKubeconfig(server.AdminKubeconfig, AdminToken);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    public IKubernetes AdminClient() => Client(AdminToken);
+
+    public IKubernetes Client(string token) => new k8s.Kubernetes(new KubernetesClientConfiguration
+    {
+        Host = Url,
+        AccessToken = token,
+        SkipTlsVerify = true,
+    });
+
+    /// <summary>A kubeconfig for <paramref name="token"/>, as a user or the operator would have.</summary>
+    public void WriteKubeconfig(string path, string token) => File.WriteAllText(path, $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: {Url}
+            insecure-skip-tls-verify: true
+        users:
+        - name: user
+          user:
+            token: {token}
+        contexts:
+        - name: local
+          context: {"{"}cluster: local, user: user{"}"}
+        current-context: local
+        """);
+
+    /// <summary>Stops the API server (etcd keeps the data) and starts it again on the same port.</summary>
+    public async Task RestartApiServerAsync(CancellationToken ct)
+    {
+        var api = _processes[^1];
+        api.Kill();
+        _processes.Remove(api);
+        api.Dispose();
+        await StartApiServerAsync(ct);
+    }
+
+    private static async Task<string> ProvisionAsync(CancellationToken ct)
+    {
+        var script = Path.Combine(RepoPaths.Root, "hack", "install-apiserver.sh");
+        var info = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        using var p = Process.Start(info)!;
+        var output = await p.StandardOutput.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"hack/install-apiserver.sh failed with exit code {p.ExitCode}");
+        }
+
+        return output.Trim().Split('\n')[^1].Trim();
+    }
+
+    private async Task WriteAuthFilesAsync(CancellationToken ct)
+    {
+        await File.WriteAllTextAsync(Path.Combine(Directory, "tokens.csv"), $"{AdminToken},admin,admin-uid,\"system:masters\"\n", ct);
+        await RunAsync("openssl", ["genrsa", "-out", Path.Combine(Directory, "sa.key"), "2048"], ct);
+        await RunAsync("openssl", ["rsa", "-in", Path.Combine(Directory, "sa.key"), "-pubout", "-out", Path.Combine(Directory, "sa.pub")], ct);
+    }
+
+    private async Task StartEtcdAsync(CancellationToken ct)
+    {
+        _processes.Add(ChildProcess.Start(Path.Combine(_binDir, "etcd"),
+        [
+            "--data-dir", EtcdData,
+            "--listen-client-urls", $"http://127.0.0.1:{_etcdPort}",
+            "--advertise-client-urls", $"http://127.0.0.1:{_etcdPort}",
+            "--listen-peer-urls", $"http://127.0.0.1:{_etcdPeerPort}",
+            "--initial-advertise-peer-urls", $"http://127.0.0.1:{_etcdPeerPort}",
+            "--initial-cluster", $"default=http://127.0.0.1:{_etcdPeerPort}",
+            "--unsafe-no-fsync",
+        ], Path.Combine(Directory, "etcd.log")));
+        using var http = new HttpClient();
+        await WaitUntilAsync(async () => (await http.GetAsync(new Uri($"http://127.0.0.1:{_etcdPort}/health"), ct)).IsSuccessStatusCode, "etcd", ct);
+    }
+
+    private async Task StartApiServerAsync(CancellationToken ct)
+    {
+        _processes.Add(ChildProcess.Start(Path.Combine(_binDir, "kube-apiserver"),
+        [
+            $"--etcd-servers=http://127.0.0.1:{_etcdPort}",
+            "--bind-address=127.0.0.1",
+            "--advertise-address=127.0.0.1",
+            $"--secure-port={Port}",
+            $"--cert-dir={Path.Combine(Directory, "certs")}",
+            "--service-cluster-ip-range=10.0.0.0/24",
+            $"--token-auth-file={Path.Combine(Directory, "tokens.csv")}",
+            "--authorization-mode=RBAC",
+            "--service-account-issuer=https://kubernetes.default.svc",
+            $"--service-account-key-file={Path.Combine(Directory, "sa.pub")}",
+            $"--service-account-signing-key-file={Path.Combine(Directory, "sa.key")}",
+            "--disable-admission-plugins=ServiceAccount",
+        ], Path.Combine(Directory, "kube-apiserver.log")));
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var http = new HttpClient(handler);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        await WaitUntilAsync(async () => (await http.GetAsync(new Uri($"{Url}/readyz"), ct)).IsSuccessStatusCode, "kube-apiserver", ct);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> ready, string what, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if (await ready())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+
+        throw new TimeoutException($"{what} not ready within 60 s");
+    }
+
+    private static async Task RunAsync(string file, string[] args, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        using var p = Process.Start(info)!;
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed: {await p.StandardError.ReadToEndAsync(ct)}");
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            _processes[i].Dispose();
+        }
+
+        _processes.Clear();
+        if (Environment.GetEnvironmentVariable("BACKUP_OPERATOR_KEEP_E2E") is null)
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: a file still held open is left in the temp directory
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace BackupOperator.E2E.Infrastructure;
+
+/// <summary>Where things are in the checkout the tests run from.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Config(params string[] parts) => Path.Combine([Root, "config", .. parts]);
+
+    /// <summary>The operator as built by `dotnet build` of the solution, same configuration as the tests.</summary>
+    public static string OperatorDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                ? "Release" : "Debug";
+            var dll = Path.Combine(Root, "src", "Operator", "bin", configuration, "net10.0", "BackupOperator.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the solution first: {dll} is missing");
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BackupOperator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("BackupOperator.sln not found above " + AppContext.BaseDirectory);
+    }
+}

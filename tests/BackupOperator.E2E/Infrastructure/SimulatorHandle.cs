@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BackupOperator.OcpSimulator;
+using Microsoft.AspNetCore.Builder;
+
+namespace BackupOperator.E2E.Infrastructure;
+
+/// <summary>The OCP simulator, a real HTTP server on loopback, and its admin API.</summary>
+internal sealed class SimulatorHandle : IAsyncDisposable
+{
+    public const string User = "backup-bot";
+    public const string Password = "e2e-Basic-P@ss-7f3a";
+    public const string AccessKeyId = "AK-E2E-0001";
+    public const string AccessKeySecret = "SK-e2e-9c41d2-secret";
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _http;
+
+    private SimulatorHandle(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+        _http = new HttpClient { BaseAddress = new Uri(url) };
+    }
+
+    public string Url { get; }
+
+    public static async Task<SimulatorHandle> StartAsync(CancellationToken ct)
+    {
+        var app = SimulatorApp.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Simulator:Users={User}:{Password}",
+            $"--Simulator:AccessKeys={AccessKeyId}:{AccessKeySecret}",
+            "--Simulator:TaskDurationMs=1500",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync(ct);
+        return new SimulatorHandle(app, app.Urls.First().TrimEnd('/'));
+    }
+
+    public async Task<JsonObject> StatsAsync(CancellationToken ct) =>
+        (await _http.GetFromJsonAsync<JsonObject>("/_sim/stats", ct))!;
+
+    /// <summary>backupNow POSTs that reached the simulator for one cluster.</summary>
+    public async Task<int> PostsAsync(long clusterId, CancellationToken ct) =>
+        (await StatsAsync(ct))["backupNowPosts"]?[clusterId.ToString(System.Globalization.CultureInfo.InvariantCulture)]?.GetValue<int>() ?? 0;
+
+    /// <summary>Backups the simulator actually started for one cluster.</summary>
+    public async Task<int> StartedAsync(long clusterId, CancellationToken ct) =>
+        (await StatsAsync(ct))["backupsStarted"]?[clusterId.ToString(System.Globalization.CultureInfo.InvariantCulture)]?.GetValue<int>() ?? 0;
+
+    public async Task<IReadOnlyList<long>> TaskIdsAsync(long clusterId, CancellationToken ct) =>
+        (await StatsAsync(ct))["tasks"]!.AsArray()
+            .Where(t => t!["cluster"]?["id"]?.GetValue<long>() == clusterId)
+            .Select(t => t!["id"]!.GetValue<long>())
+            .ToList();
+
+    public async Task<JsonObject?> LastRequestAsync(long clusterId, CancellationToken ct) =>
+        await _http.GetFromJsonAsync<JsonObject>($"/_sim/requests/last?clusterId={clusterId}", ct);
+
+    public async Task AddFaultAsync(object fault, CancellationToken ct)
+    {
+        using var response = await _http.PostAsJsonAsync("/_sim/faults", fault, JsonSerializerOptions.Web, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ConfigureAsync(object config, CancellationToken ct)
+    {
+        using var response = await _http.PostAsJsonAsync("/_sim/config", config, JsonSerializerOptions.Web, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

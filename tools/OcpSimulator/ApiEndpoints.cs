@@ -1,0 +1,292 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BackupOperator.OcpSimulator;
+
+/// <summary>backupNow and the task API, behind OCP's authentication, with injectable faults.</summary>
+public static class ApiEndpoints
+{
+    private static readonly string[] BackupModes = ["LOGICAL_BACKUP", "PHYSICAL_BACKUP"];
+    private static readonly string[] DataModes = ["FULL_BACKUP", "INCREMENTAL_BACKUP"];
+    private static readonly Dictionary<string, string> KeyFields = new()
+    {
+        ["BACKUP_STORAGE_OSS"] = "ossAccessKey",
+        ["BACKUP_STORAGE_COS"] = "cosAccessKey",
+        ["BACKUP_STORAGE_S3"] = "s3AccessKey",
+    };
+
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/v2/ob/clusters/{id:long}/backup/backupNow", BackupNowAsync);
+        app.MapGet("/api/v2/tasks/instances/{id:long}", GetTaskAsync);
+        app.MapGet("/api/v2/tasks/instances", ListTasksAsync);
+    }
+
+    private static async Task<IResult> BackupNowAsync(long id, HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
+    {
+        var (user, body, denied) = await AuthenticateAsync(http, "backupNow", state, auth, time);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        JsonObject? json = null;
+        try
+        {
+            json = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // answered below
+        }
+
+        var accessKey = ExtractAccessKey(json);
+        state.CountPost(id, json, accessKey);
+        var fault = state.TakeFault("backupNow", id);
+        if (fault is not null && await BeforeAcceptAsync(fault, http, time) is { } early)
+        {
+            return early;
+        }
+
+        if (json is null)
+        {
+            return Envelope.Error(400, "IllegalArgument", "request body is not a JSON object", time);
+        }
+
+        if (Validate(id, json, accessKey) is { } invalid)
+        {
+            return Envelope.Error(400, "IllegalArgument", invalid, time);
+        }
+
+        if (!http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SimulatorOptions>>().CurrentValue.IsKnownCluster(id))
+        {
+            return Envelope.Error(404, "ObClusterNotFound", $"cluster {id} not found", time);
+        }
+
+        if (fault?.Kind == "beSuccessfulFalse")
+        {
+            return Envelope.Ok(OpsResult(id, false, [], fault.ErrorCode?.DeepClone() ?? "BACKUP_CONFIG_INVALID",
+                fault.Hint ?? "backup storage is not reachable"), time);
+        }
+
+        if (fault?.Kind == "busy" || state.IsBusy(id))
+        {
+            var message = $"backup of cluster {id} is in progress";
+            return state.BusyMode == "object"
+                ? Envelope.Ok(OpsResult(id, false, [], "OB_BACKUP_IN_PROGRESS", message), time)
+                : Envelope.Error(409, "ObBackupInProgress", message, time);
+        }
+
+        var task = state.StartBackup(id, user!);
+        switch (fault?.Kind)
+        {
+            case "dropAfterAccept":
+                http.Abort();
+                return Results.Empty;
+            case "delayAfterAccept":
+                await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), time, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                break;
+        }
+
+        return Envelope.Ok(OpsResult(id, true, [task.Id], null, null), time);
+    }
+
+    private static async Task<IResult> GetTaskAsync(long id, HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
+    {
+        var (_, _, denied) = await AuthenticateAsync(http, "getTask", state, auth, time);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (state.TakeFault("getTask", state.Find(id)?.ClusterId) is { } fault && await BeforeAcceptAsync(fault, http, time) is { } early)
+        {
+            return early;
+        }
+
+        return state.Find(id) is { } task
+            ? Envelope.Ok(state.ToJson(task), time)
+            : Envelope.Error(404, "TaskInstanceNotFound", $"task instance {id} not found", time);
+    }
+
+    private static async Task<IResult> ListTasksAsync(HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
+    {
+        var (_, _, denied) = await AuthenticateAsync(http, "listTasks", state, auth, time);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var q = http.Request.Query;
+        long? clusterId = long.TryParse(q["clusterId"], out var c) ? c : null;
+        if (state.TakeFault("listTasks", clusterId) is { } fault && await BeforeAcceptAsync(fault, http, time) is { } early)
+        {
+            return early;
+        }
+
+        var page = int.TryParse(q["page"], out var p) ? p : 1;
+        var size = int.TryParse(q["size"], out var s) ? s : 10;
+        if (page < 1 || size < 1 || size > 2000)
+        {
+            return Envelope.Error(400, "IllegalArgument", "page must be >= 1 and size 1..2000", time);
+        }
+
+        var statuses = q["status"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var tasks = state.Tasks().Select(t => state.ToJson(t))
+            .Where(t => clusterId is null || t["cluster"]!["id"]!.GetValue<long>() == clusterId)
+            .Where(t => string.IsNullOrEmpty(q["clusterName"]) || t["cluster"]!["name"]!.GetValue<string>() == q["clusterName"])
+            .Where(t => string.IsNullOrEmpty(q["name"]) || t["name"]!.GetValue<string>().Contains(q["name"]!, StringComparison.OrdinalIgnoreCase))
+            .Where(t => statuses.Length == 0 || statuses.Contains(t["status"]!.GetValue<string>()))
+            .Where(t => string.IsNullOrEmpty(q["type"]) || t["type"]!.GetValue<string>() == q["type"])
+            .ToList();
+        var ascending = q["sort"].ToString().EndsWith(",asc", StringComparison.OrdinalIgnoreCase);
+        tasks = (ascending ? tasks.OrderBy(Id) : tasks.OrderByDescending(Id)).ToList();
+        var contents = tasks.Skip((page - 1) * size).Take(size).Select(t => (JsonNode)t).ToArray();
+        return Envelope.Ok(new JsonObject
+        {
+            ["contents"] = new JsonArray(contents),
+            ["page"] = new JsonObject
+            {
+                ["totalElements"] = tasks.Count,
+                ["totalPages"] = (tasks.Count + size - 1) / size,
+                ["number"] = page,
+                ["size"] = size,
+            },
+        }, time);
+
+        static long Id(JsonObject t) => t["id"]!.GetValue<long>();
+    }
+
+    private static async Task<(string? User, byte[] Body, IResult? Denied)> AuthenticateAsync(
+        HttpContext http, string operation, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var body = buffer.ToArray();
+        var (user, error) = auth.Authenticate(http.Request, body);
+        if (error is not null)
+        {
+            state.CountAuthFailure();
+            return (null, body, Envelope.Error(401, "Unauthorized", $"authentication failed: {error}", time));
+        }
+
+        state.CountRequest(operation);
+        return (user, body, null);
+    }
+
+    /// <summary>Faults that strike before OCP accepts anything; null to go on.</summary>
+    private static async Task<IResult?> BeforeAcceptAsync(Fault fault, HttpContext http, TimeProvider time)
+    {
+        switch (fault.Kind)
+        {
+            case "http":
+                return Envelope.Error(fault.Status ?? 500, "InternalError", "simulated server error", time);
+            case "delay":
+                await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), time, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return null;
+            case "dropBeforeAccept":
+                http.Abort();
+                return Results.Empty;
+            case "html":
+                return Results.Content("<html><body><h1>502 Bad Gateway</h1>nginx</body></html>", "text/html", statusCode: fault.Status ?? 502);
+            case "empty":
+                return Results.StatusCode(fault.Status ?? 502);
+            case "truncated":
+                return Results.Content("{\"data\":{\"backupObjectOpsResultList\":[{\"beSucc", "application/json", statusCode: 200);
+            default:
+                return null;
+        }
+    }
+
+    private static string? Validate(long id, JsonObject body, JsonObject? accessKey)
+    {
+        if (body["backupMode"]?.GetValue<string>() is not { } mode || !BackupModes.Contains(mode))
+        {
+            return "backupMode is required: LOGICAL_BACKUP or PHYSICAL_BACKUP";
+        }
+
+        if (body["dataBackupMode"]?.GetValue<string>() is not { } dataMode || !DataModes.Contains(dataMode))
+        {
+            return "dataBackupMode is required: FULL_BACKUP or INCREMENTAL_BACKUP";
+        }
+
+        if (body["obBackupObject"] is JsonObject obj)
+        {
+            if (obj["clusterId"] is { } cid && cid.GetValue<long>() != id)
+            {
+                return "obBackupObject.clusterId differs from the cluster in the path";
+            }
+
+            if (obj["backupDimension"]?.GetValue<string>() == "TENANT")
+            {
+                return "tenant backup is not supported";
+            }
+        }
+
+        var info = body["obBackupServiceStorageConfig"]?["obBackupStorageBaseInfo"];
+        var type = info?["backupStorageType"]?.GetValue<string>();
+        if (type is null || (type != "BACKUP_STORAGE_FILE" && !KeyFields.ContainsKey(type)))
+        {
+            return "obBackupServiceStorageConfig.obBackupStorageBaseInfo.backupStorageType is required";
+        }
+
+        if (string.IsNullOrEmpty(info?["storageUrl"]?.GetValue<string>()))
+        {
+            return "storageUrl is required";
+        }
+
+        if (KeyFields.TryGetValue(type, out var keyField)
+            && (string.IsNullOrEmpty(accessKey?["id"]?.GetValue<string>()) || string.IsNullOrEmpty(accessKey?["secret"]?.GetValue<string>())))
+        {
+            return $"{keyField} with accessKeyId and accessKeySecret is required for {type}";
+        }
+
+        return null;
+    }
+
+    /// <summary>Moves the object-store key out of the recorded body, into a record of its own.</summary>
+    private static JsonObject? ExtractAccessKey(JsonObject? body)
+    {
+        if (body?["obBackupServiceStorageConfig"]?["obBackupStorageBaseInfo"] is not JsonObject info)
+        {
+            return null;
+        }
+
+        foreach (var field in KeyFields.Values)
+        {
+            if (info[field] is JsonObject key)
+            {
+                return new JsonObject
+                {
+                    ["field"] = field,
+                    ["id"] = key["accessKeyId"]?.DeepClone(),
+                    ["secret"] = key["accessKeySecret"]?.DeepClone(),
+                    ["endpoint"] = key["endpoint"]?.DeepClone(),
+                };
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonObject OpsResult(long clusterId, bool ok, long[] taskIds, JsonNode? errorCode, string? hint)
+    {
+        var result = new JsonObject
+        {
+            ["beSuccessful"] = ok,
+            ["obBackupObjectList"] = new JsonArray(new JsonObject { ["backupDimension"] = "CLUSTER", ["clusterId"] = clusterId }),
+            ["taskIdList"] = new JsonArray(taskIds.Select(t => (JsonNode)t).ToArray()),
+        };
+        if (!ok)
+        {
+            result["errorCode"] = errorCode;
+            result["hint"] = hint;
+        }
+
+        return new JsonObject
+        {
+            ["backupObjectOpsResultList"] = new JsonArray(result),
+            ["obBackupTaskType"] = "DATA_BACKUP_NOW",
+        };
+    }
+}

@@ -1,0 +1,45 @@
+namespace BackupOperator.OcpSimulator;
+
+/// <summary>Section "Simulator" (command line --Simulator:Key=value or env Simulator__Key).</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>Basic-auth users, "user:password" comma-separated.</summary>
+    public string Users { get; set; } = "admin:admin-pass";
+
+    /// <summary>AK/SK pairs, "id:secret" comma-separated.</summary>
+    public string AccessKeys { get; set; } = "AK-TEST:SK-TEST-SECRET";
+
+    /// <summary>How long a backup task runs; 0 = done on the first read.</summary>
+    public int TaskDurationMs { get; set; } = 3000;
+
+    /// <summary>Clusters that exist, as ranges and ids ("1-1000,5000"); others are 404.</summary>
+    public string KnownClusterIds { get; set; } = "1-100000";
+
+    public int MaxDateSkewMinutes { get; set; } = 15;
+
+    /// <summary>How a busy cluster is refused: "http" (409 envelope) or "object" (beSuccessful=false).</summary>
+    public string BusyMode { get; set; } = "http";
+
+    /// <summary>Write the bound base URL here after start.</summary>
+    public string? PortFile { get; set; }
+
+    /// <summary>PEM certificate and key for https.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? KeyPath { get; set; }
+
+    public bool IsKnownCluster(long id) =>
+        KnownClusterIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any(part =>
+        {
+            var dash = part.IndexOf('-', 1);
+            return dash < 0
+                ? long.TryParse(part, out var single) && single == id
+                : long.TryParse(part[..dash], out var lo) && long.TryParse(part[(dash + 1)..], out var hi) && id >= lo && id <= hi;
+        });
+
+    public static Dictionary<string, string> Pairs(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split(':', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1]);
+}
