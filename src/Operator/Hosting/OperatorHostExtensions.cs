@@ -27,6 +27,7 @@ public static class OperatorHostExtensions
 
         services.AddSingleton<IOcpClientFactory, OcpClientFactory>();
         services.AddSingleton<IOcpConnector, SecretOcpConnector>();
+        services.AddSingleton<SubmissionJournal>();
         services.AddSingleton<BackupReconciler>();
         services.AddSingleton<IStatusWriter, StatusWriter>();
         services.AddSingleton<IEventRecorder, EventRecorder>();

@@ -9,7 +9,6 @@ public sealed partial class BackupReconciler
     private async Task<ReconcileDecision> FollowAsync(Step step, CancellationToken ct)
     {
         var s = step.Status;
-        var wasUnknown = s.Phase == BackupPhase.Unknown;
         IOcpApi api;
         try
         {
@@ -20,25 +19,52 @@ public sealed partial class BackupReconciler
             return Unreachable(step, new OcpApiException("connect", OcpFailureKind.Rejected, e.Message), "cannot follow the tasks");
         }
 
-        var tasks = new List<TaskInstance>();
-        foreach (var id in s.TaskIds!)
+        IReadOnlyList<TaskInstance> tasks;
+        try
         {
-            try
-            {
-                tasks.Add((await api.GetTaskAsync(id, ct)).Data);
-            }
-            catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected && e.HttpStatus == 404)
-            {
-                var lost = $"OCP no longer knows task {id}: {e.Message}";
-                s.SetFailed("TaskNotFound", lost, step.Now, step.Generation);
-                return step.Finish(null, BackupEvent.Warn("Failed", lost));
-            }
-            catch (OcpApiException e)
-            {
-                return Unreachable(step, e, $"cannot read task {id}");
-            }
+            tasks = await ReadTasksAsync(api, s.TaskIds!, ct);
+        }
+        catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected && e.HttpStatus == 404)
+        {
+            var lost = $"OCP no longer knows a task of this backup: {e.Message}";
+            s.SetFailed("TaskNotFound", lost, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("Failed", lost));
+        }
+        catch (OcpApiException e)
+        {
+            return Unreachable(step, e, "cannot read the backup's tasks");
         }
 
+        return ApplyTasks(step, tasks, wasUnknown: s.Phase == BackupPhase.Unknown);
+    }
+
+    /// <summary>Right after OCP accepted: read the tasks in the same step, so one status write carries both.</summary>
+    private async Task<ReconcileDecision> FollowAcceptedAsync(Step step, IOcpApi api, ReconcileDecision accepted, CancellationToken ct)
+    {
+        try
+        {
+            return ApplyTasks(step, await ReadTasksAsync(api, step.Status.TaskIds!, ct), wasUnknown: false);
+        }
+        catch (OcpApiException)
+        {
+            return accepted; // the next poll reads them; OCP just answered, so this is no reason for Unknown
+        }
+    }
+
+    private static async Task<IReadOnlyList<TaskInstance>> ReadTasksAsync(IOcpApi api, IEnumerable<long> ids, CancellationToken ct)
+    {
+        var tasks = new List<TaskInstance>();
+        foreach (var id in ids)
+        {
+            tasks.Add((await api.GetTaskAsync(id, ct)).Data);
+        }
+
+        return tasks;
+    }
+
+    private ReconcileDecision ApplyTasks(Step step, IReadOnlyList<TaskInstance> tasks, bool wasUnknown)
+    {
+        var s = step.Status;
         s.Tasks = tasks.Select(TaskMapping.ToState).ToList();
         s.UnreachableSince = null;
         s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", step.Now, step.Generation);

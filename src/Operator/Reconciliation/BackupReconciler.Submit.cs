@@ -31,28 +31,31 @@ public sealed partial class BackupReconciler
             return step.Finish(RetryDelay(s.AttemptStartedAt, step.Now), BackupEvent.Warn("ConfigurationInvalid", e.Message));
         }
 
-        TaskInstance? adoptable;
-        try
+        if (_journal.MayHaveBeenSent(s.RequestId!))
         {
-            var page = await api.ListTasksAsync(new TaskQuery(ClusterId: clusterId, Size: 100, Sort: "id,desc"), ct);
-            var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
-                .SelectMany(p => p.Status?.TaskIds ?? []).ToHashSet();
-            adoptable = TaskAdoption.FindCandidate(page.Data.Contents ?? [], clusterId,
-                s.AttemptStartedAt ?? step.Now, _options.AdoptionClockSkew, _backupTaskName, claimed);
-        }
-        catch (OcpApiException e)
-        {
-            // Without the task list there is no proof that no backup was started: never send blind.
-            return Unreachable(step, e, "cannot look up OCP's tasks before submitting");
-        }
+            TaskInstance? adoptable;
+            try
+            {
+                var page = await api.ListTasksAsync(new TaskQuery(ClusterId: clusterId, Size: 100, Sort: "id,desc"), ct);
+                var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
+                    .SelectMany(p => p.Status?.TaskIds ?? []).ToHashSet();
+                adoptable = TaskAdoption.FindCandidate(page.Data.Contents ?? [], clusterId,
+                    s.AttemptStartedAt ?? step.Now, _options.AdoptionClockSkew, _backupTaskName, claimed);
+            }
+            catch (OcpApiException e)
+            {
+                // Without the task list there is no proof that no backup was started: never send blind.
+                return Unreachable(step, e, "cannot look up OCP's tasks before submitting");
+            }
 
-        if (adoptable is not null)
-        {
-            s.Adopted = true;
-            s.Tasks = [TaskMapping.ToState(adoptable)];
-            s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
-            return step.Finish(TimeSpan.Zero, BackupEvent.Normal("Adopted",
-                $"found OCP task {adoptable.Id} for cluster {clusterId} created by an earlier attempt; not sending backupNow again"));
+            if (adoptable is not null)
+            {
+                s.Adopted = true;
+                s.Tasks = [TaskMapping.ToState(adoptable)];
+                s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
+                return step.Finish(TimeSpan.Zero, BackupEvent.Normal("Adopted",
+                    $"found OCP task {adoptable.Id} for cluster {clusterId} created by an earlier attempt; not sending backupNow again"));
+            }
         }
 
         if ((s.SubmitAttempts ?? 0) >= _options.MaxSubmitAttempts)
@@ -70,6 +73,7 @@ public sealed partial class BackupReconciler
         var s = step.Status;
         var clusterId = step.Resource.Spec.ClusterId;
         OcpResponse<BackupCommonResponse> response;
+        _journal.PostAttempted(s.RequestId!);
         try
         {
             response = await api.BackupNowAsync(clusterId, BackupRequestBuilder.Build(step.Resource.Spec, accessKey), ct);
@@ -91,7 +95,8 @@ public sealed partial class BackupReconciler
             return Refused(step, e);
         }
 
-        return Accepted(step, response);
+        var accepted = Accepted(step, response);
+        return step.Status.Phase == BackupPhase.Running ? await FollowAcceptedAsync(step, api, accepted, ct) : accepted;
     }
 
     /// <summary>OCP answered 4xx: nothing was started. A busy cluster waits; anything else is final.</summary>

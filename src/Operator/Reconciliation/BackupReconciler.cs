@@ -12,9 +12,11 @@ namespace BackupOperator.Operator.Reconciliation;
 /// rules: the intent (requestId) is written before any POST; a resource with an intent looks for
 /// the task an earlier POST may have created before it sends again; a terminal resource never sends.
 /// </summary>
-public sealed partial class BackupReconciler(IOcpConnector connector, TimeProvider time, IOptions<ReconcileOptions> options)
+public sealed partial class BackupReconciler(
+    IOcpConnector connector, TimeProvider time, IOptions<ReconcileOptions> options, SubmissionJournal? journal = null)
 {
     private readonly ReconcileOptions _options = options.Value;
+    private readonly SubmissionJournal _journal = journal ?? new SubmissionJournal();
     private readonly Regex _backupTaskName = new(options.Value.BackupTaskNamePattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     public async Task<ReconcileDecision> ReconcileAsync(
@@ -69,7 +71,9 @@ public sealed partial class BackupReconciler(IOcpConnector connector, TimeProvid
             return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
         }
 
-        s.SetSubmitting(Guid.NewGuid().ToString("N"), step.Generation, step.Now);
+        var requestId = Guid.NewGuid().ToString("N");
+        _journal.IntentRecorded(requestId);
+        s.SetSubmitting(requestId, step.Generation, step.Now);
         return step.Finish(TimeSpan.Zero);
     }
 
