@@ -35,7 +35,6 @@ public sealed class ControllerLoop<T>(
         var informerTasks = informers.All.Select(i => Task.Run(() => i.RunAsync(stoppingToken), stoppingToken)).ToList();
         try
         {
-            await leadership.WaitForLeadershipAsync(stoppingToken);
             await informers.WaitForSyncAsync(stoppingToken);
             using var resync = time.CreateTimer(_ => EnqueueAll(), null, options.Value.ResyncPeriod, options.Value.ResyncPeriod);
             var workers = Enumerable.Range(0, options.Value.MaxConcurrentReconciles)
@@ -67,24 +66,35 @@ public sealed class ControllerLoop<T>(
         while (!stoppingToken.IsCancellationRequested)
         {
             NamespacedName key;
+            CancellationTokenSource reconcileScope;
             try
             {
-                (key, var shutDown) = await queue.GetAsync(stoppingToken);
+                var term = await leadership.WaitForLeadershipAsync(stoppingToken);
+                using var taking = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
+                (key, var shutDown) = await queue.GetAsync(taking.Token);
                 if (shutDown)
                 {
                     return;
                 }
+
+                // A reconcile stops when leadership is lost or a graceful stop runs out of time.
+                reconcileScope = CancellationTokenSource.CreateLinkedTokenSource(_reconcileCts.Token, term);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                continue; // leadership lost while waiting: wait to lead again
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
+            var reconcileToken = reconcileScope.Token;
             try
             {
                 if (cache.TryGet(key, out var resource) && resource is not null)
                 {
-                    var outcome = await handler.ReconcileAsync(resource, _reconcileCts.Token);
+                    var outcome = await handler.ReconcileAsync(resource, reconcileToken);
                     queue.Forget(key);
                     if (outcome.RequeueAfter is { } after)
                     {
@@ -93,22 +103,24 @@ public sealed class ControllerLoop<T>(
                 }
                 else
                 {
-                    await handler.DeletedAsync(key, _reconcileCts.Token);
+                    await handler.DeletedAsync(key, reconcileToken);
                     queue.Forget(key);
                 }
             }
-            catch (Exception e) when (!_reconcileCts.IsCancellationRequested)
+            catch (Exception e) when (!reconcileToken.IsCancellationRequested)
             {
                 Log.ReconcileFailed(logger, e, key.ToString(), queue.Failures(key) + 1);
                 queue.AddRateLimited(key);
             }
             catch (OperationCanceledException)
             {
-                // shutting down: the next leader picks the key up from its own list
+                // Stopped mid-reconcile: the key is looked at again by whoever leads next.
+                queue.Add(key);
             }
             finally
             {
                 queue.Done(key);
+                reconcileScope.Dispose();
             }
         }
     }

@@ -102,11 +102,21 @@ public sealed class CustomResourceWatchSource<T>(IKubernetes client, string? ns,
 
         if (streamError is not null)
         {
-            throw streamError is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone }
-                ? new WatchExpiredException("watch expired", streamError)
+            throw IsExpired(streamError)
+                ? new WatchExpiredException($"watch from resourceVersion {resourceVersion} expired: {streamError.Message}", streamError)
                 : new InvalidOperationException($"watch stream failed: {streamError.Message}", streamError);
         }
     }
+
+    // 410 Gone reaches the client in three shapes: an HTTP status, a Status object in an ERROR
+    // event, or a KubernetesException raised by the watcher for that ERROR event.
+    private static bool IsExpired(Exception e) => e switch
+    {
+        HttpOperationException h => h.Response.StatusCode == HttpStatusCode.Gone,
+        KubernetesException k => k.Status?.Code == (int)HttpStatusCode.Gone
+            || k.Message.Contains("too old resource version", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 
     private bool TryRead(JsonElement element, out T? resource)
     {

@@ -12,7 +12,11 @@ public interface ILeadershipGate
 {
     bool IsLeader { get; }
 
-    Task WaitForLeadershipAsync(CancellationToken cancellationToken);
+    /// <summary>Completes once this replica leads, with a token that is cancelled when it stops leading.</summary>
+    Task<CancellationToken> WaitForLeadershipAsync(CancellationToken cancellationToken);
+
+    /// <summary>Raised when leadership is lost: whatever this replica knew alone may be stale now.</summary>
+    event Action? LeadershipLost;
 }
 
 /// <summary>Section "LeaderElection".</summary>
@@ -37,18 +41,20 @@ public sealed class LeaderElectionOptions
 }
 
 /// <summary>
-/// A coordination.k8s.io/v1 Lease held with KubernetesClient's LeaderElector. Losing it stops the
-/// process (a restart is the clean way to drop in-flight work); a graceful stop releases it so a
-/// successor takes over at once.
+/// A coordination.k8s.io/v1 Lease held with KubernetesClient's LeaderElector. Losing it (e.g. the
+/// API server was away longer than the renew deadline) cancels the leadership token, which stops
+/// every reconcile, and the replica becomes a candidate again; a graceful stop releases the lease
+/// so a successor takes over at once.
 /// </summary>
 public sealed class LeaderElectionService(
     IKubernetes client,
     IOptions<LeaderElectionOptions> options,
-    IHostApplicationLifetime lifetime,
     ILogger<LeaderElectionService> logger) : BackgroundService, ILeadershipGate
 {
     private const string NamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
-    private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private TaskCompletionSource<CancellationToken> _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource _term = new();
     private volatile bool _isLeader;
     private volatile bool _stopping;
     private LeaseLock? _lock;
@@ -61,7 +67,15 @@ public sealed class LeaderElectionService(
     public string Identity { get; } = options.Value.Identity
         ?? $"{Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName}_{Guid.NewGuid().ToString("N")[..8]}";
 
-    public Task WaitForLeadershipAsync(CancellationToken cancellationToken) => _leading.Task.WaitAsync(cancellationToken);
+    public event Action? LeadershipLost;
+
+    public Task<CancellationToken> WaitForLeadershipAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _leading.Task.WaitAsync(cancellationToken);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,7 +83,7 @@ public sealed class LeaderElectionService(
         if (!o.Enabled)
         {
             _isLeader = true;
-            _leading.TrySetResult();
+            _leading.TrySetResult(CancellationToken.None);
             return;
         }
 
@@ -82,19 +96,36 @@ public sealed class LeaderElectionService(
         });
         elector.OnStartedLeading += () =>
         {
-            _isLeader = true;
-            _leading.TrySetResult();
+            lock (_gate)
+            {
+                _isLeader = true;
+                _leading.TrySetResult(_term.Token);
+            }
+
             Log.StartedLeading(logger, Identity, LeaseNamespace, o.LeaseName);
         };
         elector.OnStoppedLeading += () =>
         {
-            var wasLeader = _isLeader;
-            _isLeader = false;
-            if (wasLeader && !_stopping)
+            lock (_gate)
+            {
+                if (!_isLeader)
+                {
+                    return;
+                }
+
+                _isLeader = false;
+                _term.Cancel();
+                _term.Dispose();
+                _term = new CancellationTokenSource();
+                _leading = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            if (!_stopping)
             {
                 Log.StoppedLeading(logger, Identity, LeaseNamespace, o.LeaseName);
-                lifetime.StopApplication();
             }
+
+            LeadershipLost?.Invoke();
         };
 
         while (!stoppingToken.IsCancellationRequested)
@@ -156,5 +187,11 @@ public sealed class AlwaysLeader : ILeadershipGate
 {
     public bool IsLeader => true;
 
-    public Task WaitForLeadershipAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<CancellationToken> WaitForLeadershipAsync(CancellationToken cancellationToken) => Task.FromResult(CancellationToken.None);
+
+    public event Action? LeadershipLost
+    {
+        add { }
+        remove { }
+    }
 }

@@ -39,7 +39,7 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Information, "Leading: {Identity} holds lease {Namespace}/{Lease}")]
     public static partial void StartedLeading(ILogger logger, string identity, string @namespace, string lease);
 
-    [LoggerMessage(1008, LogLevel.Warning, "Leadership of lease {Namespace}/{Lease} lost by {Identity}; stopping so a clean process takes over")]
+    [LoggerMessage(1008, LogLevel.Warning, "Leadership of lease {Namespace}/{Lease} lost by {Identity}; reconciles stopped, standing as a candidate again")]
     public static partial void StoppedLeading(ILogger logger, string identity, string @namespace, string lease);
 
     [LoggerMessage(1009, LogLevel.Warning, "Leader election error, retrying: {Error}")]

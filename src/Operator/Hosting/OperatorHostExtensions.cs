@@ -27,7 +27,12 @@ public static class OperatorHostExtensions
 
         services.AddSingleton<IOcpClientFactory, OcpClientFactory>();
         services.AddSingleton<IOcpConnector, SecretOcpConnector>();
-        services.AddSingleton<SubmissionJournal>();
+        services.AddSingleton(sp =>
+        {
+            var journal = new SubmissionJournal();
+            sp.GetRequiredService<BackupOperator.Operator.Controller.ILeadershipGate>().LeadershipLost += journal.Clear;
+            return journal;
+        });
         services.AddSingleton<BackupReconciler>();
         services.AddSingleton<IStatusWriter, StatusWriter>();
         services.AddSingleton<IEventRecorder, EventRecorder>();

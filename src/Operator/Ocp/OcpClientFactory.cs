@@ -55,18 +55,21 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
         auth.InnerHandler = sockets;
         var http = new HttpClient(auth) { Timeout = options.Value.RequestTimeout, MaxResponseContentBufferSize = 8 * 1024 * 1024 };
 
-        var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+        return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time)), http);
+    }
+
+    /// <summary>Retries of reads (task get/list) on transient failures; backupNow does not go through it.</summary>
+    internal static ResiliencePipeline ReadPipeline(OcpOptions options, TimeProvider time) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(1, options.Value.ReadRetries),
+                MaxRetryAttempts = Math.Max(1, options.ReadRetries),
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromMilliseconds(300),
                 UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<OcpApiException>(e => e.IsTransient && options.Value.ReadRetries > 0),
+                ShouldHandle = new PredicateBuilder().Handle<OcpApiException>(e => e.IsTransient && options.ReadRetries > 0),
             })
             .Build();
-        return (new OcpClient(http, settings.Url!, pipeline), http);
-    }
 
     private static X509Certificate2Collection LoadCaBundle(OcpConnectionSettings settings)
     {

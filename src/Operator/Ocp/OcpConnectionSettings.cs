@@ -47,8 +47,13 @@ public sealed record OcpConnectionSettings(
         return uri;
     }
 
-    // Records print every member; this one holds credentials.
-    public override string ToString() => $"OcpConnection({Source}, {Url}, {(UsesAccessKey ? "AK/SK" : "Basic")})";
+    // Records print every member; this one holds credentials, and a URL may carry some too
+    // (user info, a token in the query): print only scheme, host and path.
+    public override string ToString() => $"OcpConnection({Source}, {SafeUrl()}, {(UsesAccessKey ? "AK/SK" : "Basic")})";
+
+    private string SafeUrl() => Uri.TryCreate(Url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host)
+        ? $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}"
+        : "(no valid url)";
 }
 
 /// <summary>The OCP connection is missing or malformed: the user must fix a Secret or the configuration.</summary>

@@ -26,9 +26,12 @@ public sealed partial class BackupReconciler
         catch (OcpConfigurationException e)
         {
             // An intent is kept: a POST may already have been sent with the earlier configuration.
+            // Warn once per new message, as a Pending resource does, not on every retry.
+            var isNew = s.Reason != "ConfigurationInvalid" || s.Message != e.Message;
             s.Reason = "ConfigurationInvalid";
             s.Message = e.Message;
-            return step.Finish(RetryDelay(s.AttemptStartedAt, step.Now), BackupEvent.Warn("ConfigurationInvalid", e.Message));
+            var delay = RetryDelay(s.AttemptStartedAt, step.Now);
+            return isNew ? step.Finish(delay, BackupEvent.Warn("ConfigurationInvalid", e.Message)) : step.Finish(delay);
         }
 
         if (_journal.MayHaveBeenSent(s.RequestId!))
@@ -37,6 +40,10 @@ public sealed partial class BackupReconciler
             try
             {
                 var page = await api.ListTasksAsync(new TaskQuery(ClusterId: clusterId, Size: 100, Sort: "id,desc"), ct);
+                // OCP answered: an earlier outage is over, whatever the POST below meets.
+                s.UnreachableSince = null;
+                s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", step.Now, step.Generation);
+                s.Phase = s.Phase == BackupPhase.Unknown ? BackupPhase.Submitting : s.Phase;
                 var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
                     .SelectMany(p => p.Status?.TaskIds ?? []).ToHashSet();
                 adoptable = TaskAdoption.FindCandidate(page.Data.Contents ?? [], clusterId,

@@ -20,4 +20,7 @@ public sealed class SubmissionJournal
     public bool MayHaveBeenSent(string requestId) => !_intents.TryGetValue(requestId, out var sent) || sent;
 
     public void Forget(string requestId) => _intents.TryRemove(requestId, out _);
+
+    /// <summary>After leadership was lost, another replica may have sent anything: trust nothing remembered.</summary>
+    public void Clear() => _intents.Clear();
 }

@@ -114,7 +114,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
         }
 
         throw new TimeoutException(
-            $"{ns}/{name} did not reach {string.Join("|", phases)} within {timeout}; status: {KubernetesJson.Serialize(last?.Status)}\noperator log tail:\n{OperatorProcess.Tail(_operator?.Log ?? "")}");
+            $"{ns}/{name} did not reach {string.Join("|", phases)} within {timeout}; status: {(last?.Status is null ? "(none)" : KubernetesJson.Serialize(last.Status))}\noperator log tail:\n{OperatorProcess.Tail(_operator?.Log ?? "")}");
     }
 
     public async Task<IReadOnlyList<Eventsv1Event>> EventsForAsync(string name, CancellationToken ct, string ns = Namespace)

@@ -1,0 +1,108 @@
+using BackupOperator.Entities;
+
+namespace BackupOperator.Tests.Reconciliation;
+
+/// <summary>Terminal phases, spec edits after submission, and one backup from start to end.</summary>
+public sealed class LifecycleTests
+{
+    [Theory]
+    [InlineData(BackupPhase.Succeeded)]
+    [InlineData(BackupPhase.Failed)]
+    public async Task Terminal_backup_never_talks_to_ocp_even_after_a_spec_change(string phase)
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup(status: TestResources.Terminal(phase, h.Now));
+
+        var d = await h.StepAsync(backup);
+        Assert.Null(d.Status);
+        Assert.Null(d.RequeueAfter);
+        Assert.Empty(d.Events);
+
+        backup.Metadata.Generation = 2;
+        backup.Spec.DataBackupMode = "INCREMENTAL_BACKUP";
+        var edited = await h.StepAsync(backup);
+
+        Assert.Equal(phase, edited.Status!.Phase);
+        Assert.True(edited.Status.IsConditionTrue(ConditionTypes.SpecChangeIgnored));
+        Assert.Null(edited.RequeueAfter);
+        Assert.Equal(0, h.Connector.Calls);
+        Assert.Equal(0, h.Ocp.Calls);
+    }
+
+    [Fact]
+    public async Task Spec_change_after_submission_is_ignored_with_one_warning()
+    {
+        var h = new Harness();
+        h.Ocp.Tasks[101] = TestResources.Task(101);
+        var backup = TestResources.Backup(status: TestResources.Running(h.Now, 101));
+        await h.StepAsync(backup);
+
+        backup.Metadata.Generation = 2;
+        backup.Spec.BackupMode = "LOGICAL_BACKUP";
+        var d = await h.StepAsync(backup);
+
+        var condition = Assert.Single(d.Status!.Conditions!, c => c.Type == ConditionTypes.SpecChangeIgnored);
+        Assert.Equal("True", condition.Status);
+        Assert.Contains("generation 2", condition.Message, StringComparison.Ordinal);
+        Assert.Equal(2, d.Status.ObservedGeneration);
+        Assert.Equal(1, d.Status.SubmittedGeneration);
+        var e = Assert.Single(d.Events);
+        Assert.Equal(("SpecChangeIgnored", true), (e.Reason, e.Warning));
+        Assert.Contains("create a new ClusterBackupNow", e.Note, StringComparison.Ordinal);
+
+        var next = await h.StepAsync(backup);
+        Assert.Empty(next.Events);
+        Assert.Null(next.Status);
+        Assert.Empty(h.Ocp.Posts);
+    }
+
+    [Fact]
+    public async Task Spec_change_while_waiting_is_used_for_the_submission()
+    {
+        var h = new Harness();
+        h.Peers.Add(TestResources.Backup(name: "weekly", status: TestResources.Running(h.Now, 77)));
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup);
+
+        h.Peers.Clear();
+        backup.Metadata.Generation = 2;
+        backup.Spec.DataBackupMode = "INCREMENTAL_BACKUP";
+        var d = await h.StepAsync(backup);
+        await h.StepAsync(backup);
+
+        Assert.Equal(2, d.Status!.SubmittedGeneration);
+        Assert.DoesNotContain(d.Status.Conditions ?? [], c => c.Type == ConditionTypes.SpecChangeIgnored);
+        Assert.Equal("INCREMENTAL_BACKUP", Assert.Single(h.Ocp.Posts).Request.DataBackupMode);
+    }
+
+    [Fact]
+    public async Task From_creation_to_succeeded_with_one_post_and_three_status_writes()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        var writes = new List<string>();
+        var phase = "(new)";
+
+        for (var i = 0; i < 20 && backup.Status?.IsDone != true; i++)
+        {
+            if (i == 5)
+            {
+                h.Ocp.Tasks[3000041] = TestResources.Task(3000041, "SUCCESSFUL");
+            }
+
+            var d = await h.StepAsync(backup);
+            if (d.Status is not null)
+            {
+                Assert.NotEqual(phase, d.Status.Phase);
+                writes.Add(phase = d.Status.Phase!);
+            }
+
+            h.Time.Advance(d.RequeueAfter ?? TimeSpan.Zero);
+        }
+
+        Assert.Equal([BackupPhase.Submitting, BackupPhase.Running, BackupPhase.Succeeded], writes);
+        Assert.Single(h.Ocp.Posts);
+        Assert.Equal([3000041L], backup.Status!.TaskIds);
+        Assert.Equal(h.Now, backup.Status.CompletedAt);
+    }
+}
