@@ -53,10 +53,6 @@ public sealed class ClusterBackupNowStatus
     [JsonPropertyName("adopted")]
     public bool? Adopted { get; set; }
 
-    /// <summary>When OCP last answered for this backup (operator clock).</summary>
-    [JsonPropertyName("lastCheckedAt")]
-    public DateTime? LastCheckedAt { get; set; }
-
     /// <summary>Since when OCP has not answered; cleared on the next answer.</summary>
     [JsonPropertyName("unreachableSince")]
     public DateTime? UnreachableSince { get; set; }

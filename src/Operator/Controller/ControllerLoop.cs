@@ -18,7 +18,8 @@ public sealed class ControllerLoop<T>(
     ILeadershipGate leadership,
     IOptions<ControllerOptions> options,
     TimeProvider time,
-    ILogger<ControllerLoop<T>> logger) : BackgroundService
+    ILogger<ControllerLoop<T>> logger,
+    IControllerMetrics? metrics = null) : BackgroundService
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly CancellationTokenSource _reconcileCts = new();
@@ -90,6 +91,8 @@ public sealed class ControllerLoop<T>(
             }
 
             var reconcileToken = reconcileScope.Token;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = "done";
             try
             {
                 if (cache.TryGet(key, out var resource) && resource is not null)
@@ -98,6 +101,7 @@ public sealed class ControllerLoop<T>(
                     queue.Forget(key);
                     if (outcome.RequeueAfter is { } after)
                     {
+                        result = "requeue";
                         queue.AddAfter(key, after);
                     }
                 }
@@ -109,6 +113,7 @@ public sealed class ControllerLoop<T>(
             }
             catch (Exception e) when (!reconcileToken.IsCancellationRequested)
             {
+                result = "error";
                 Log.ReconcileFailed(logger, e, key.ToString(), queue.Failures(key) + 1);
                 queue.AddRateLimited(key);
             }
@@ -121,6 +126,7 @@ public sealed class ControllerLoop<T>(
             {
                 queue.Done(key);
                 reconcileScope.Dispose();
+                metrics?.Reconciled(result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
         }
     }

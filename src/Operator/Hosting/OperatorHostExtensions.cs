@@ -1,4 +1,5 @@
 using BackupOperator.Entities;
+using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation;
@@ -39,15 +40,22 @@ public static class OperatorHostExtensions
         services.AddSingleton<ClusterLocks>();
 
         services.AddBackupController(configuration);
+        services.AddMetrics();
+        services.AddSingleton<OperatorMetrics>();
+        services.AddSingleton<BackupOperator.Operator.Controller.IControllerMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
 
         services.AddHealthChecks()
             .AddCheck<ControllerReadyCheck>("controller", tags: ["ready"]);
         return builder;
     }
 
-    /// <summary>/healthz: the process answers. /readyz: the cache is synced (and leadership is settled).</summary>
+    /// <summary>/healthz: the process answers. /readyz: the cache is synced. /metrics: Prometheus.</summary>
     public static WebApplication MapBackupOperatorEndpoints(this WebApplication app)
     {
+        // Export this operator's meter and the HTTP client's; the runtime's event counters add cost, not insight here.
+        Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions { SuppressEventCounters = true });
+        Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => i.Meter.Name is OperatorMetrics.MeterName or "System.Net.Http");
+        Prometheus.MetricServerMiddlewareExtensions.MapMetrics(app, "/metrics");
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;

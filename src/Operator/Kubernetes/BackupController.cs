@@ -15,6 +15,8 @@ public sealed class BackupController(
     IStatusWriter statusWriter,
     IEventRecorder events,
     ClusterLocks locks,
+    OperatorMetrics metrics,
+    TimeProvider time,
     ILogger<BackupController> logger) : IReconcileHandler<V1alpha1ClusterBackupNow>
 {
     // A conflict means a newer object is on its way through the watch; look again soon.
@@ -47,6 +49,7 @@ public sealed class BackupController(
 
             if (decision.Status.Phase != current.Status?.Phase)
             {
+                metrics.PhaseEntered(decision.Status.Phase ?? "", current.Spec.ClusterId, time.GetUtcNow());
                 Log.PhaseChanged(logger, key.Namespace, key.Name, current.Spec.ClusterId, current.Status?.Phase ?? "(new)",
                     decision.Status.Phase ?? "", decision.Status.Reason ?? "", string.Join(",", decision.Status.TaskIds ?? []),
                     decision.Status.TraceId ?? "");

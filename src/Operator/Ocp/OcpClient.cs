@@ -3,12 +3,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using BackupOperator.Operator.Diagnostics;
 using Polly;
 
 namespace BackupOperator.Operator.Ocp;
 
 /// <summary>OCP over HTTP. Reads are retried through <paramref name="readPipeline"/>; backupNow never is.</summary>
-public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline) : IOcpApi
+public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, OperatorMetrics? metrics = null) : IOcpApi
 {
     private const int BodyPrefixLength = 200;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -76,12 +77,33 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
     private async Task<OcpResponse<T>> SendAsync<T>(string operation, Func<HttpRequestMessage> newRequest,
         JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken)
     {
+        var started = OperatorMetrics.Start();
+        var outcome = "ok";
+        try
+        {
+            return await SendOnceAsync(operation, newRequest, typeInfo, cancellationToken);
+        }
+        catch (OcpApiException e)
+        {
+            outcome = e.Kind.ToString();
+            throw;
+        }
+        finally
+        {
+            metrics?.OcpRequest(operation, outcome, OperatorMetrics.Since(started));
+        }
+    }
+
+    private async Task<OcpResponse<T>> SendOnceAsync<T>(string operation, Func<HttpRequestMessage> newRequest,
+        JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken)
+    {
         using var request = newRequest();
-        HttpResponseMessage response;
+        int status;
         byte[] body;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            status = (int)response.StatusCode;
             body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         }
         catch (HttpRequestException e)
@@ -93,10 +115,7 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
             throw new OcpApiException(operation, OcpFailureKind.Lost, $"no answer within {http.Timeout.TotalSeconds:0.#} s", inner: e);
         }
 
-        using (response)
-        {
-            return Interpret(operation, (int)response.StatusCode, body, typeInfo);
-        }
+        return Interpret(operation, status, body, typeInfo);
     }
 
     internal static OcpResponse<T> Interpret<T>(string operation, int status, byte[] body, JsonTypeInfo<OcpEnvelope<T>> typeInfo)

@@ -16,7 +16,7 @@ public interface IOcpClientFactory
     IOcpApi Get(OcpConnectionSettings settings);
 }
 
-public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger)
+public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, OperatorMetrics? metrics = null)
     : IOcpClientFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<(OcpClient Client, HttpClient Http)>> _clients = new();
@@ -55,7 +55,7 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
         auth.InnerHandler = sockets;
         var http = new HttpClient(auth) { Timeout = options.Value.RequestTimeout, MaxResponseContentBufferSize = 8 * 1024 * 1024 };
 
-        return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time)), http);
+        return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time), metrics), http);
     }
 
     /// <summary>Retries of reads (task get/list) on transient failures; backupNow does not go through it.</summary>

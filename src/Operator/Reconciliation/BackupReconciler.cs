@@ -24,7 +24,15 @@ public sealed partial class BackupReconciler(
         IReadOnlyCollection<V1alpha1ClusterBackupNow> clusterPeers,
         CancellationToken cancellationToken)
     {
-        var step = new Step(resource, Clone(resource.Status) ?? new ClusterBackupNowStatus(), time.GetUtcNow().UtcDateTime);
+        var now = time.GetUtcNow().UtcDateTime;
+        var step = new Step(resource, Clone(resource.Status) ?? new ClusterBackupNowStatus(), now);
+        if (step.Status is { Phase: BackupPhase.Failed, Reason: "InvalidSpec" } && step.Generation > step.Status.ObservedGeneration)
+        {
+            // Nothing is ever sent for an invalid spec, so a corrected spec is simply a new request.
+            step = new Step(resource, new ClusterBackupNowStatus(), now);
+            step.Events.Add(BackupEvent.Normal("SpecCorrected", $"spec changed (generation {step.Generation}) after it was refused as invalid: checking it again"));
+        }
+
         NoteSpecChange(step);
         if (step.Status.IsDone)
         {

@@ -10,16 +10,17 @@ namespace BackupOperator.Operator.Reconciliation;
 /// </summary>
 public sealed class SubmissionJournal
 {
-    private readonly ConcurrentDictionary<string, bool> _intents = new();
+    private readonly ConcurrentDictionary<string, byte> _intents = new();
 
-    public void IntentRecorded(string requestId) => _intents[requestId] = false;
+    public void IntentRecorded(string requestId) => _intents[requestId] = 0;
 
-    public void PostAttempted(string requestId) => _intents[requestId] = true;
+    /// <summary>From the first POST on, only OCP's task list can tell: the entry is dropped, which keeps the journal small.</summary>
+    public void PostAttempted(string requestId) => _intents.TryRemove(requestId, out _);
 
     /// <summary>False only for an intent of this process whose POST was never attempted.</summary>
-    public bool MayHaveBeenSent(string requestId) => !_intents.TryGetValue(requestId, out var sent) || sent;
+    public bool MayHaveBeenSent(string requestId) => !_intents.ContainsKey(requestId);
 
-    public void Forget(string requestId) => _intents.TryRemove(requestId, out _);
+    public int Count => _intents.Count;
 
     /// <summary>After leadership was lost, another replica may have sent anything: trust nothing remembered.</summary>
     public void Clear() => _intents.Clear();

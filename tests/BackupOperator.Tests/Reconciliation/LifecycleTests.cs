@@ -30,6 +30,26 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_spec_refused_as_invalid_is_checked_again_once_the_user_corrects_it()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        backup.Spec.BackupMode = "SNAPSHOT";
+        var refused = await h.StepAsync(backup);
+        Assert.Equal("InvalidSpec", refused.Status!.Reason);
+
+        Assert.Null((await h.StepAsync(backup)).Status); // unchanged spec: stays refused, no new write
+
+        backup.Metadata.Generation = 2;
+        backup.Spec.BackupMode = "PHYSICAL_BACKUP";
+        var corrected = await h.StepAsync(backup);
+        Assert.Equal(BackupPhase.Submitting, corrected.Status!.Phase);
+        Assert.Null(corrected.Status.CompletedAt);
+        Assert.Contains(corrected.Events, e => e.Reason == "SpecCorrected");
+        Assert.Equal(0, h.Ocp.Calls);
+    }
+
+    [Fact]
     public async Task Spec_change_after_submission_is_ignored_with_one_warning()
     {
         var h = new Harness();

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using BackupOperator.Entities;
+using BackupOperator.Operator.Controller;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using static BackupOperator.Tests.Controller.ResourceCacheTests;
+
+namespace BackupOperator.Tests.Controller;
+
+public sealed class ControllerLoopTests
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    private sealed class RecordingHandler : IReconcileHandler<V1alpha1ClusterBackupNow>
+    {
+        private int _running;
+        public ConcurrentQueue<string> Calls { get; } = new();
+        public int MaxConcurrentForOneKey { get; private set; }
+        public Func<V1alpha1ClusterBackupNow, Task<ReconcileOutcome>> Behaviour { get; set; } = _ => Task.FromResult(ReconcileOutcome.Done);
+        public SemaphoreSlim Reconciled { get; } = new(0);
+
+        public async Task<ReconcileOutcome> ReconcileAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+        {
+            MaxConcurrentForOneKey = Math.Max(MaxConcurrentForOneKey, Interlocked.Increment(ref _running));
+            try
+            {
+                Calls.Enqueue(resource.Metadata.Name);
+                return await Behaviour(resource);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+                Reconciled.Release();
+            }
+        }
+
+        public Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken)
+        {
+            Calls.Enqueue("deleted:" + key.Name);
+            Reconciled.Release();
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class ManualLeadership : ILeadershipGate
+    {
+        private readonly TaskCompletionSource<CancellationToken> _leading = new();
+        public bool IsLeader => _leading.Task.IsCompleted;
+        public event Action? LeadershipLost;
+        public void Lead() => _leading.TrySetResult(CancellationToken.None);
+        public Task<CancellationToken> WaitForLeadershipAsync(CancellationToken cancellationToken) => _leading.Task.WaitAsync(cancellationToken);
+        public void Lose() => LeadershipLost?.Invoke();
+    }
+
+    private (ControllerLoop<V1alpha1ClusterBackupNow> Loop, FakeWatchSource Source, ResourceCache<V1alpha1ClusterBackupNow> Cache, WorkQueue<NamespacedName> Queue) Build(
+        RecordingHandler handler, ILeadershipGate leadership, params V1alpha1ClusterBackupNow[] items)
+    {
+        var source = new FakeWatchSource();
+        source.Lists.Enqueue((items, "1"));
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>();
+        var queue = new WorkQueue<NamespacedName>(_time);
+        var informer = new ResourceInformer<V1alpha1ClusterBackupNow>(source, cache, _time, TimeSpan.FromMinutes(6), NullLogger.Instance);
+        var loop = new ControllerLoop<V1alpha1ClusterBackupNow>(new InformerSet<V1alpha1ClusterBackupNow>([informer]), cache, queue, handler,
+            leadership, Options.Create(new ControllerOptions { MaxConcurrentReconciles = 4 }), _time, NullLogger<ControllerLoop<V1alpha1ClusterBackupNow>>.Instance);
+        return (loop, source, cache, queue);
+    }
+
+    private static async Task WaitReconciledAsync(RecordingHandler handler, int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Assert.True(await handler.Reconciled.WaitAsync(TimeSpan.FromSeconds(10)), "no reconcile happened");
+        }
+    }
+
+    [Fact]
+    public async Task Every_listed_resource_is_reconciled_and_a_requeue_after_comes_back_on_time()
+    {
+        var handler = new RecordingHandler { Behaviour = _ => Task.FromResult(ReconcileOutcome.Requeue(TimeSpan.FromSeconds(10))) };
+        var (loop, _, _, queue) = Build(handler, new AlwaysLeader(), Resource("a", "1"), Resource("b", "1", uid: "u2"));
+        await loop.StartAsync(CancellationToken.None);
+        await WaitReconciledAsync(handler, 2);
+        Assert.Equal(["a", "b"], handler.Calls.Order());
+        _time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(2, handler.Calls.Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await WaitReconciledAsync(handler, 2);
+        Assert.Equal(4, handler.Calls.Count);
+        await loop.StopAsync(CancellationToken.None);
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public async Task A_failing_reconcile_is_retried_with_backoff()
+    {
+        var attempts = 0;
+        var handler = new RecordingHandler
+        {
+            Behaviour = _ => ++attempts < 3 ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileOutcome.Done),
+        };
+        var (loop, _, _, queue) = Build(handler, new AlwaysLeader(), Resource("a", "1"));
+        await loop.StartAsync(CancellationToken.None);
+        await WaitReconciledAsync(handler);
+        Assert.Equal(1, queue.Failures(new NamespacedName("db", "a")));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await WaitReconciledAsync(handler);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await WaitReconciledAsync(handler);
+        Assert.Equal(3, attempts);
+        Assert.Equal(0, queue.Failures(new NamespacedName("db", "a"))); // success forgets the failures
+        await loop.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Events_pouring_in_never_run_one_key_twice_at_once()
+    {
+        var gate = new TaskCompletionSource();
+        var handler = new RecordingHandler { Behaviour = async _ => { await gate.Task; return ReconcileOutcome.Done; } };
+        var (loop, source, _, _) = Build(handler, new AlwaysLeader(), Resource("a", "1"));
+        await loop.StartAsync(CancellationToken.None);
+        var (_, stream) = await source.Watches.Reader.ReadAsync();
+        for (var i = 2; i < 20; i++)
+        {
+            await stream.Writer.WriteAsync(new WatchEvent<V1alpha1ClusterBackupNow>(WatchEventType.Modified, Resource("a", $"{i}"), $"{i}"));
+        }
+
+        gate.SetResult();
+        await WaitReconciledAsync(handler, 2); // the one running, then one more for everything that came meanwhile
+        Assert.Equal(1, handler.MaxConcurrentForOneKey);
+        await loop.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Nothing_is_reconciled_before_this_replica_leads()
+    {
+        var handler = new RecordingHandler();
+        var leadership = new ManualLeadership();
+        var (loop, source, _, _) = Build(handler, leadership, Resource("a", "1"));
+        await loop.StartAsync(CancellationToken.None);
+        await source.Watches.Reader.ReadAsync(); // the standby keeps its cache warm
+        Assert.Empty(handler.Calls);
+        leadership.Lead();
+        await WaitReconciledAsync(handler);
+        Assert.Equal(["a"], handler.Calls);
+        await loop.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_deleted_resource_is_reported_to_the_handler()
+    {
+        var handler = new RecordingHandler();
+        var (loop, source, _, _) = Build(handler, new AlwaysLeader(), Resource("a", "1"));
+        await loop.StartAsync(CancellationToken.None);
+        await WaitReconciledAsync(handler);
+        var (_, stream) = await source.Watches.Reader.ReadAsync();
+        await stream.Writer.WriteAsync(new WatchEvent<V1alpha1ClusterBackupNow>(WatchEventType.Deleted, Resource("a", "2"), "2"));
+        await WaitReconciledAsync(handler);
+        Assert.Contains("deleted:a", handler.Calls);
+        await loop.StopAsync(CancellationToken.None);
+    }
+}
