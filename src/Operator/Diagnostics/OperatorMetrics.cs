@@ -25,26 +25,26 @@ public sealed class OperatorMetrics : IControllerMetrics
         WorkQueue<NamespacedName> queue, ILeadershipGate leadership)
     {
         var meter = meterFactory.Create(MeterName);
-        _transitions = meter.CreateCounter<long>("backupoperator_phase_transitions",
+        _transitions = meter.CreateCounter<long>("phase_transitions_total",
             description: "Backups entering a phase (Submitting, Running, Succeeded, Failed, Unknown, Pending).");
-        _ocpDuration = meter.CreateHistogram<double>("backupoperator_ocp_request_duration", "s",
+        _ocpDuration = meter.CreateHistogram<double>("ocp_request_duration_seconds", null,
             "OCP API calls by operation (backupNow, getTask, listTasks) and outcome (ok or the failure kind).");
-        _reconcileDuration = meter.CreateHistogram<double>("backupoperator_reconcile_duration", "s",
+        _reconcileDuration = meter.CreateHistogram<double>("reconcile_duration_seconds", null,
             "Reconcile duration by result (done, requeue, error).");
-        _reconcileErrors = meter.CreateCounter<long>("backupoperator_reconcile_errors",
+        _reconcileErrors = meter.CreateCounter<long>("reconcile_errors_total",
             description: "Reconciles that ended in an exception (retried with backoff).");
-        _queueWait = meter.CreateHistogram<double>("backupoperator_workqueue_wait", "s",
+        _queueWait = meter.CreateHistogram<double>("workqueue_wait_seconds", null,
             "Time a resource waited in the work queue before a worker took it.");
-        meter.CreateObservableGauge("backupoperator_workqueue_depth", () => queue.Count,
+        meter.CreateObservableGauge("workqueue_depth", () => queue.Count,
             description: "Resources waiting in the work queue.");
-        meter.CreateObservableGauge("backupoperator_backups", () => cache.List()
+        meter.CreateObservableGauge("backups", () => cache.List()
             .GroupBy(b => b.Status?.Phase ?? "New")
             .Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("phase", g.Key))),
             description: "ClusterBackupNow resources by phase.");
-        meter.CreateObservableGauge("backupoperator_last_success_timestamp_seconds", () => _lastSuccess
+        meter.CreateObservableGauge("last_success_timestamp_seconds", () => _lastSuccess
             .Select(p => new Measurement<double>(p.Value, new KeyValuePair<string, object?>("cluster_id", p.Key))),
             description: "Unix time of the last Succeeded backup per OCP cluster (seen by this process).");
-        meter.CreateObservableGauge("backupoperator_leader", () => leadership.IsLeader ? 1 : 0,
+        meter.CreateObservableGauge("leader", () => leadership.IsLeader ? 1 : 0,
             description: "1 when this replica holds the leader lease.");
         queue.Dequeued += (_, waited) => _queueWait.Record(waited.TotalSeconds);
     }
