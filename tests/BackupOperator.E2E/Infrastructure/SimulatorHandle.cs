@@ -66,6 +66,12 @@ internal sealed class SimulatorHandle : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    public async Task ClearFaultsAsync(CancellationToken ct)
+    {
+        using var response = await _http.DeleteAsync(new Uri("/_sim/faults", UriKind.Relative), ct);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task ConfigureAsync(object config, CancellationToken ct)
     {
         using var response = await _http.PostAsJsonAsync("/_sim/config", config, JsonSerializerOptions.Web, ct);

@@ -1,0 +1,146 @@
+using System.Globalization;
+using BackupOperator.E2E.Infrastructure;
+using BackupOperator.Entities;
+using Xunit.Abstractions;
+
+namespace BackupOperator.E2E;
+
+/// <summary>
+/// Randomized soak: each trial is a random schedule of backups (some sharing a cluster), OCP faults,
+/// operator kills and API-server restarts, drawn from a printed seed so any failure replays
+/// (SOAK_SEED=... SOAK_TRIALS=...). Ends with the tally: duplicates, stuck and lost must all be 0.
+/// </summary>
+[Collection(E2ECollection.Name)]
+public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
+{
+    private static readonly string[] SubmitFaults = ["dropAfterAccept", "delayAfterAccept", "http", "html", "dropBeforeAccept", "truncated", "delay"];
+    private static readonly string[] Terminal = [BackupPhase.Succeeded, BackupPhase.Failed];
+
+    [Fact]
+    public async Task Random_schedules_of_crashes_and_faults_never_duplicate_lose_or_strand_a_backup()
+    {
+        var trials = int.TryParse(Environment.GetEnvironmentVariable("SOAK_TRIALS"), out var t) ? t : 3;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("SOAK_SEED"), out var s) ? s : Random.Shared.Next(1, 1_000_000);
+        var tally = new Tally();
+        var ct = TestTimeout.Token(minutes: 5 + (trials * 2));
+        output.WriteLine($"soak: seed {seed}, {trials} trial(s); replay with SOAK_SEED={seed} SOAK_TRIALS={trials}");
+        for (var trial = 0; trial < trials; trial++)
+        {
+            await RunTrialAsync(seed, trial, tally, ct);
+        }
+
+        var line = $"soak: seed {seed} trials {trials} backups {tally.Backups} duplicatePosts {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} (operator kills {tally.Kills}, API server restarts {tally.ApiRestarts}, faults {tally.Faults})";
+        output.WriteLine(line);
+        await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "backup-operator-soak.log"), line + Environment.NewLine, ct);
+        Assert.True(tally.Duplicates == 0 && tally.Stuck == 0 && tally.Lost == 0, line + "\n" + string.Join('\n', tally.Problems));
+    }
+
+    private async Task RunTrialAsync(int seed, int trial, Tally tally, CancellationToken ct)
+    {
+        var rng = new Random(HashCode.Combine(seed, trial));
+        var baseCluster = 20_000 + (trial * 3); // one environment per run: clusters of different trials never mix
+        var backups = new List<(string Name, long Cluster, bool ExpectFailure)>();
+        var count = rng.Next(2, 6);
+        for (var i = 0; i < count; i++)
+        {
+            var cluster = baseCluster + rng.Next(0, 3); // clusters shared on purpose: serialization is exercised
+            var expectFailure = false;
+            switch (rng.Next(0, 10))
+            {
+                case < 4:
+                    var kind = SubmitFaults[rng.Next(SubmitFaults.Length)];
+                    await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId = cluster, kind, delayMs = 4000 }, ct);
+                    tally.Faults++;
+                    break;
+                case 4:
+                    await env.Simulator.AddFaultAsync(new { operation = "getTask", clusterId = cluster, kind = "http", count = 3 }, ct);
+                    tally.Faults++;
+                    break;
+                case 5:
+                    await env.Simulator.AddFaultAsync(new { clusterId = cluster, kind = "taskFail" }, ct);
+                    tally.Faults++;
+                    expectFailure = true; // which backup of the cluster gets it is not known: checked loosely below
+                    break;
+            }
+
+            var name = $"soak-{seed}-{trial}-{i}";
+            await env.CreateBackupAsync(Backups.Nfs(name, cluster), ct);
+            backups.Add((name, cluster, expectFailure));
+            await DisturbAsync(rng, tally, ct);
+        }
+
+        foreach (var (name, cluster, _) in backups)
+        {
+            tally.Backups++;
+            try
+            {
+                var done = await env.WaitForPhaseAsync(name, Terminal, TimeSpan.FromSeconds(120), ct);
+                var ocpTasks = await env.Simulator.TaskIdsAsync(cluster, ct);
+                if (done.Status!.TaskIds is { Count: > 0 } ids && ids.Any(id => !ocpTasks.Contains(id)))
+                {
+                    tally.Lost++;
+                    tally.Problems.Add($"{name}: task ids {string.Join(",", ids)} not known to OCP");
+                }
+
+                if (done.Status.Phase == BackupPhase.Failed && done.Status.Reason != "TaskFailed")
+                {
+                    tally.Lost++;
+                    tally.Problems.Add($"{name}: Failed ({done.Status.Reason}: {done.Status.Message}) although OCP only had transient faults");
+                }
+            }
+            catch (TimeoutException e)
+            {
+                tally.Stuck++;
+                tally.Problems.Add(e.Message.Split('\n')[0]);
+            }
+        }
+
+        foreach (var cluster in backups.Select(b => b.Cluster).Distinct())
+        {
+            var started = await env.Simulator.StartedAsync(cluster, ct);
+            var resources = backups.Count(b => b.Cluster == cluster);
+            if (started > resources)
+            {
+                tally.Duplicates += started - resources;
+                tally.Problems.Add($"cluster {cluster}: {started} backups started for {resources} resource(s)");
+            }
+        }
+
+        await env.Simulator.ClearFaultsAsync(ct);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => b.Cluster).Distinct().Count()} cluster(s) ok so far: dup {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost}"));
+    }
+
+    /// <summary>Between two creations: sometimes kill the operator, sometimes restart the API server.</summary>
+    private async Task DisturbAsync(Random rng, Tally tally, CancellationToken ct)
+    {
+        var roll = rng.Next(0, 20);
+        if (roll < 4)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(rng.Next(0, 1500)), ct);
+            env.Operator.Kill();
+            tally.Kills++;
+            await env.RestartOperatorAsync(ct);
+        }
+        else if (roll == 4)
+        {
+            await env.Api.RestartApiServerAsync(ct);
+            tally.ApiRestarts++;
+        }
+        else
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(rng.Next(0, 800)), ct);
+        }
+    }
+
+    private sealed class Tally
+    {
+        public int Backups { get; set; }
+        public int Duplicates { get; set; }
+        public int Stuck { get; set; }
+        public int Lost { get; set; }
+        public int Kills { get; set; }
+        public int ApiRestarts { get; set; }
+        public int Faults { get; set; }
+        public List<string> Problems { get; } = [];
+    }
+}
