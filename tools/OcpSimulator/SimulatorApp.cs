@@ -27,6 +27,7 @@ public static class SimulatorApp
         var key = builder.Configuration["Simulator:KeyPath"];
         if (cert is not null && key is not null)
         {
+            builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = X509Certificate2.CreateFromPemFile(cert, key)));
         }
 

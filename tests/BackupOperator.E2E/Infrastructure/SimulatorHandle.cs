@@ -21,16 +21,22 @@ internal sealed class SimulatorHandle : IAsyncDisposable
     {
         _app = app;
         Url = url;
-        _http = new HttpClient { BaseAddress = new Uri(url) };
+        // The harness's own admin calls; the operator's trust in OCP's certificate is what the tests check.
+        _http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+        {
+            BaseAddress = new Uri(url),
+        };
     }
 
     public string Url { get; }
 
-    public static async Task<SimulatorHandle> StartAsync(CancellationToken ct)
+    public static async Task<SimulatorHandle> StartAsync(CancellationToken ct, TestCertificates? tls = null)
     {
+        string[] https = tls is null ? [] : [$"--Simulator:CertificatePath={tls.ServerCertPath}", $"--Simulator:KeyPath={tls.ServerKeyPath}"];
         var app = SimulatorApp.Build(
         [
-            "--urls", "http://127.0.0.1:0",
+            .. https,
+            "--urls", tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0",
             $"--Simulator:Users={User}:{Password}",
             $"--Simulator:AccessKeys={AccessKeyId}:{AccessKeySecret}",
             "--Simulator:TaskDurationMs=1500",
