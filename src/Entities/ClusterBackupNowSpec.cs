@@ -25,6 +25,14 @@ public sealed class ClusterBackupNowSpec
     [JsonPropertyName("obBackupServiceStorageConfig")]
     public ObBackupServiceStorageConfig? ObBackupServiceStorageConfig { get; set; }
 
+    /// <summary>
+    /// Delete this resource that many seconds after it finished (Succeeded or Failed); never when
+    /// absent. Deleting the resource never deletes the backup in OCP. Not for resources that a
+    /// GitOps tool syncs from Git: it would create them again, and with them a new backup.
+    /// </summary>
+    [JsonPropertyName("ttlSecondsAfterFinished")]
+    public int? TtlSecondsAfterFinished { get; set; }
+
     /// <summary>Secret in the resource's namespace with the OCP connection; the operator's default when absent.</summary>
     [JsonPropertyName("ocpSecretRef")]
     public LocalSecretReference? OcpSecretRef { get; set; }

@@ -160,4 +160,32 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
             Assert.DoesNotContain(secret, status, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task A_finished_backup_with_ttl_is_deleted_and_its_backup_kept()
+    {
+        var ct = TestTimeout.Token();
+        var backup = Backups.Nfs("ttl-1", 107);
+        backup.Spec.TtlSecondsAfterFinished = 2;
+        await env.CreateBackupAsync(backup, ct);
+        await env.WaitForPhaseAsync("ttl-1", Terminal, Timeout, ct);
+        var deadline = DateTime.UtcNow + Timeout;
+        var gone = false;
+        while (!gone && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await env.GetBackupAsync("ttl-1", ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                gone = true;
+            }
+        }
+
+        Assert.True(gone, "the resource was not deleted after its ttlSecondsAfterFinished");
+        Assert.Single(await env.Simulator.TaskIdsAsync(107, ct)); // the backup itself is untouched
+        Assert.Equal(1, await env.Simulator.PostsAsync(107, ct));
+    }
 }

@@ -38,6 +38,7 @@ public static class OperatorHostExtensions
         services.AddSingleton<IStatusWriter, StatusWriter>();
         services.AddSingleton<IEventRecorder, EventRecorder>();
         services.AddSingleton<ClusterLocks>();
+        services.AddSingleton<IResourceDeleter, ResourceDeleter>();
 
         services.AddBackupController(configuration);
         services.AddMetrics();

@@ -15,6 +15,7 @@ public sealed class BackupController(
     IStatusWriter statusWriter,
     IEventRecorder events,
     ClusterLocks locks,
+    IResourceDeleter deleter,
     OperatorMetrics metrics,
     TimeProvider time,
     ILogger<BackupController> logger) : IReconcileHandler<V1alpha1ClusterBackupNow>
@@ -59,6 +60,12 @@ public sealed class BackupController(
         foreach (var e in decision.Events)
         {
             await events.RecordAsync(written, e, cancellationToken);
+        }
+
+        if (decision.DeleteResource)
+        {
+            await deleter.DeleteAsync(written, cancellationToken);
+            return ReconcileOutcome.Done;
         }
 
         return decision.RequeueAfter is { } after ? ReconcileOutcome.Requeue(after) : ReconcileOutcome.Done;

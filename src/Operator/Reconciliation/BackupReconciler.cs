@@ -36,7 +36,7 @@ public sealed partial class BackupReconciler(
         NoteSpecChange(step);
         if (step.Status.IsDone)
         {
-            return step.Finish(null);
+            return Expire(step);
         }
 
         if (step.Status.TaskIds is { Count: > 0 })
@@ -83,6 +83,20 @@ public sealed partial class BackupReconciler(
         _journal.IntentRecorded(requestId);
         s.SetSubmitting(requestId, step.Generation, step.Now);
         return step.Finish(TimeSpan.Zero);
+    }
+
+    /// <summary>A finished backup with ttlSecondsAfterFinished: wait for its time, then ask for its deletion.</summary>
+    private static ReconcileDecision Expire(Step step)
+    {
+        if (step.Resource.Spec.TtlSecondsAfterFinished is not { } ttl || step.Status.CompletedAt is not { } completed)
+        {
+            return step.Finish(null);
+        }
+
+        var due = completed.AddSeconds(ttl);
+        return step.Now < due
+            ? step.Finish(due - step.Now)
+            : step.Finish(null, BackupEvent.Normal("Expired", $"finished {ttl} s ago (ttlSecondsAfterFinished): deleting this resource; the backup in OCP is kept")) with { DeleteResource = true };
     }
 
     /// <summary>A backup is active on its cluster once it has an intent, until it is terminal.</summary>

@@ -5,6 +5,9 @@ namespace BackupOperator.Operator.Reconciliation;
 /// <summary>What one reconcile decided: the status to write (null: unchanged), when to look again, what to tell.</summary>
 public sealed record ReconcileDecision(ClusterBackupNowStatus? Status, TimeSpan? RequeueAfter, IReadOnlyList<BackupEvent> Events)
 {
+    /// <summary>The resource's ttlSecondsAfterFinished has passed: delete it (never the backup in OCP).</summary>
+    public bool DeleteResource { get; init; }
+
     public static ReconcileDecision Done { get; } = new(null, null, []);
 }
 

@@ -30,6 +30,35 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_finished_backup_with_a_ttl_is_deleted_when_its_time_has_come_and_not_before()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup(status: TestResources.Terminal(BackupPhase.Succeeded, h.Now));
+        backup.Spec.TtlSecondsAfterFinished = 600;
+
+        var early = await h.StepAsync(backup);
+        Assert.False(early.DeleteResource);
+        Assert.Equal(TimeSpan.FromSeconds(600), early.RequeueAfter);
+
+        h.Time.Advance(TimeSpan.FromSeconds(600));
+        var due = await h.StepAsync(backup);
+        Assert.True(due.DeleteResource);
+        Assert.Contains(due.Events, e => e.Reason == "Expired");
+        Assert.Equal(0, h.Ocp.Calls);
+    }
+
+    [Fact]
+    public async Task Without_a_ttl_a_finished_backup_stays()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup(status: TestResources.Terminal(BackupPhase.Failed, h.Now));
+        h.Time.Advance(TimeSpan.FromDays(365));
+        var d = await h.StepAsync(backup);
+        Assert.False(d.DeleteResource);
+        Assert.Null(d.RequeueAfter);
+    }
+
+    [Fact]
     public async Task A_spec_refused_as_invalid_is_checked_again_once_the_user_corrects_it()
     {
         var h = new Harness();
