@@ -9,8 +9,8 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Warning, "Event {Reason} for {Namespace}/{Name} not recorded: {Error}")]
     public static partial void EventNotRecorded(ILogger logger, string @namespace, string name, string reason, string error);
 
-    [LoggerMessage(2003, LogLevel.Information, "Backup {Namespace}/{Name} of cluster {ClusterId}: {From} -> {To} ({Reason}); taskIds [{TaskIds}] traceId {TraceId}")]
-    public static partial void PhaseChanged(ILogger logger, string @namespace, string name, long clusterId, string from, string to, string reason, string taskIds, string traceId);
+    [LoggerMessage(2003, LogLevel.Information, "Backup {Namespace}/{Name} of cluster {ClusterId}: {From} -> {To} ({Reason}: {Message}); taskIds [{TaskIds}] traceId {TraceId}")]
+    public static partial void PhaseChanged(ILogger logger, string @namespace, string name, long clusterId, string from, string to, string reason, string message, string taskIds, string traceId);
 
     [LoggerMessage(2004, LogLevel.Debug, "Status of {Namespace}/{Name} not written, will re-read: {Error}")]
     public static partial void StatusConflict(ILogger logger, string @namespace, string name, string error);

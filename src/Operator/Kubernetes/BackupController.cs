@@ -52,7 +52,7 @@ public sealed class BackupController(
             {
                 metrics.PhaseEntered(decision.Status.Phase ?? "", current.Spec.ClusterId, time.GetUtcNow());
                 Log.PhaseChanged(logger, key.Namespace, key.Name, current.Spec.ClusterId, current.Status?.Phase ?? "(new)",
-                    decision.Status.Phase ?? "", decision.Status.Reason ?? "", string.Join(",", decision.Status.TaskIds ?? []),
+                    decision.Status.Phase ?? "", decision.Status.Reason ?? "", decision.Status.Message ?? "", string.Join(",", decision.Status.TaskIds ?? []),
                     decision.Status.TraceId ?? "");
             }
         }
