@@ -95,6 +95,7 @@ public sealed class ControllerLoop<T>(
             var result = "done";
             try
             {
+                Log.Reconciling(logger, key.ToString());
                 if (cache.TryGet(key, out var resource) && resource is not null)
                 {
                     var outcome = await handler.ReconcileAsync(resource, reconcileToken);

@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(1010, LogLevel.Information, "Released lease {Namespace}/{Lease} on shutdown")]
     public static partial void LeaseReleased(ILogger logger, string @namespace, string lease);
+
+    [LoggerMessage(1011, LogLevel.Trace, "Reconciling {Key}")]
+    public static partial void Reconciling(ILogger logger, string key);
 }

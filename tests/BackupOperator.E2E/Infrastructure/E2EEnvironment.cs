@@ -30,7 +30,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
 
     /// <summary>Every log line every operator process of this environment wrote.</summary>
     public string AllOperatorLogs => string.Join('\n',
-        Directory.GetFiles(Api.Directory, "operator-*.log").Select(f => File.ReadAllText(f, Encoding.UTF8)));
+        Directory.GetFiles(E2ERun.LogDirectory, "operator-*.log").Select(f => File.ReadAllText(f, Encoding.UTF8)));
 
     public async Task InitializeAsync()
     {
@@ -70,7 +70,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
             settings[k] = v;
         }
 
-        return await OperatorProcess.StartAsync(Path.Combine(Api.Directory, $"operator-{n}.log"), settings, ct, waitReady);
+        return await OperatorProcess.StartAsync(Path.Combine(E2ERun.LogDirectory, $"operator-{n}.log"), settings, ct, waitReady);
     }
 
     /// <summary>Replaces the shared operator (after a test killed it).</summary>
