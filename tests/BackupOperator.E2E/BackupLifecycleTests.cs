@@ -61,9 +61,8 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
             var done = await env.WaitForPhaseAsync("story-1", Terminal, Timeout, ct);
             Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
             Assert.Equal(1, done.Status.ObservedGeneration);
-            var reasons = (await env.EventsForAsync("story-1", ct)).Select(e => e.Reason).ToList();
-            Assert.Contains("Submitted", reasons);
-            Assert.Contains("Succeeded", reasons);
+            await env.WaitForEventAsync("story-1", e => e.Reason == "Submitted", ct);
+            await env.WaitForEventAsync("story-1", e => e.Reason == "Succeeded", ct);
         }
         finally
         {
@@ -113,7 +112,7 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
         Assert.False(done.Status.Successful);
         Assert.Contains("NFS path /obbackup/ is not mounted", done.Status.Message, StringComparison.Ordinal);
         Assert.Equal("OB_BACKUP_DEST_UNREACHABLE", done.Status.Results![0].ErrorCode);
-        Assert.Contains(await env.EventsForAsync("hint-1", ct), e => e.Type == "Warning" && e.Note!.Contains("not mounted", StringComparison.Ordinal));
+        await env.WaitForEventAsync("hint-1", e => e.Type == "Warning" && e.Note!.Contains("not mounted", StringComparison.Ordinal), ct);
         Assert.Equal(1, await env.Simulator.PostsAsync(104, ct));
     }
 

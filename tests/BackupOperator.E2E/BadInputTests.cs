@@ -68,7 +68,7 @@ public sealed class BadInputTests(E2EEnvironment env)
         Assert.Equal(BackupPhase.Failed, done.Status!.Phase);
         Assert.Equal("InvalidSpec", done.Status.Reason);
         Assert.Contains(words, done.Status.Message, StringComparison.Ordinal);
-        Assert.Contains(await env.EventsForAsync(name, ct), ev => ev.Reason == "InvalidSpec" && ev.Type == "Warning");
+        await env.WaitForEventAsync(name, ev => ev.Reason == "InvalidSpec" && ev.Type == "Warning", ct);
         Assert.Equal(0, await env.Simulator.PostsAsync(702, ct));
     }
 

@@ -37,8 +37,7 @@ public sealed class FaultTests(E2EEnvironment env)
             Assert.Equal(1, await env.Simulator.PostsAsync(clusterId, ct));
         }
 
-        var events = await env.EventsForAsync(name, ct);
-        Assert.Contains(events, e => e.Reason == "SubmissionUnconfirmed");
+        await env.WaitForEventAsync(name, e => e.Reason == "SubmissionUnconfirmed", ct);
     }
 
     [Fact]
@@ -114,7 +113,7 @@ public sealed class FaultTests(E2EEnvironment env)
         Assert.Equal(BackupPhase.Failed, done.Status!.Phase);
         Assert.Equal("OcpAuthenticationFailed", done.Status.Reason);
         Assert.Contains("wrong password", done.Status.Message, StringComparison.Ordinal);
-        Assert.Contains(await env.EventsForAsync("wrong-pass", ct), e => e.Type == "Warning");
+        await env.WaitForEventAsync("wrong-pass", e => e.Type == "Warning", ct);
         Assert.Equal(0, await env.Simulator.StartedAsync(213, ct));
     }
 

@@ -117,6 +117,27 @@ public sealed class E2EEnvironment : IAsyncLifetime
             $"{ns}/{name} did not reach {string.Join("|", phases)} within {timeout}; status: {(last?.Status is null ? "(none)" : KubernetesJson.Serialize(last.Status))}\noperator log tail:\n{OperatorProcess.Tail(_operator?.Log ?? "")}");
     }
 
+    /// <summary>Events are written right after the status: wait (bounded) until one matches.</summary>
+    public async Task<Eventsv1Event> WaitForEventAsync(string name, Func<Eventsv1Event, bool> match, CancellationToken ct, string ns = Namespace)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var events = await EventsForAsync(name, ct, ns);
+            if (events.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                throw new TimeoutException($"no matching event for {ns}/{name}; events: {string.Join(" | ", events.Select(e => $"{e.Type} {e.Reason}: {e.Note}"))}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
     public async Task<IReadOnlyList<Eventsv1Event>> EventsForAsync(string name, CancellationToken ct, string ns = Namespace)
     {
         var list = await Admin.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: ct);
