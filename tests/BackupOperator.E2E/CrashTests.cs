@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using BackupOperator.E2E.Infrastructure;
 using BackupOperator.Entities;
 using k8s;
@@ -95,7 +93,7 @@ public sealed class CrashTests(E2EEnvironment env)
                 V1alpha1ClusterBackupNow.Version, E2EEnvironment.Namespace, V1alpha1ClusterBackupNow.Plural, name, cancellationToken: ct);
             if (postReachedOcp)
             {
-                await PostDirectlyAsync(clusterId, ct);
+                await env.Simulator.StartBackupDirectlyAsync(clusterId, ct);
             }
 
             await env.RestartOperatorAsync(ct);
@@ -175,15 +173,6 @@ public sealed class CrashTests(E2EEnvironment env)
         {
             await env.RestartOperatorAsync(ct);
         }
-    }
-
-    private async Task PostDirectlyAsync(long clusterId, CancellationToken ct)
-    {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SimulatorHandle.User}:{SimulatorHandle.Password}")));
-        using var body = new StringContent("""{"backupMode":"PHYSICAL_BACKUP","dataBackupMode":"FULL_BACKUP","obBackupServiceStorageConfig":{"obBackupStorageBaseInfo":{"backupStorageType":"BACKUP_STORAGE_FILE","storageUrl":"/obbackup/"}}}""", Encoding.UTF8, "application/json");
-        (await http.PostAsync(new Uri($"{env.Simulator.Url}/api/v2/ob/clusters/{clusterId}/backup/backupNow"), body, ct)).EnsureSuccessStatusCode();
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)

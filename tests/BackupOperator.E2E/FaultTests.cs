@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using BackupOperator.E2E.Infrastructure;
 using BackupOperator.Entities;
 using k8s;
@@ -82,11 +80,7 @@ public sealed class FaultTests(E2EEnvironment env)
         await env.Simulator.ConfigureAsync(new { taskDurationMs = 5000 }, ct);
         try
         {
-            using var http = new HttpClient();
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SimulatorHandle.User}:{SimulatorHandle.Password}")));
-            using var body = new StringContent("""{"backupMode":"PHYSICAL_BACKUP","dataBackupMode":"FULL_BACKUP","obBackupServiceStorageConfig":{"obBackupStorageBaseInfo":{"backupStorageType":"BACKUP_STORAGE_FILE","storageUrl":"/x/"}}}""", Encoding.UTF8, "application/json");
-            (await http.PostAsync(new Uri($"{env.Simulator.Url}/api/v2/ob/clusters/212/backup/backupNow"), body, ct)).EnsureSuccessStatusCode();
+            await env.Simulator.StartBackupDirectlyAsync(212, ct);
 
             await env.CreateBackupAsync(Backups.Nfs("busy-1", 212), ct);
             var pending = await env.WaitForPhaseAsync("busy-1", [BackupPhase.Pending], Timeout, ct);

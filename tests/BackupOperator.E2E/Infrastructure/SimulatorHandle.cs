@@ -72,6 +72,20 @@ internal sealed class SimulatorHandle : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>A backup started in OCP by someone else (its console, another tool), with this run's Basic user.</summary>
+    public async Task StartBackupDirectlyAsync(long clusterId, CancellationToken ct)
+    {
+        const string body = """{"backupMode":"PHYSICAL_BACKUP","dataBackupMode":"FULL_BACKUP","obBackupServiceStorageConfig":{"obBackupStorageBaseInfo":{"backupStorageType":"BACKUP_STORAGE_FILE","storageUrl":"/obbackup/"}}}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v2/ob/clusters/{clusterId}/backup/backupNow")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")));
+        using var response = await _http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task ClearFaultsAsync(CancellationToken ct)
     {
         using var response = await _http.DeleteAsync(new Uri("/_sim/faults", UriKind.Relative), ct);
