@@ -35,6 +35,18 @@ public sealed class WorkQueue<TKey>(TimeProvider time, TimeSpan? baseDelay = nul
         }
     }
 
+    /// <summary>Keys waiting for a delay or a backoff to pass.</summary>
+    public int DelayedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _delayed.Count;
+            }
+        }
+    }
+
     public void Add(TKey key)
     {
         lock (_gate)

@@ -67,6 +67,17 @@ public sealed class ControllerLoopTests
         return (loop, source, cache, queue);
     }
 
+    /// <summary>The loop finishes its bookkeeping just after the handler returns: wait for it, bounded.</summary>
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
+            await Task.Yield();
+        }
+    }
+
     private static async Task WaitReconciledAsync(RecordingHandler handler, int times = 1)
     {
         for (var i = 0; i < times; i++)
@@ -83,6 +94,7 @@ public sealed class ControllerLoopTests
         await loop.StartAsync(CancellationToken.None);
         await WaitReconciledAsync(handler, 2);
         Assert.Equal(["a", "b"], handler.Calls.Order());
+        await UntilAsync(() => queue.DelayedCount == 2);
         _time.Advance(TimeSpan.FromSeconds(9));
         Assert.Equal(2, handler.Calls.Count);
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -103,11 +115,15 @@ public sealed class ControllerLoopTests
         var (loop, _, _, queue) = Build(handler, new AlwaysLeader(), Resource("a", "1"));
         await loop.StartAsync(CancellationToken.None);
         await WaitReconciledAsync(handler);
+        await UntilAsync(() => queue.DelayedCount == 1);
         Assert.Equal(1, queue.Failures(new NamespacedName("db", "a")));
         _time.Advance(TimeSpan.FromSeconds(1));
         await WaitReconciledAsync(handler);
+        await UntilAsync(() => queue.DelayedCount == 1);
+        Assert.Equal(2, queue.Failures(new NamespacedName("db", "a")));
         _time.Advance(TimeSpan.FromSeconds(2));
         await WaitReconciledAsync(handler);
+        await UntilAsync(() => queue.Failures(new NamespacedName("db", "a")) == 0);
         Assert.Equal(3, attempts);
         Assert.Equal(0, queue.Failures(new NamespacedName("db", "a"))); // success forgets the failures
         await loop.StopAsync(CancellationToken.None);
@@ -117,10 +133,20 @@ public sealed class ControllerLoopTests
     public async Task Events_pouring_in_never_run_one_key_twice_at_once()
     {
         var gate = new TaskCompletionSource();
-        var handler = new RecordingHandler { Behaviour = async _ => { await gate.Task; return ReconcileOutcome.Done; } };
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new RecordingHandler
+        {
+            Behaviour = async _ =>
+            {
+                started.TrySetResult();
+                await gate.Task;
+                return ReconcileOutcome.Done;
+            },
+        };
         var (loop, source, _, _) = Build(handler, new AlwaysLeader(), Resource("a", "1"));
         await loop.StartAsync(CancellationToken.None);
         var (_, stream) = await source.Watches.Reader.ReadAsync();
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the first reconcile is running: now the events pour in
         for (var i = 2; i < 20; i++)
         {
             await stream.Writer.WriteAsync(new WatchEvent<V1alpha1ClusterBackupNow>(WatchEventType.Modified, Resource("a", $"{i}"), $"{i}"));

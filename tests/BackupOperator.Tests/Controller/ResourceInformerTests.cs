@@ -100,17 +100,17 @@ public sealed class ResourceInformerTests : IAsyncDisposable
         await _source.ListCalls.Reader.ReadAsync(_stop.Token);
         _time.Advance(Stall / 2);
         Assert.Equal(0, _source.ListCalls.Reader.Count);
-        Assert.Equal("100", await AdvanceUntilAsync(_source.ListCalls.Reader.ReadAsync(_stop.Token).AsTask()));
+        Assert.Equal("100", await AdvanceUntilAsync(_source.ListCalls.Reader.ReadAsync(_stop.Token).AsTask(), TimeSpan.FromSeconds(30)));
     }
 
     // Timers are registered on the fake clock by the informer's own thread: move the clock in small
     // steps until the awaited effect shows, bounded by the test's deadline.
-    private async Task<T> AdvanceUntilAsync<T>(Task<T> effect)
+    private async Task<T> AdvanceUntilAsync<T>(Task<T> effect, TimeSpan? step = null)
     {
         while (!effect.IsCompleted)
         {
             _stop.Token.ThrowIfCancellationRequested();
-            _time.Advance(TimeSpan.FromMilliseconds(250));
+            _time.Advance(step ?? TimeSpan.FromMilliseconds(250));
             await Task.WhenAny(effect, Task.Delay(TimeSpan.FromMilliseconds(5), _stop.Token));
         }
 
