@@ -16,6 +16,7 @@ public sealed class BackupController(
     IEventRecorder events,
     ClusterLocks locks,
     IResourceDeleter deleter,
+    WorkQueue<NamespacedName> queue,
     OperatorMetrics metrics,
     TimeProvider time,
     ILogger<BackupController> logger) : IReconcileHandler<V1alpha1ClusterBackupNow>
@@ -60,6 +61,15 @@ public sealed class BackupController(
         foreach (var e in decision.Events)
         {
             await events.RecordAsync(written, e, cancellationToken);
+        }
+
+        if (decision.Status?.IsDone == true && current.Status?.IsDone != true)
+        {
+            // The cluster is free: backups waiting for it need not wait for their next recheck.
+            foreach (var waiting in peers.Where(p => p.Status?.Phase == BackupPhase.Pending))
+            {
+                queue.Add(NamespacedName.From(waiting));
+            }
         }
 
         if (decision.DeleteResource)
