@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh
 ensure_dotnet
+ensure_tools
 ensure_kubectl
 
 work=$(mktemp -d /tmp/backup-operator-demo.XXXXXX)

@@ -19,6 +19,18 @@ ensure_dotnet() {
   fi
 }
 
+# Small tools the scripts use; installed from Debian's packages when missing.
+ensure_tools() {
+  local missing=()
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  ((${#missing[@]})) || return 0
+  log "installing ${missing[*]}"
+  sudo_ apt-get update -qq >&2
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+}
+
 ensure_kubectl() {
   if command -v kubectl >/dev/null 2>&1; then
     return 0

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source hack/lib.sh
 
 ensure_dotnet
+ensure_tools
 bash hack/install-apiserver.sh >/dev/null   # provision (cached) before the clock of any test starts
 
 results="${TEST_RESULTS_DIR:-$(mktemp -d)}"
