@@ -23,8 +23,9 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("SOAK_SEED"), out var s) ? s : Random.Shared.Next(1, 1_000_000);
         var tally = new Tally();
         var ct = TestTimeout.Token(minutes: 5 + (trials * 2));
-        output.WriteLine($"soak: seed {seed}, {trials} trial(s); replay with SOAK_SEED={seed} SOAK_TRIALS={trials}");
-        for (var trial = 0; trial < trials; trial++)
+        output.WriteLine($"soak: seed {seed}, {trials} trial(s) from {first}; replay with SOAK_SEED={seed} SOAK_TRIALS={trials} SOAK_FIRST_TRIAL={first}; operator logs in {E2ERun.LogDirectory}");
+        var first = int.TryParse(Environment.GetEnvironmentVariable("SOAK_FIRST_TRIAL"), out var f) ? f : 0;
+        for (var trial = first; trial < first + trials; trial++)
         {
             await RunTrialAsync(seed, trial, tally, ct);
         }
@@ -37,7 +38,7 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
 
     private async Task RunTrialAsync(int seed, int trial, Tally tally, CancellationToken ct)
     {
-        var rng = new Random(HashCode.Combine(seed, trial));
+        var rng = new Random(unchecked((seed * 7919) + trial)); // deterministic across processes, unlike HashCode
         var baseCluster = 20_000 + (trial * 3); // one environment per run: clusters of different trials never mix
         var backups = new List<(string Name, long Cluster, bool ExpectFailure)>();
         var count = rng.Next(2, 6);
