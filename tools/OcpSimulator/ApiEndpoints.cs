@@ -69,7 +69,8 @@ public static class ApiEndpoints
                 fault.Hint ?? "backup storage is not reachable"), time);
         }
 
-        if (fault?.Kind == "busy" || state.IsBusy(id))
+        var task = fault?.Kind == "busy" ? null : state.StartBackupIfFree(id, user!);
+        if (task is null)
         {
             var message = $"backup of cluster {id} is in progress";
             return state.BusyMode == "object"
@@ -77,7 +78,6 @@ public static class ApiEndpoints
                 : Envelope.Error(409, "ObBackupInProgress", message, time);
         }
 
-        var task = state.StartBackup(id, user!);
         switch (fault?.Kind)
         {
             case "dropAfterAccept":

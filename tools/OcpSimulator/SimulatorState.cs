@@ -121,11 +121,16 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
         }
     }
 
-    /// <summary>Starts a backup: the caller has checked that the cluster is free.</summary>
-    public SimTask StartBackup(long clusterId, string creator)
+    /// <summary>Starts a backup unless one is running on the cluster (checked and started atomically).</summary>
+    public SimTask? StartBackupIfFree(long clusterId, string creator)
     {
         lock (_gate)
         {
+            if (_tasks.Any(t => t.ClusterId == clusterId && Status(t) == "RUNNING"))
+            {
+                return null;
+            }
+
             var failIndex = _faults.FindIndex(f => f.Kind == "taskFail" && (f.ClusterId is null || f.ClusterId == clusterId));
             if (failIndex >= 0)
             {

@@ -57,12 +57,24 @@ public sealed partial class BackupReconciler
 
             if (adoptable is not null)
             {
+                _journal.Forget(s.RequestId!);
                 s.Adopted = true;
                 s.Tasks = [TaskMapping.ToState(adoptable)];
                 s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
                 return step.Finish(TimeSpan.Zero, BackupEvent.Normal("Adopted",
                     $"found OCP task {adoptable.Id} for cluster {clusterId} created by an earlier attempt; not sending backupNow again"));
             }
+        }
+
+        // An intent from before a restart: its POST may still be in flight into OCP. Keep looking, send later.
+        if (_journal.FirstSeenForeign(s.RequestId!, step.Now) is { } firstSeen && step.Now < firstSeen + _options.RecoveryQuietPeriod)
+        {
+            var wait = firstSeen + _options.RecoveryQuietPeriod - step.Now;
+            var isNew = s.Reason != "ConfirmingSubmission";
+            s.Reason = "ConfirmingSubmission";
+            s.Message = $"an earlier attempt may still reach OCP: no task found yet; looking again before sending (at most {_options.RecoveryQuietPeriod.TotalSeconds:0} s)";
+            var delay = wait < _options.PollInterval ? wait : _options.PollInterval;
+            return isNew ? step.Finish(delay, BackupEvent.Normal("ConfirmingSubmission", s.Message)) : step.Finish(delay);
         }
 
         if ((s.SubmitAttempts ?? 0) >= _options.MaxSubmitAttempts)
@@ -99,9 +111,11 @@ public sealed partial class BackupReconciler
         }
         catch (OcpApiException e)
         {
+            _journal.Forget(s.RequestId!);
             return Refused(step, e);
         }
 
+        _journal.Forget(s.RequestId!);
         var accepted = Accepted(step, response);
         return step.Status.Phase == BackupPhase.Running ? await FollowAcceptedAsync(step, api, accepted, ct) : accepted;
     }

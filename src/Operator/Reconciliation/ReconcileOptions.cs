@@ -19,6 +19,14 @@ public sealed class ReconcileOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SubmissionSettleDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After a restart or a leader change, how long to keep looking for the task of an intent before
+    /// sending it again: a POST of the previous owner may still be on its way into OCP. At least
+    /// Ocp:RequestTimeout plus the time OCP may take to create the task.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RecoveryQuietPeriod { get; set; } = TimeSpan.FromSeconds(40);
+
     /// <summary>POSTs whose outcome stayed unknown before the backup is given up as Failed.</summary>
     [Range(1, 100)]
     public int MaxSubmitAttempts { get; set; } = 5;

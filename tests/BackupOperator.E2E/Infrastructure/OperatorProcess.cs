@@ -32,6 +32,7 @@ internal sealed class OperatorProcess : IDisposable
         ["Backup__SubmissionSettleDelay"] = "00:00:00.300",
         ["Backup__RetryInterval"] = "00:00:00.300",
         ["Backup__MaxRetryInterval"] = "00:00:02",
+        ["Backup__RecoveryQuietPeriod"] = "00:00:05", // > Ocp__RequestTimeout, and > the simulator's 4 s delay faults
         ["Ocp__RequestTimeout"] = "00:00:03",
         ["LeaderElection__LeaseNamespace"] = "backup-operator-system",
         ["LeaderElection__Identity"] = identity,

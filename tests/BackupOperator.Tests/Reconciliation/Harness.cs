@@ -17,7 +17,8 @@ internal sealed class Harness
     public FakeTimeProvider Time { get; } = new(TestResources.Start);
     public FakeOcpApi Ocp { get; } = new();
     public FakeOcpConnector Connector { get; }
-    public ReconcileOptions Options { get; } = new();
+    // No quiet period unless a test is about it: a hand-made Submitting status is "foreign" to the journal.
+    public ReconcileOptions Options { get; } = new() { RecoveryQuietPeriod = TimeSpan.Zero };
     public List<V1alpha1ClusterBackupNow> Peers { get; } = [];
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
     public SubmissionJournal Journal { get; private set; } = new();
