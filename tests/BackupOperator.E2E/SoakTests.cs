@@ -21,10 +21,10 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
     {
         var trials = int.TryParse(Environment.GetEnvironmentVariable("SOAK_TRIALS"), out var t) ? t : 3;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("SOAK_SEED"), out var s) ? s : Random.Shared.Next(1, 1_000_000);
+        var first = int.TryParse(Environment.GetEnvironmentVariable("SOAK_FIRST_TRIAL"), out var f) ? f : 0;
         var tally = new Tally();
         var ct = TestTimeout.Token(minutes: 5 + (trials * 2));
         output.WriteLine($"soak: seed {seed}, {trials} trial(s) from {first}; replay with SOAK_SEED={seed} SOAK_TRIALS={trials} SOAK_FIRST_TRIAL={first}; operator logs in {E2ERun.LogDirectory}");
-        var first = int.TryParse(Environment.GetEnvironmentVariable("SOAK_FIRST_TRIAL"), out var f) ? f : 0;
         for (var trial = first; trial < first + trials; trial++)
         {
             await RunTrialAsync(seed, trial, tally, ct);
