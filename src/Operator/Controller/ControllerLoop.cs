@@ -112,16 +112,17 @@ public sealed class ControllerLoop<T>(
                     queue.Forget(key);
                 }
             }
-            catch (Exception e) when (!reconcileToken.IsCancellationRequested)
+            catch (Exception) when (reconcileToken.IsCancellationRequested)
+            {
+                // Stopped mid-reconcile (leadership lost, or shutting down), whatever the exception's
+                // type: the key is looked at again by whoever leads next. A worker never dies of it.
+                queue.Add(key);
+            }
+            catch (Exception e)
             {
                 result = "error";
                 Log.ReconcileFailed(logger, e, key.ToString(), queue.Failures(key) + 1);
                 queue.AddRateLimited(key);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped mid-reconcile: the key is looked at again by whoever leads next.
-                queue.Add(key);
             }
             finally
             {
