@@ -21,8 +21,11 @@ public sealed class ControllerLoopTests
         public Func<V1alpha1ClusterBackupNow, Task<ReconcileOutcome>> Behaviour { get; set; } = _ => Task.FromResult(ReconcileOutcome.Done);
         public SemaphoreSlim Reconciled { get; } = new(0);
 
+        public CancellationToken LastToken { get; private set; }
+
         public async Task<ReconcileOutcome> ReconcileAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
         {
+            LastToken = cancellationToken;
             MaxConcurrentForOneKey = Math.Max(MaxConcurrentForOneKey, Interlocked.Increment(ref _running));
             try
             {
@@ -184,6 +187,67 @@ public sealed class ControllerLoopTests
         await stream.Writer.WriteAsync(new WatchEvent<V1alpha1ClusterBackupNow>(WatchEventType.Deleted, Resource("a", "2"), "2"));
         await WaitReconciledAsync(handler);
         Assert.Contains("deleted:a", handler.Calls);
+        await loop.StopAsync(CancellationToken.None);
+    }
+
+    private sealed class TermLeadership : ILeadershipGate, IDisposable
+    {
+        private TaskCompletionSource<CancellationToken> _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationTokenSource _term = new();
+        public bool IsLeader => _leading.Task.IsCompleted;
+        public event Action? LeadershipLost;
+        public Task<CancellationToken> WaitForLeadershipAsync(CancellationToken cancellationToken) => _leading.Task.WaitAsync(cancellationToken);
+        public void Lead() => _leading.TrySetResult(_term.Token);
+
+        public void Lose()
+        {
+            _leading = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _term.Cancel();
+            _term = new CancellationTokenSource();
+            LeadershipLost?.Invoke();
+        }
+
+        public void Dispose() => _term.Dispose();
+    }
+
+    [Fact]
+    public async Task Losing_leadership_mid_reconcile_stops_it_and_the_key_is_reconciled_again_when_leading_again()
+    {
+        using var leadership = new TermLeadership();
+        var first = true;
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new RecordingHandler();
+        handler.Behaviour = async _ =>
+        {
+            if (!first)
+            {
+                return ReconcileOutcome.Done;
+            }
+
+            first = false;
+            blocked.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, handler.LastToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new HttpRequestException("connection closed"); // how an aborted HTTP call may surface
+            }
+
+            return ReconcileOutcome.Done;
+        };
+        var (loop, _, _, _) = Build(handler, leadership, Resource("a", "1"));
+        await loop.StartAsync(CancellationToken.None);
+        leadership.Lead();
+        await blocked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        leadership.Lose(); // the running reconcile is cancelled; some clients surface that as a non-cancellation exception
+        await WaitReconciledAsync(handler);
+        Assert.Single(handler.Calls);
+
+        leadership.Lead();
+        await WaitReconciledAsync(handler);
+        Assert.Equal(["a", "a"], handler.Calls);
         await loop.StopAsync(CancellationToken.None);
     }
 }
