@@ -83,7 +83,9 @@ public sealed class ControllerLoop<T>(
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                continue; // leadership lost while waiting: wait to lead again
+                // Leadership lost while waiting: leave the thread that cancelled, then wait to lead again.
+                await Task.Yield();
+                continue;
             }
             catch (OperationCanceledException)
             {

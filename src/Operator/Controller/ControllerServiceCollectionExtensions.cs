@@ -28,7 +28,7 @@ public static class ControllerServiceCollectionExtensions
             return new InformerSet<V1alpha1ClusterBackupNow>(namespaces
                 .Select(ns => new ResourceInformer<V1alpha1ClusterBackupNow>(
                     new CustomResourceWatchSource<V1alpha1ClusterBackupNow>(client, ns, o.WatchTimeoutSeconds, logger),
-                    cache, time, o.StallTimeout, logger))
+                    cache, time, o.StallTimeout, logger, ns))
                 .ToList());
         });
         services.AddSingleton<IReconcileHandler<V1alpha1ClusterBackupNow>, BackupController>();

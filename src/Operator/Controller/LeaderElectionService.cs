@@ -106,6 +106,7 @@ public sealed class LeaderElectionService(
         };
         elector.OnStoppedLeading += () =>
         {
+            CancellationTokenSource ended;
             lock (_gate)
             {
                 if (!_isLeader)
@@ -113,13 +114,17 @@ public sealed class LeaderElectionService(
                     return;
                 }
 
+                // Swap in the next term first: a worker resumed by the cancellation below must find
+                // the new, pending leadership task, not the old completed one.
                 _isLeader = false;
-                _term.Cancel();
-                _term.Dispose();
+                ended = _term;
                 _term = new CancellationTokenSource();
                 _leading = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
+            // Outside the lock: cancellation runs the reconciles' callbacks on this thread.
+            ended.Cancel();
+            ended.Dispose();
             if (!_stopping)
             {
                 Log.StoppedLeading(logger, Identity, LeaseNamespace, o.LeaseName);

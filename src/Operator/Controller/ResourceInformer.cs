@@ -11,7 +11,7 @@ namespace BackupOperator.Operator.Controller;
 /// Every change is announced by key through <see cref="Changed"/>.
 /// </summary>
 public sealed class ResourceInformer<T>(
-    IWatchSource<T> source, IResourceCache<T> cache, TimeProvider time, TimeSpan stallTimeout, ILogger logger)
+    IWatchSource<T> source, IResourceCache<T> cache, TimeProvider time, TimeSpan stallTimeout, ILogger logger, string? scope = null)
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -82,7 +82,10 @@ public sealed class ResourceInformer<T>(
             Changed?.Invoke(key);
         }
 
-        foreach (var gone in cache.List().Select(i => NamespacedName.From(i)).Where(k => !present.Contains(k)).ToList())
+        // Only this informer's namespace (all of them for a cluster-wide one): with several namespaces
+        // configured, informers share the cache and must not prune each other's objects.
+        foreach (var gone in cache.List().Select(i => NamespacedName.From(i))
+            .Where(k => (scope is null || k.Namespace == scope) && !present.Contains(k)).ToList())
         {
             cache.Remove(gone);
             Changed?.Invoke(gone);

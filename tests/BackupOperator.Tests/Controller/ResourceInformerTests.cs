@@ -84,6 +84,23 @@ public sealed class ResourceInformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_namespaced_informer_never_prunes_another_namespaces_objects_from_the_shared_cache()
+    {
+        var other = Resource("x", "5", uid: "other-uid");
+        other.Metadata.NamespaceProperty = "other";
+        _cache.Upsert(other);
+        var source = new FakeWatchSource();
+        source.Lists.Enqueue(([Resource("a", "90")], "100"));
+        var informer = new ResourceInformer<V1alpha1ClusterBackupNow>(source, _cache, _time, Stall, NullLogger.Instance, scope: "db");
+        var run = informer.RunAsync(_stop.Token);
+        await informer.WaitForSyncAsync(_stop.Token);
+        Assert.True(_cache.TryGet(new NamespacedName("other", "x"), out _));
+        Assert.True(_cache.TryGet(new NamespacedName("db", "a"), out _));
+        await _stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task A_failing_watch_is_retried_after_a_backoff_from_the_same_resource_version()
     {
         var stream = await StartAsync();
