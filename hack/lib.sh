@@ -40,6 +40,16 @@ ensure_kubectl() {
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >&2
 }
 
+# A Lua interpreter for the Argo CD health check's tests (config/argocd/health.lua).
+ensure_lua() {
+  if command -v lua5.4 >/dev/null 2>&1 || command -v lua >/dev/null 2>&1; then
+    return 0
+  fi
+  log "installing lua5.4"
+  sudo_ apt-get update -qq >&2
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >&2
+}
+
 # Adds up the counters of every .trx file given and prints "N passed, N failed, N skipped".
 summarize_trx() {
   python3 - "$@" <<'PY'

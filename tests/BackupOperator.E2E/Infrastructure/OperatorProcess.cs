@@ -41,11 +41,12 @@ internal sealed class OperatorProcess : IDisposable
         ["LeaderElection__RetryPeriod"] = "00:00:00.500",
     };
 
-    public static async Task<OperatorProcess> StartAsync(string logPath, IDictionary<string, string?> settings, CancellationToken ct, bool waitReady = true)
+    /// <param name="dll">Another build of the operator (e.g. a published one), run from its own directory as in the image.</param>
+    public static async Task<OperatorProcess> StartAsync(string logPath, IDictionary<string, string?> settings, CancellationToken ct, bool waitReady = true, string? dll = null)
     {
         var port = KubeApiServer.FreePort();
         var env = new Dictionary<string, string?>(settings) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
-        var child = ChildProcess.Start("dotnet", [RepoPaths.OperatorDll], logPath, env);
+        var child = ChildProcess.Start("dotnet", [dll ?? RepoPaths.OperatorDll], logPath, env, dll is null ? null : Path.GetDirectoryName(dll));
         var op = new OperatorProcess(child, port);
         if (waitReady)
         {
