@@ -144,14 +144,6 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
         }
     }
 
-    public bool IsBusy(long clusterId)
-    {
-        lock (_gate)
-        {
-            return _tasks.Any(t => t.ClusterId == clusterId && Status(t) == "RUNNING");
-        }
-    }
-
     public SimTask? Find(long id)
     {
         lock (_gate)
