@@ -21,8 +21,10 @@ public static class OperatorHostExtensions
         services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(KubernetesOptions.ClientConfiguration(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KubernetesOptions>>().Value)));
+        services.AddSingleton<KubeApiMetrics>();
+        services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(
+            KubernetesOptions.ClientConfiguration(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KubernetesOptions>>().Value),
+            sp.GetRequiredService<KubeApiMetrics>().CreateHandler()));
         services.AddSingleton(new OperatorIdentity(
             configuration["LeaderElection:Identity"] ?? Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName));
 

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BackupOperator.E2E.Infrastructure;
+using BackupOperator.Entities;
+using k8s;
+using k8s.Models;
+
+namespace BackupOperator.Bench;
+
+/// <summary>
+/// One real kube-apiserver + etcd, the OCP simulator in zero-latency mode, and the operator's
+/// service account with exactly config/rbac. Starts the operator and the minimal host on demand.
+/// </summary>
+internal sealed class BenchEnvironment : IAsyncDisposable
+{
+    public const string Namespace = "bench";
+
+    /// <summary>The floor's resources live apart, in a namespace the throughput operator does not watch.</summary>
+    public const string FloorNamespace = "bench-floor";
+    private readonly string _logDirectory;
+    private KubeApiServer? _api;
+    private SimulatorHandle? _simulator;
+    private int _starts;
+
+    private BenchEnvironment(string logDirectory) => _logDirectory = logDirectory;
+
+    public IKubernetes Admin { get; private set; } = null!;
+    public SimulatorHandle Simulator => _simulator!;
+    public KubeApiServer Api => _api!;
+    public string OperatorKubeconfig => Path.Combine(Api.Directory, "operator.kubeconfig");
+
+    public static async Task<BenchEnvironment> StartAsync(string logDirectory, CancellationToken ct)
+    {
+        var env = new BenchEnvironment(logDirectory);
+        try
+        {
+            env._api = await KubeApiServer.StartAsync(ct);
+            env.Admin = env.Api.AdminClient();
+            await Manifests.ApplyAsync(env.Admin, RepoPaths.Config("crds"), null, ct);
+            await Manifests.ApplyAsync(env.Admin, RepoPaths.Config("rbac"), null, ct);
+            foreach (var ns in new[] { Namespace, FloorNamespace })
+            {
+                await env.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct);
+            }
+
+            env._simulator = await SimulatorHandle.StartAsync(ct);
+            await env.Simulator.ConfigureAsync(new { taskDurationMs = 0 }, ct);
+            await env.Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+            {
+                Metadata = new V1ObjectMeta { Name = "ocp-credentials" },
+                StringData = new Dictionary<string, string>
+                {
+                    ["url"] = env.Simulator.Url,
+                    ["username"] = SimulatorHandle.User,
+                    ["password"] = SimulatorHandle.Password,
+                },
+            }, Namespace, cancellationToken: ct);
+            var token = await env.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+                new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 7200 } },
+                "backup-operator", "backup-operator-system", cancellationToken: ct);
+            env.Api.WriteKubeconfig(env.OperatorKubeconfig, token.Status.Token);
+            return env;
+        }
+        catch
+        {
+            await env.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The operator as shipped (Information logs, default intervals) unless <paramref name="overrides"/> say otherwise.</summary>
+    public async Task<(OperatorProcess Process, double ReadyMs)> StartOperatorAsync(int workers, IDictionary<string, string?>? overrides, CancellationToken ct)
+    {
+        var n = Interlocked.Increment(ref _starts);
+        var settings = new Dictionary<string, string?>
+        {
+            ["KUBECONFIG"] = OperatorKubeconfig,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Controller__MaxConcurrentReconciles"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LeaderElection__LeaseNamespace"] = "backup-operator-system",
+            ["LeaderElection__Identity"] = $"bench-operator-{n}",
+        };
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[k] = v;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var process = await OperatorProcess.StartAsync(Path.Combine(_logDirectory, $"operator-{n}.log"), settings, ct, waitReady: false);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("operator exited during start:\n" + OperatorProcess.Tail(process.Log));
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(process.BaseUri, "/readyz"), ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return (process, clock.Elapsed.TotalMilliseconds);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), ct);
+        }
+
+        process.Dispose();
+        throw new TimeoutException("operator not ready in 60 s");
+    }
+
+    /// <summary>The floor host: list + watch, nothing else; ready when it prints READY.</summary>
+    public async Task<(ChildProcess Process, double ReadyMs)> StartMinimalHostAsync(CancellationToken ct)
+    {
+        var n = Interlocked.Increment(ref _starts);
+        var clock = Stopwatch.StartNew();
+        var process = ChildProcess.Start("dotnet", [MinimalHostDll], Path.Combine(_logDirectory, $"minimal-{n}.log"),
+            new Dictionary<string, string?> { ["KUBECONFIG"] = OperatorKubeconfig, ["DOTNET_ENVIRONMENT"] = "Production" });
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.ReadLog().Contains("READY", StringComparison.Ordinal))
+            {
+                return (process, clock.Elapsed.TotalMilliseconds);
+            }
+
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("minimal host exited:\n" + process.ReadLog());
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), ct);
+        }
+
+        process.Dispose();
+        throw new TimeoutException("minimal host not ready in 60 s");
+    }
+
+    private static string MinimalHostDll
+    {
+        get
+        {
+            var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!);
+            var dll = Path.Combine(RepoPaths.Root, "bench", "MinimalHost", "bin", configuration, "net10.0", "MinimalHost.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the solution first: {dll} is missing");
+        }
+    }
+
+    public async Task<string> MetricsAsync(OperatorProcess process, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync(new Uri(process.BaseUri, "/metrics"), ct);
+    }
+
+    private async Task<int> CountAsync(CancellationToken ct)
+    {
+        var list = await Admin.CustomObjects.ListClusterCustomObjectAsync(
+            V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, V1alpha1ClusterBackupNow.Plural, cancellationToken: ct);
+        return ((JsonElement)list).GetProperty("items").GetArrayLength();
+    }
+
+    /// <summary>Deletes every ClusterBackupNow and event of the bench namespaces and waits until they are gone.</summary>
+    public async Task ClearAsync(CancellationToken ct)
+    {
+        foreach (var ns in new[] { Namespace, FloorNamespace })
+        {
+            await Admin.CustomObjects.DeleteCollectionNamespacedCustomObjectAsync(
+                V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, ns, V1alpha1ClusterBackupNow.Plural, cancellationToken: ct);
+            await Admin.EventsV1.DeleteCollectionNamespacedEventAsync(ns, cancellationToken: ct);
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (await CountAsync(ct) > 0)
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException("resources not deleted in 5 minutes");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+
+        _api?.Dispose();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BackupOperator.Bench;
+using BackupOperator.E2E.Infrastructure;
+using k8s;
+
+// The benchmark: the operator against the API server floor, in one run. See bench/README.md.
+var options = BenchOptions.FromEnvironment(RepoPaths.Root);
+using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(options.Quick ? 10 : 80));
+var ct = timeout.Token;
+var logDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "backup-operator-bench-logs",
+    DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
+Console.WriteLine($"bench: sizes {string.Join(",", options.Sizes)}, active {options.Active}, finished {options.Finished}, workers {options.Workers}, creators {options.Creators}; logs in {logDirectory}");
+
+await using var env = await BenchEnvironment.StartAsync(logDirectory, ct);
+await using var tracker = await PhaseTracker.StartAsync(env.Admin, ct);
+var work = new Workloads(env, tracker, options);
+var report = new Report(options);
+
+// 1. Start-up and idle memory, nothing to watch yet; the two hosts take turns.
+for (var i = 0; i < options.Starts; i++)
+{
+    var (minimal, minimalReady) = await env.StartMinimalHostAsync(ct);
+    using (minimal)
+    {
+        report.MinimalStarts.Add(minimalReady);
+        report.MinimalIdle.Add(await Measure.SettledRssMiB(minimal.Pid, options.Settle, 3, ct));
+        minimal.Terminate(TimeSpan.FromSeconds(10));
+    }
+
+    var (idle, operatorReady) = await env.StartOperatorAsync(options.Workers, null, ct);
+    using (idle)
+    {
+        report.OperatorStarts.Add(operatorReady);
+        report.OperatorIdle.Add(await Measure.SettledRssMiB(idle.Pid, options.Settle, 3, ct));
+        idle.Terminate(TimeSpan.FromSeconds(30));
+    }
+
+    Console.WriteLine($"start {i + 1}: minimal {minimalReady:F0} ms {report.MinimalIdle[^1]} MiB; operator {operatorReady:F0} ms {report.OperatorIdle[^1]} MiB");
+}
+
+// 2. Throughput and latency. OCP answers at once, so the operator polls tasks every 100 ms instead of 10 s.
+// It watches only its namespace: the floor's resources are in another one.
+var fast = new Dictionary<string, string?> { ["Backup__PollInterval"] = "00:00:00.100", ["Controller__Namespaces__0"] = BenchEnvironment.Namespace };
+var (op, _) = await env.StartOperatorAsync(options.Workers, fast, ct);
+using (op)
+{
+    await work.OperatorAsync(20, ct); // warm-up, and the status bodies the floor will write
+    await env.ClearAsync(ct);
+    await work.FloorAsync(20, ct);
+    await env.ClearAsync(ct);
+    foreach (var n in options.Sizes)
+    {
+        var floor = await work.FloorAsync(n, ct);
+        await env.ClearAsync(ct);
+        var metricsBefore = await env.MetricsAsync(op, ct);
+        var simulatorBefore = await env.Simulator.StatsAsync(ct);
+        var run = await work.OperatorAsync(n, ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
+        var cost = WorkPerBackup.From(n, metricsBefore, await env.MetricsAsync(op, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
+        await env.ClearAsync(ct);
+        report.Runs.Add((floor, run, cost));
+        Console.WriteLine($"N={n}: floor {floor.PerSecond}/s, operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}");
+    }
+
+    op.Terminate(TimeSpan.FromSeconds(30));
+}
+
+// 3. Memory with many backups running (tasks that take an hour), default intervals.
+await env.Simulator.ConfigureAsync(new { taskDurationMs = 3_600_000 }, ct);
+var (busy, _) = await env.StartOperatorAsync(options.Workers, null, ct);
+using (busy)
+{
+    tracker.Reset(int.MaxValue);
+    await work.CreateAllAsync(options.Active, "active-", BenchEnvironment.Namespace, null, _ => { }, ct);
+    var deadline = DateTime.UtcNow.AddMinutes(15);
+    while (tracker.RunningCount < options.Active && DateTime.UtcNow < deadline)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+    }
+
+    report.ActiveRunning = tracker.RunningCount;
+    report.OperatorActive = await Measure.SettledRssMiB(busy.Pid, options.Settle, 3, ct);
+    busy.Terminate(TimeSpan.FromSeconds(30));
+}
+
+await env.Simulator.ConfigureAsync(new { taskDurationMs = 0 }, ct);
+await env.ClearAsync(ct);
+Console.WriteLine($"active: {report.ActiveRunning} running, operator {report.OperatorActive} MiB");
+
+// 4. Memory with a long history: finished resources written while no operator runs, then a fresh start.
+await work.CreateFinishedAsync(options.Finished, ct);
+var (history, historyReady) = await env.StartOperatorAsync(options.Workers, null, ct);
+using (history)
+{
+    report.OperatorHistoryReadyMs = historyReady;
+    report.OperatorHistory = await Measure.SettledRssMiB(history.Pid, options.Settle, 3, ct);
+    history.Terminate(TimeSpan.FromSeconds(30));
+}
+
+var (minimalHistory, minimalHistoryReady) = await env.StartMinimalHostAsync(ct);
+using (minimalHistory)
+{
+    report.MinimalHistoryReadyMs = minimalHistoryReady;
+    report.MinimalHistory = await Measure.SettledRssMiB(minimalHistory.Pid, options.Settle, 3, ct);
+    minimalHistory.Terminate(TimeSpan.FromSeconds(10));
+}
+
+Console.WriteLine($"history: {options.Finished} finished, operator {report.OperatorHistory} MiB, minimal {report.MinimalHistory} MiB");
+
+report.Machine = await Machine.DescribeAsync(env, ct);
+var json = report.ToJson();
+Directory.CreateDirectory(Path.GetDirectoryName(options.Output)!);
+await File.WriteAllTextAsync(options.Output, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
+var table = report.ToMarkdown();
+await File.WriteAllTextAsync(Path.ChangeExtension(options.Output, ".md"), table, ct);
+Console.WriteLine();
+Console.WriteLine(table);
+Console.WriteLine($"wrote {options.Output}");
+
+/// <summary>What this machine is, for reading the numbers later.</summary>
+internal static class Machine
+{
+    public static async Task<JsonObject> DescribeAsync(BenchEnvironment env, CancellationToken ct)
+    {
+        static string Field(string file, string key) => File.Exists(file)
+            ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(key, 2)[1].Trim(' ', ':', '\t', '"') ?? "?"
+            : "?";
+        var version = await env.Admin.Version.GetCodeAsync(ct);
+        return new JsonObject
+        {
+            ["cpu"] = Field("/proc/cpuinfo", "model name"),
+            ["cores"] = Environment.ProcessorCount,
+            ["memory"] = Field("/proc/meminfo", "MemTotal"),
+            ["os"] = Field("/etc/os-release", "PRETTY_NAME="),
+            ["runtime"] = RuntimeInformation.FrameworkDescription,
+            ["kubeApiServer"] = version.GitVersion,
+            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+        };
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace BackupOperator.Bench;
+
+/// <summary>What one backup cost, from the simulator's counters and the operator's own metrics.</summary>
+internal sealed record WorkPerBackup(double Posts, double TaskReads, double StatusWrites, double Events, double OtherApiCalls)
+{
+    private const string KubeRequests = "backupoperator_kube_requests_total";
+
+    public static WorkPerBackup From(int n, string metricsBefore, string metricsAfter, JsonObject simBefore, JsonObject simAfter)
+    {
+        double Delta(string name, params string[] labels) => Measure.Sum(metricsAfter, name, labels) - Measure.Sum(metricsBefore, name, labels);
+        static double Sim(JsonObject stats, string path) => path.Split('.').Aggregate((JsonNode?)stats, (node, key) => node?[key])?.GetValue<int>() ?? 0;
+        double SimDelta(string path) => Sim(simAfter, path) - Sim(simBefore, path);
+
+        var status = Delta(KubeRequests, "verb=\"PATCH\"", "resource=\"clusterbackupnows/status\"");
+        var events = Delta(KubeRequests, "verb=\"POST\"", "resource=\"events\"");
+        var all = Delta(KubeRequests);
+        return new WorkPerBackup(
+            Per(SimDelta("backupNowPostsTotal"), n),
+            Per(SimDelta("requests.getTask") + SimDelta("requests.listTasks"), n),
+            Per(status, n),
+            Per(events, n),
+            Per(all - status - events, n));
+    }
+
+    private static double Per(double total, int n) => Math.Round(total / n, 2);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Posts} POST, {TaskReads} task reads, {StatusWrites} status writes, {Events} events, {OtherApiCalls} other API calls");
+}
