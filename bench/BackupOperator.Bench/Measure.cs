@@ -69,6 +69,31 @@ internal static partial class Measure
         return sum;
     }
 
+    /// <summary>The verb and resource labels of every sample of <paramref name="name"/>.</summary>
+    public static IEnumerable<(string Verb, string Resource)> Labels(string exposition, string name)
+    {
+        foreach (Match m in Sample().Matches(exposition))
+        {
+            if (m.Groups["name"].Value == name)
+            {
+                var labels = m.Groups["labels"].Value;
+                yield return (Label(labels, "verb"), Label(labels, "resource"));
+            }
+        }
+    }
+
+    private static string Label(string labels, string key)
+    {
+        var start = labels.IndexOf(key + "=\"", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "";
+        }
+
+        start += key.Length + 2;
+        return labels[start..labels.IndexOf('"', start)];
+    }
+
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>[^ \r\n]+)", RegexOptions.Multiline)]
     private static partial Regex Sample();
 }

@@ -90,8 +90,14 @@ internal sealed class Report(BenchOptions options)
         ["machine"] = Machine.DeepClone(),
         ["settings"] = JsonSerializer.SerializeToNode(new
         {
-            options.Sizes, options.Active, options.Finished, options.Starts, options.Workers, options.Creators,
-            settleSeconds = options.Settle.TotalSeconds, options.Quick,
+            options.Sizes,
+            options.Active,
+            options.Finished,
+            options.Starts,
+            options.Workers,
+            options.Creators,
+            settleSeconds = options.Settle.TotalSeconds,
+            options.Quick,
         }),
         ["throughput"] = new JsonArray(Runs.Select(r => (JsonNode)new JsonObject
         {
@@ -122,7 +128,10 @@ internal sealed class Report(BenchOptions options)
         },
         ["targets"] = new JsonArray(Targets().Select(t => (JsonNode)new JsonObject
         {
-            ["what"] = t.What, ["measured"] = t.Value, ["target"] = t.Target, ["met"] = t.Met,
+            ["what"] = t.What,
+            ["measured"] = t.Value,
+            ["target"] = t.Target,
+            ["met"] = t.Met,
         }).ToArray()),
     };
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace BackupOperator.Bench;
 
 /// <summary>What one backup cost, from the simulator's counters and the operator's own metrics.</summary>
-internal sealed record WorkPerBackup(double Posts, double TaskReads, double StatusWrites, double Events, double OtherApiCalls)
+internal sealed record WorkPerBackup(double Posts, double TaskReads, double StatusWrites, double Events, double OtherApiCalls, string OtherDetail)
 {
     private const string KubeRequests = "backupoperator_kube_requests_total";
 
@@ -17,16 +17,24 @@ internal sealed record WorkPerBackup(double Posts, double TaskReads, double Stat
         var status = Delta(KubeRequests, "verb=\"PATCH\"", "resource=\"clusterbackupnows/status\"");
         var events = Delta(KubeRequests, "verb=\"POST\"", "resource=\"events\"");
         var all = Delta(KubeRequests);
+        var other = Measure.Labels(metricsAfter, KubeRequests)
+            .Select(l => (l.Verb, l.Resource))
+            .Where(k => !(k.Verb == "PATCH" && k.Resource == "clusterbackupnows/status") && !(k.Verb == "POST" && k.Resource == "events"))
+            .Distinct()
+            .Select(k => (k, Per(Delta(KubeRequests, $"verb=\"{k.Verb}\"", $"resource=\"{k.Resource}\""), n)))
+            .Where(x => x.Item2 > 0)
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.k.Verb} {x.k.Resource} {x.Item2}"));
         return new WorkPerBackup(
             Per(SimDelta("backupNowPostsTotal"), n),
             Per(SimDelta("requests.getTask") + SimDelta("requests.listTasks"), n),
             Per(status, n),
             Per(events, n),
-            Per(all - status - events, n));
+            Per(all - status - events, n),
+            string.Join(", ", other));
     }
 
     private static double Per(double total, int n) => Math.Round(total / n, 2);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Posts} POST, {TaskReads} task reads, {StatusWrites} status writes, {Events} events, {OtherApiCalls} other API calls");
+        $"{Posts} POST, {TaskReads} task reads, {StatusWrites} status writes, {Events} events, {OtherApiCalls} other API calls ({OtherDetail})");
 }

@@ -38,7 +38,10 @@ public static class OperatorHostExtensions
         });
         services.AddSingleton<BackupReconciler>();
         services.AddSingleton<IStatusWriter, StatusWriter>();
-        services.AddSingleton<IEventRecorder, EventRecorder>();
+        services.AddSingleton<EventRecorder>();
+        services.AddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
+        // Registered before the controller, so it stops after it and writes the controller's last events.
+        services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
         services.AddSingleton<ClusterLocks>();
         services.AddSingleton<IResourceDeleter, ResourceDeleter>();
 

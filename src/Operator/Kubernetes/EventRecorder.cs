@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Reconciliation;
@@ -9,30 +10,87 @@ namespace BackupOperator.Operator.Kubernetes;
 
 public interface IEventRecorder
 {
-    /// <summary>Best effort: an event that cannot be written is logged, never fails a reconcile.</summary>
+    /// <summary>Best effort and never blocking: an event that cannot be written is logged, never fails or slows a reconcile.</summary>
     Task RecordAsync(V1alpha1ClusterBackupNow resource, BackupEvent backupEvent, CancellationToken cancellationToken);
 }
 
-/// <summary>events.k8s.io/v1 Events on the resource, so `kubectl describe` tells the story.</summary>
-public sealed class EventRecorder(IKubernetes client, TimeProvider time, OperatorIdentity identity, ILogger<EventRecorder> logger)
-    : IEventRecorder
+/// <summary>
+/// events.k8s.io/v1 Events on the resource, so `kubectl describe` tells the story. Like client-go's
+/// recorder, it hands events to a bounded queue that one background writer empties in order: a
+/// reconcile never waits for an event, and a burst the API server cannot keep up with drops events
+/// (logged) rather than slowing backups. Pending events are written on a graceful stop.
+/// </summary>
+public sealed class EventRecorder : BackgroundService, IEventRecorder
 {
     public const string ReportingController = "ocp.oceanbase.com/backup-operator";
+    public const int QueueCapacity = 4096;
     private const int MaxNoteLength = 1024;
+    private readonly IKubernetes _client;
+    private readonly TimeProvider _time;
+    private readonly OperatorIdentity _identity;
+    private readonly ILogger<EventRecorder> _logger;
+    private readonly Channel<JsonObject> _pending;
 
-    public async Task RecordAsync(V1alpha1ClusterBackupNow resource, BackupEvent backupEvent, CancellationToken cancellationToken)
+    public EventRecorder(IKubernetes client, TimeProvider time, OperatorIdentity identity, ILogger<EventRecorder> logger, int capacity = QueueCapacity)
     {
-        var body = Build(resource, backupEvent, time.GetUtcNow(), identity.Name);
-        try
+        _client = client;
+        _time = time;
+        _identity = identity;
+        _logger = logger;
+        _pending = Channel.CreateBounded<JsonObject>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            dropped => NotRecorded(dropped, "the event queue is full"));
+    }
+
+    public Task RecordAsync(V1alpha1ClusterBackupNow resource, BackupEvent backupEvent, CancellationToken cancellationToken)
+    {
+        var body = Build(resource, backupEvent, _time.GetUtcNow(), _identity.Name);
+        if (!_pending.Writer.TryWrite(body))
         {
-            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
-                body, "events.k8s.io", "v1", resource.Metadata.NamespaceProperty, "events", cancellationToken: cancellationToken);
+            NotRecorded(body, "the operator is stopping");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var body in _pending.Reader.ReadAllAsync(stoppingToken))
         {
-            Log.EventNotRecorded(logger, resource.Metadata.NamespaceProperty, resource.Metadata.Name, backupEvent.Reason, e.Message);
+            try
+            {
+                await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                    body, "events.k8s.io", "v1", body["metadata"]!["namespace"]!.GetValue<string>(), "events", cancellationToken: stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                NotRecorded(body, e.Message);
+            }
         }
     }
+
+    /// <summary>Takes no more events and writes the pending ones, for as long as the host's stop allows.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _pending.Writer.TryComplete();
+        if (ExecuteTask is { } writer)
+        {
+            try
+            {
+                await writer.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // out of time: the rest is dropped by the base stop
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    private void NotRecorded(JsonObject body, string error) =>
+        Log.EventNotRecorded(_logger, body["regarding"]?["namespace"]?.GetValue<string>() ?? "", body["regarding"]?["name"]?.GetValue<string>() ?? "",
+            body["reason"]?.GetValue<string>() ?? "", error);
 
     internal static JsonObject Build(V1alpha1ClusterBackupNow resource, BackupEvent e, DateTimeOffset now, string instance)
     {

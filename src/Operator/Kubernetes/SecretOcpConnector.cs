@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using BackupOperator.Entities;
@@ -12,10 +13,15 @@ namespace BackupOperator.Operator.Kubernetes;
 
 /// <summary>
 /// Builds the OCP connection from the resource's Secret (or the operator's default) and reads
-/// object-store keys. Secrets are read by name when needed, never listed, watched or cached.
+/// object-store keys. Secrets are read by name when needed, never listed or watched; a read is
+/// reused for Ocp:SecretCacheDuration (a failed read never is), so a burst of backups in one
+/// namespace costs the API server one read, not three per backup.
 /// </summary>
-public sealed class SecretOcpConnector(IKubernetes client, IOcpClientFactory factory, IOptions<OcpOptions> options) : IOcpConnector
+public sealed class SecretOcpConnector(IKubernetes client, IOcpClientFactory factory, IOptions<OcpOptions> options, TimeProvider time) : IOcpConnector
 {
+    private const int PruneAbove = 256;
+    private readonly ConcurrentDictionary<(string Namespace, string Name), (DateTimeOffset ReadAt, IDictionary<string, byte[]> Data)> _reads = new();
+
     private readonly Lazy<string?> _defaultCaBundle = new(() =>
         string.IsNullOrEmpty(options.Value.CaBundlePath) ? null : File.ReadAllText(options.Value.CaBundlePath));
 
@@ -65,10 +71,30 @@ public sealed class SecretOcpConnector(IKubernetes client, IOcpClientFactory fac
 
     private async Task<IDictionary<string, byte[]>> ReadSecretAsync(string ns, string name, string field, CancellationToken ct)
     {
+        var now = time.GetUtcNow();
+        var ttl = options.Value.SecretCacheDuration;
+        if (_reads.TryGetValue((ns, name), out var cached) && now - cached.ReadAt < ttl)
+        {
+            return cached.Data;
+        }
+
         try
         {
             var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct);
-            return secret.Data ?? new Dictionary<string, byte[]>();
+            var data = secret.Data ?? new Dictionary<string, byte[]>();
+            if (ttl > TimeSpan.Zero)
+            {
+                _reads[(ns, name)] = (now, data);
+                if (_reads.Count > PruneAbove)
+                {
+                    foreach (var stale in _reads.Where(r => now - r.Value.ReadAt >= ttl).Select(r => r.Key).ToList())
+                    {
+                        _reads.TryRemove(stale, out _);
+                    }
+                }
+            }
+
+            return data;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

@@ -26,6 +26,13 @@ public sealed class OcpOptions
     [Range(0, 10)]
     public int ReadRetries { get; set; } = 2;
 
+    /// <summary>
+    /// How long a Secret read (connection or object-store keys) is reused, so a burst of backups
+    /// shares one read; a changed Secret takes effect within this time. Zero reads it every time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SecretCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
+
     public OcpConnectionSettings? DefaultConnection(string? caBundle) =>
         string.IsNullOrEmpty(Url) && string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(AccessKeyId)
             ? null

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using BackupOperator.Operator.Kubernetes;
+using BackupOperator.Operator.Reconciliation;
+using BackupOperator.Tests.Reconciliation;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BackupOperator.Tests.Kubernetes;
+
+public sealed class EventRecorderTests
+{
+    [Fact]
+    public async Task A_slow_api_server_never_holds_up_the_reconcile_and_events_arrive_in_order()
+    {
+        var api = new EventApi();
+        using var recorder = Recorder(api);
+        await recorder.StartAsync(CancellationToken.None);
+
+        var resource = TestResources.Backup();
+        foreach (var reason in new[] { "Submitted", "Succeeded" })
+        {
+            var record = recorder.RecordAsync(resource, BackupEvent.Normal(reason, "note"), CancellationToken.None);
+            Assert.True(record.IsCompleted, "recording must not wait for the API server");
+        }
+
+        api.Open();
+        await api.WaitForAsync(2);
+        Assert.Equal(["Submitted", "Succeeded"], api.Reasons());
+        await recorder.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_writes_the_events_still_queued()
+    {
+        var api = new EventApi();
+        using var recorder = Recorder(api);
+        await recorder.StartAsync(CancellationToken.None);
+        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal("Submitted", "note"), CancellationToken.None);
+        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Warn("Failed", "note"), CancellationToken.None);
+
+        var stop = recorder.StopAsync(CancellationToken.None);
+        api.Open();
+        await stop;
+        Assert.Equal(["Submitted", "Failed"], api.Reasons());
+    }
+
+    [Fact]
+    public async Task A_burst_beyond_the_queue_drops_events_instead_of_blocking()
+    {
+        var api = new EventApi();
+        using var recorder = Recorder(api, capacity: 2);
+        await recorder.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal($"E{i}", "note"), CancellationToken.None).IsCompleted);
+        }
+
+        api.Open();
+        await recorder.StopAsync(CancellationToken.None);
+        // The writer may have taken the first before the queue filled: at most capacity + 1 arrive, the rest are dropped.
+        Assert.InRange(api.Reasons().Count, 2, 3);
+        Assert.Equal("E0", api.Reasons()[0]);
+    }
+
+    private static EventRecorder Recorder(EventApi api, int capacity = EventRecorder.QueueCapacity) => new(
+        new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "https://kube.test" }, api),
+        new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero)),
+        new OperatorIdentity("test-replica"), NullLogger<EventRecorder>.Instance, capacity);
+
+    /// <summary>The API server's events endpoint: holds every request until opened, then answers 201.</summary>
+    private sealed class EventApi : DelegatingHandler
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentQueue<JsonObject> _received = new();
+
+        public void Open() => _open.TrySetResult();
+
+        public List<string> Reasons() => _received.Select(e => e["reason"]!.GetValue<string>()).ToList();
+
+        public async Task WaitForAsync(int count)
+        {
+            for (var i = 0; i < 500 && _received.Count < count; i++)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await _open.Task.WaitAsync(cancellationToken);
+            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+            Assert.EndsWith("/apis/events.k8s.io/v1/namespaces/db/events", request.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+            _received.Enqueue(JsonNode.Parse(body)!.AsObject());
+            return new HttpResponseMessage(HttpStatusCode.Created) { RequestMessage = request, Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        }
+    }
+}
