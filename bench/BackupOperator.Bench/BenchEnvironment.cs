@@ -141,15 +141,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         throw new TimeoutException("minimal host not ready in 60 s");
     }
 
-    private static string MinimalHostDll
-    {
-        get
-        {
-            var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!);
-            var dll = Path.Combine(RepoPaths.Root, "bench", "MinimalHost", "bin", configuration, "net10.0", "MinimalHost.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the solution first: {dll} is missing");
-        }
-    }
+    private static string MinimalHostDll => RepoPaths.Built(Path.Combine("bench", "MinimalHost"), "MinimalHost");
 
     public async Task<string> MetricsAsync(OperatorProcess process, CancellationToken ct)
     {

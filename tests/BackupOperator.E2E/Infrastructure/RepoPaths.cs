@@ -7,16 +7,18 @@ internal static class RepoPaths
 
     public static string Config(params string[] parts) => Path.Combine([Root, "config", .. parts]);
 
+    /// <summary>The configuration this code was built in; the solution's other outputs are looked for in the same.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
     /// <summary>The operator as built by `dotnet build` of the solution, same configuration as the tests.</summary>
-    public static string OperatorDll
+    public static string OperatorDll => Built(Path.Combine("src", "Operator"), "BackupOperator");
+
+    /// <summary>An assembly of the solution as `dotnet build` left it in <paramref name="projectDirectory"/>.</summary>
+    public static string Built(string projectDirectory, string assembly)
     {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                ? "Release" : "Debug";
-            var dll = Path.Combine(Root, "src", "Operator", "bin", configuration, "net10.0", "BackupOperator.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the solution first: {dll} is missing");
-        }
+        var dll = Path.Combine(Root, projectDirectory, "bin", Configuration, "net10.0", assembly + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the solution first: {dll} is missing");
     }
 
     private static string FindRoot()

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The benchmark: operator vs the Kubernetes API server floor, memory and start-up vs a minimal
+# list+watch host, on a real kube-apiserver + etcd (provisioned and cached like the tests') and
+# the OCP simulator in zero-latency mode. Prints a table; writes bench/results/latest.{json,md}.
+#   bench/run.sh                              full run: N = 100, 500, 1000; 1,000 active; 10,000 finished
+#   BENCH_QUICK=1 BENCH_SIZES=20 bench/run.sh  tiny run (what CI does, through the e2e tests)
+# Other knobs: BENCH_ACTIVE, BENCH_FINISHED, BENCH_STARTS, BENCH_WORKERS, BENCH_CREATORS,
+# BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path). See bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/lib.sh
+
+ensure_dotnet
+bash hack/install-apiserver.sh >/dev/null
+log "building (Release)"
+dotnet build BackupOperator.sln -c Release -nologo -clp:ErrorsOnly
+log "running the benchmark"
+exec dotnet bench/BackupOperator.Bench/bin/Release/net10.0/BackupOperator.Bench.dll

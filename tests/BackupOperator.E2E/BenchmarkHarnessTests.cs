@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using BackupOperator.E2E.Infrastructure;
+
+namespace BackupOperator.E2E;
+
+/// <summary>
+/// The benchmark in its tiny form (N = 20), so the harness cannot rot: it runs end to end against
+/// its own API server, and the per-backup costs it reports hold the bar of the issue.
+/// </summary>
+public sealed class BenchmarkHarnessTests
+{
+    [Fact]
+    public async Task The_tiny_benchmark_runs_and_reports_one_post_and_at_most_three_status_writes_per_backup()
+    {
+        var ct = TestTimeout.Token(10);
+        var output = Path.Combine(Directory.CreateTempSubdirectory("backup-operator-bench-").FullName, "latest.json");
+        var dll = RepoPaths.Built(Path.Combine("bench", "BackupOperator.Bench"), "BackupOperator.Bench");
+        using var bench = ChildProcess.Start("dotnet", [dll], Path.Combine(E2ERun.LogDirectory, "bench.log"), new Dictionary<string, string?>
+        {
+            ["BENCH_QUICK"] = "1",
+            ["BENCH_SIZES"] = "20",
+            ["BENCH_OUT"] = output,
+        });
+        while (!bench.HasExited)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+
+        Assert.True(File.Exists(output), "no results written:\n" + OperatorProcess.Tail(bench.ReadLog()));
+        var results = JsonNode.Parse(await File.ReadAllTextAsync(output, ct))!;
+        var run = results["throughput"]!.AsArray().Single()!;
+        Assert.Equal(20, run["operator"]!["Succeeded"]!.GetValue<int>());
+        Assert.Equal(20, run["floor"]!["Succeeded"]!.GetValue<int>());
+        Assert.True(run["ratio"]!.GetValue<double>() > 0);
+        Assert.Equal(1.0, run["perBackup"]!["Posts"]!.GetValue<double>());
+        Assert.InRange(run["perBackup"]!["StatusWrites"]!.GetValue<double>(), 1.0, 3.0);
+        var memory = results["memoryMiB"]!;
+        Assert.Equal(20, memory["activeRunning"]!.GetValue<int>());
+        foreach (var key in new[] { "minimalIdle", "operatorIdle", "operatorActive", "operatorFinished" })
+        {
+            Assert.InRange(memory[key]!.GetValue<double>(), 10, 2000);
+        }
+
+        Assert.InRange(results["startMs"]!["operator"]!.GetValue<double>(), 1, 60_000);
+        Assert.Contains("| target | measured | bar | met |", await File.ReadAllTextAsync(Path.ChangeExtension(output, ".md"), ct), StringComparison.Ordinal);
+    }
+}
