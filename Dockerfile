@@ -9,11 +9,12 @@ RUN dotnet restore src/Operator/BackupOperator.csproj
 COPY src/ src/
 RUN dotnet publish src/Operator/BackupOperator.csproj -c Release --no-restore -o /app
 
-# Final stage: the ASP.NET runtime only, as the non-root user the base image provides (UID 1654).
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
+# Final stage: the .NET runtime only (no ASP.NET: probes and metrics are served by HttpListener),
+# as the non-root user the base image provides (UID 1654).
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS final
 WORKDIR /app
 COPY --from=build /app ./
-ENV ASPNETCORE_URLS=http://+:8080 \
+ENV Http__Url=http://+:8080/ \
     DOTNET_EnableDiagnostics=0 \
     DOTNET_gcServer=0
 USER 1654

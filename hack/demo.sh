@@ -43,7 +43,7 @@ kubectl -n db create secret generic ocp-credentials \
 log "starting the operator as ServiceAccount backup-operator-system/backup-operator"
 sa_token=$(kubectl -n backup-operator-system create token backup-operator --duration=2h)
 sed "s/token: .*/token: $sa_token/" "$work/admin.kubeconfig" > "$work/operator.kubeconfig"
-KUBECONFIG=$work/operator.kubeconfig ASPNETCORE_URLS=http://127.0.0.1:0 \
+KUBECONFIG=$work/operator.kubeconfig Http__Url=http://127.0.0.1:$(free_port)/ \
   LeaderElection__LeaseNamespace=backup-operator-system Backup__PollInterval=00:00:01 \
   dotnet src/Operator/bin/Release/net10.0/BackupOperator.dll >"$work/operator.log" 2>&1 &
 pids+=($!)

@@ -3,6 +3,9 @@
 
 log() { echo "==> $*" >&2; }
 
+# A TCP port on loopback that nothing listens on right now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
 sudo_() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # The .NET 10 SDK: present on the machines this project targets; installed from the

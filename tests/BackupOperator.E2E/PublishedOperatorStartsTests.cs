@@ -33,7 +33,7 @@ public sealed class PublishedOperatorStartsTests(E2EEnvironment env)
             var settings = OperatorProcess.TestSettings(env.OperatorKubeconfig, "e2e-published");
             foreach (var (key, value) in Dockerfile.Env(final))
             {
-                settings[key] = value; // ASPNETCORE_URLS is then replaced by a free local port
+                settings[key] = value; // Http__Url is then replaced by a free local port
             }
 
             using var op = await OperatorProcess.StartAsync(Path.Combine(E2ERun.LogDirectory, "operator-published.log"), settings, ct, dll: dll);

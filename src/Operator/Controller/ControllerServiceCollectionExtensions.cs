@@ -2,7 +2,6 @@ using BackupOperator.Entities;
 using BackupOperator.Operator.Controller;
 using BackupOperator.Operator.Kubernetes;
 using k8s;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -44,10 +43,10 @@ public static class ControllerServiceCollectionExtensions
 }
 
 /// <summary>Ready once the cache is synced; a follower is ready too (it is a warm standby).</summary>
-public sealed class ControllerReadyCheck(InformerSet<V1alpha1ClusterBackupNow> informers, ILeadershipGate leadership) : IHealthCheck
+public sealed class ControllerReadiness(InformerSet<V1alpha1ClusterBackupNow> informers, ILeadershipGate leadership)
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(informers.HasSynced
-            ? HealthCheckResult.Healthy(leadership.IsLeader ? "synced, leading" : "synced, standby")
-            : HealthCheckResult.Unhealthy("watch not synced yet"));
+    public (bool Ready, string Detail) Check() =>
+        informers.HasSynced
+            ? (true, leadership.IsLeader ? "synced, leading" : "synced, standby")
+            : (false, "watch not synced yet");
 }

@@ -50,4 +50,10 @@ internal static partial class Log
 
     [LoggerMessage(1011, LogLevel.Trace, "Reconciling {Key}")]
     public static partial void Reconciling(ILogger logger, string key);
+
+    [LoggerMessage(2006, LogLevel.Information, "Serving /healthz, /readyz and /metrics on {Url}")]
+    public static partial void Listening(ILogger logger, string url);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Answering {Path} failed: {Error}")]
+    public static partial void EndpointFailed(ILogger logger, string path, string error);
 }

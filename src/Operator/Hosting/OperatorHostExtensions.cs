@@ -4,18 +4,23 @@ using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation;
 using k8s;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BackupOperator.Operator;
 
 public static class OperatorHostExtensions
 {
     /// <summary>Everything the operator needs: Kubernetes and OCP clients, the controller, probes.</summary>
-    public static WebApplicationBuilder AddBackupOperator(this WebApplicationBuilder builder)
+    public static HostApplicationBuilder AddBackupOperator(this HostApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
+
+        // Probes and metrics first: they answer while the controller lists, and stop last.
+        services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<ControllerReadiness>();
+        services.AddHostedService<HttpEndpoints>();
 
         services.AddOptions<KubernetesOptions>().Bind(configuration.GetSection(KubernetesOptions.Section));
         services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -50,20 +55,6 @@ public static class OperatorHostExtensions
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton<BackupOperator.Operator.Controller.IControllerMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
 
-        services.AddHealthChecks()
-            .AddCheck<ControllerReadyCheck>("controller", tags: ["ready"]);
         return builder;
-    }
-
-    /// <summary>/healthz: the process answers. /readyz: the cache is synced. /metrics: Prometheus.</summary>
-    public static WebApplication MapBackupOperatorEndpoints(this WebApplication app)
-    {
-        // Export this operator's meter and the HTTP client's; the runtime's event counters add cost, not insight here.
-        Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions { SuppressEventCounters = true });
-        Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => i.Meter.Name is OperatorMetrics.MeterName or "System.Net.Http");
-        Prometheus.MetricServerMiddlewareExtensions.MapMetrics(app, "/metrics");
-        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        return app;
     }
 }

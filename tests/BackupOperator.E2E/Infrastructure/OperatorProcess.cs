@@ -25,7 +25,6 @@ internal sealed class OperatorProcess : IDisposable
         ["KUBECONFIG"] = kubeconfig,
         ["DOTNET_ENVIRONMENT"] = "Production",
         ["Logging__LogLevel__Default"] = "Trace",
-        ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         ["Logging__LogLevel__System.Net.Http"] = "Trace",
         ["Backup__PollInterval"] = "00:00:00.300",
         ["Backup__BusyRecheckInterval"] = "00:00:00.500",
@@ -45,7 +44,7 @@ internal sealed class OperatorProcess : IDisposable
     public static async Task<OperatorProcess> StartAsync(string logPath, IDictionary<string, string?> settings, CancellationToken ct, bool waitReady = true, string? dll = null)
     {
         var port = KubeApiServer.FreePort();
-        var env = new Dictionary<string, string?>(settings) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
+        var env = new Dictionary<string, string?>(settings) { ["Http__Url"] = $"http://127.0.0.1:{port}/" };
         var child = ChildProcess.Start("dotnet", [dll ?? RepoPaths.OperatorDll], logPath, env, dll is null ? null : Path.GetDirectoryName(dll));
         var op = new OperatorProcess(child, port);
         if (waitReady)

@@ -13,12 +13,12 @@ public sealed class DockerfileTests
     private static DockerStage Final => Stages[^1];
 
     [Fact]
-    public void The_sdk_builds_and_the_final_stage_has_only_the_aspnet_runtime()
+    public void The_sdk_builds_and_the_final_stage_has_only_the_dotnet_runtime()
     {
         Assert.True(Stages.Count >= 2, "the Dockerfile must be multi-stage");
         var tag = XDocument.Load(RepoRoot.Path("Directory.Build.props")).Descendants("TargetFramework").Single().Value["net".Length..];
         Assert.Equal($"mcr.microsoft.com/dotnet/sdk:{tag}", Build.Image);
-        Assert.Equal($"mcr.microsoft.com/dotnet/aspnet:{tag}", Final.Image);
+        Assert.Equal($"mcr.microsoft.com/dotnet/runtime:{tag}", Final.Image);
         Assert.DoesNotContain(Final.All("RUN"), r => r.Arguments.Contains("dotnet", StringComparison.Ordinal));
         Assert.All(Final.All("COPY").Select(Dockerfile.Copy), c => Assert.Equal(Build.Name, c.From));
     }
