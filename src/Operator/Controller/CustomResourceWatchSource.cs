@@ -123,7 +123,13 @@ public sealed class CustomResourceWatchSource<T>(IKubernetes client, string? ns,
         try
         {
             resource = KubernetesJson.Deserialize<T>(element.GetRawText());
-            return resource?.Metadata?.Name is not null;
+            if (resource?.Metadata?.Name is null)
+            {
+                return false;
+            }
+
+            CacheTrim.Trim(resource);
+            return true;
         }
         catch (JsonException e)
         {
