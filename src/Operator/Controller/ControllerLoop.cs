@@ -37,6 +37,7 @@ public sealed class ControllerLoop<T>(
         try
         {
             await informers.WaitForSyncAsync(stoppingToken);
+            _ = Task.Run(() => ReleaseStartupGarbageAsync(stoppingToken), CancellationToken.None);
             using var resync = time.CreateTimer(_ => EnqueueAll(), null, options.Value.ResyncPeriod, options.Value.ResyncPeriod);
             var workers = Enumerable.Range(0, options.Value.MaxConcurrentReconciles)
                 .Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None))
@@ -51,6 +52,29 @@ public sealed class ControllerLoop<T>(
         {
             queue.ShutDown();
             await Task.WhenAll(informerTasks).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// The first list and the first pass over every object allocate far more than the cache keeps,
+    /// and the GC would keep that memory committed for good. Once the queue has drained (or after two
+    /// minutes, e.g. on a standby), one compacting collection returns it to the system.
+    /// </summary>
+    private async Task ReleaseStartupGarbageAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(2);
+            while (queue.Count > 0 && time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
         }
     }
 

@@ -14,7 +14,10 @@ public static class ControllerServiceCollectionExtensions
         services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LeaderElectionOptions>().Bind(configuration.GetSection(LeaderElectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton<IResourceCache<V1alpha1ClusterBackupNow>, ResourceCache<V1alpha1ClusterBackupNow>>();
+        // Indexed by OCP cluster: a reconcile looks at the other backups of its cluster only.
+        // Finished backups with nothing left to do are kept as slim copies.
+        services.AddSingleton<IResourceCache<V1alpha1ClusterBackupNow>>(
+            new ResourceCache<V1alpha1ClusterBackupNow>(BackupController.ClusterIndex, SettledBackups.Compact));
         services.AddSingleton(sp => new WorkQueue<NamespacedName>(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {

@@ -43,12 +43,14 @@ public static class OperatorHostExtensions
         });
         services.AddSingleton<BackupReconciler>();
         services.AddSingleton<IStatusWriter, StatusWriter>();
+        services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
         // Registered before the controller, so it stops after it and writes the controller's last events.
         services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
         services.AddSingleton<ClusterLocks>();
         services.AddSingleton<IResourceDeleter, ResourceDeleter>();
+        services.AddSingleton<IResourceReader, ResourceReader>();
 
         services.AddBackupController(configuration);
         services.AddMetrics();

@@ -16,11 +16,16 @@ public sealed class BackupController(
     IEventRecorder events,
     ClusterLocks locks,
     IResourceDeleter deleter,
+    IResourceReader reader,
     WorkQueue<NamespacedName> queue,
     OperatorMetrics metrics,
     TimeProvider time,
     ILogger<BackupController> logger) : IReconcileHandler<V1alpha1ClusterBackupNow>
 {
+    /// <summary>The cache index the controller needs: backups by OCP cluster.</summary>
+    public static string ClusterIndex(V1alpha1ClusterBackupNow backup) =>
+        backup.Spec?.ClusterId.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
     // A conflict means a newer object is on its way through the watch; look again soon.
     private static readonly TimeSpan ConflictRequeue = TimeSpan.FromMilliseconds(200);
 
@@ -30,11 +35,24 @@ public sealed class BackupController(
         var key = NamespacedName.From(resource);
         // Under the lock, the cache may hold a newer version than the one this work item started with.
         var current = cache.TryGet(key, out var cached) && cached is not null ? cached : resource;
-        var peers = cache.List()
-            .Where(p => p.Spec.ClusterId == current.Spec.ClusterId && p.Metadata.Uid != current.Metadata.Uid)
-            .ToList();
+        // A finished backup decides alone; only an active one waits for, or wakes, the others of its cluster.
+        IReadOnlyList<V1alpha1ClusterBackupNow> peers = current.Status?.IsDone == true
+            ? []
+            : cache.ListByIndex(ClusterIndex(current)).Where(p => p.Metadata.Uid != current.Metadata.Uid).ToList();
 
         var decision = await reconciler.ReconcileAsync(current, peers, cancellationToken);
+        if (decision.Status is not null && SettledBackups.IsSlim(current))
+        {
+            // A slim copy is never the base of a status write: decide again on the whole object.
+            if (await reader.ReadAsync(key, cancellationToken) is not { } whole)
+            {
+                return ReconcileOutcome.Done;
+            }
+
+            current = whole;
+            decision = await reconciler.ReconcileAsync(current, peers, cancellationToken);
+        }
+
         var written = current;
         if (decision.Status is not null)
         {

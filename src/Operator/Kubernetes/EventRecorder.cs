@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -5,6 +6,7 @@ using BackupOperator.Entities;
 using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Reconciliation;
 using k8s;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Kubernetes;
 
@@ -14,11 +16,27 @@ public interface IEventRecorder
     Task RecordAsync(V1alpha1ClusterBackupNow resource, BackupEvent backupEvent, CancellationToken cancellationToken);
 }
 
+/// <summary>Section "Events": how fast events may be written (like the kubelet's eventRecordQPS/eventBurst).</summary>
+public sealed class EventOptions
+{
+    public const string Section = "Events";
+
+    /// <summary>Events written per second once the burst is spent.</summary>
+    [Range(0.1, 10_000)]
+    public double Qps { get; set; } = 10;
+
+    /// <summary>Events written at once before the rate applies.</summary>
+    [Range(1, 100_000)]
+    public int Burst { get; set; } = 50;
+}
+
 /// <summary>
 /// events.k8s.io/v1 Events on the resource, so `kubectl describe` tells the story. Like client-go's
-/// recorder, it hands events to a bounded queue that one background writer empties in order: a
-/// reconcile never waits for an event, and a burst the API server cannot keep up with drops events
-/// (logged) rather than slowing backups. Pending events are written on a graceful stop.
+/// recorder, it hands events to a bounded queue that one background writer empties in order, at
+/// most Events:Qps a second after a burst of Events:Burst: a reconcile never waits for an event,
+/// and in a storm of backups the API server's capacity goes to their status first (events follow,
+/// with the time they happened; beyond 4,096 pending the excess is dropped and logged). Pending
+/// events are written on a graceful stop.
 /// </summary>
 public sealed class EventRecorder : BackgroundService, IEventRecorder
 {
@@ -30,13 +48,20 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
     private readonly OperatorIdentity _identity;
     private readonly ILogger<EventRecorder> _logger;
     private readonly Channel<JsonObject> _pending;
+    private readonly EventOptions _rate;
+    private double _tokens;
+    private long _refilledAt;
 
-    public EventRecorder(IKubernetes client, TimeProvider time, OperatorIdentity identity, ILogger<EventRecorder> logger, int capacity = QueueCapacity)
+    public EventRecorder(IKubernetes client, TimeProvider time, OperatorIdentity identity, ILogger<EventRecorder> logger,
+        IOptions<EventOptions> options, int capacity = QueueCapacity)
     {
         _client = client;
         _time = time;
         _identity = identity;
         _logger = logger;
+        _rate = options.Value;
+        _tokens = _rate.Burst;
+        _refilledAt = time.GetTimestamp();
         _pending = Channel.CreateBounded<JsonObject>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             dropped => NotRecorded(dropped, "the event queue is full"));
@@ -57,6 +82,7 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
     {
         await foreach (var body in _pending.Reader.ReadAllAsync(stoppingToken))
         {
+            await TakeTokenAsync(stoppingToken);
             try
             {
                 await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
@@ -86,6 +112,24 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
         }
 
         await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>A token bucket on the injected clock: Burst tokens, refilled at Qps.</summary>
+    private async Task TakeTokenAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var now = _time.GetTimestamp();
+            _tokens = Math.Min(_rate.Burst, _tokens + (_time.GetElapsedTime(_refilledAt, now).TotalSeconds * _rate.Qps));
+            _refilledAt = now;
+            if (_tokens >= 1)
+            {
+                _tokens -= 1;
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds((1 - _tokens) / _rate.Qps), _time, ct);
+        }
     }
 
     private void NotRecorded(JsonObject body, string error) =>

@@ -44,4 +44,32 @@ public sealed class ResourceCacheTests
         cache.Remove(new NamespacedName("db", "a"));
         Assert.Equal(["b"], cache.List().Select(r => r.Metadata.Name));
     }
+
+    [Fact]
+    public void The_index_follows_upserts_spec_edits_and_removals()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>(r => r.Spec.ClusterId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        V1alpha1ClusterBackupNow OnCluster(string name, string rv, long cluster, string uid)
+        {
+            var r = Resource(name, rv, uid);
+            r.Spec = new ClusterBackupNowSpec { ClusterId = cluster };
+            return r;
+        }
+
+        cache.Upsert(OnCluster("a", "1", 7, "uid-a"));
+        cache.Upsert(OnCluster("b", "2", 7, "uid-b"));
+        cache.Upsert(OnCluster("c", "3", 8, "uid-c"));
+        Assert.Equal(["a", "b"], cache.ListByIndex("7").Select(r => r.Metadata.Name).Order());
+
+        cache.Upsert(OnCluster("b", "4", 8, "uid-b")); // its spec moved it to cluster 8
+        Assert.Equal(["a"], cache.ListByIndex("7").Select(r => r.Metadata.Name));
+        Assert.Equal(["b", "c"], cache.ListByIndex("8").Select(r => r.Metadata.Name).Order());
+
+        Assert.False(cache.Upsert(OnCluster("b", "3", 7, "uid-b"))); // older: neither object nor index change
+        Assert.Equal(["b", "c"], cache.ListByIndex("8").Select(r => r.Metadata.Name).Order());
+
+        cache.Remove(new NamespacedName("db", "a"));
+        Assert.Empty(cache.ListByIndex("7"));
+        Assert.Equal(2, cache.List().Count);
+    }
 }

@@ -66,10 +66,39 @@ public sealed class EventRecorderTests
         Assert.Equal("E0", api.Reasons()[0]);
     }
 
-    private static EventRecorder Recorder(EventApi api, int capacity = EventRecorder.QueueCapacity) => new(
+    [Fact]
+    public async Task After_the_burst_events_are_written_at_the_configured_rate()
+    {
+        var api = new EventApi();
+        api.Open();
+        var time = new FakeTimeProvider(TestResources.Start);
+        using var recorder = Recorder(api, time: time, rate: new EventOptions { Qps = 2, Burst = 3 });
+        await recorder.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 6; i++)
+        {
+            await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal($"E{i}", "note"), CancellationToken.None);
+        }
+
+        await api.WaitForAsync(3);
+        await Task.Delay(100);
+        Assert.Equal(3, api.Reasons().Count); // the burst, then the clock must move
+
+        time.Advance(TimeSpan.FromMilliseconds(500)); // one token at 2 a second
+        await api.WaitForAsync(4);
+        await Task.Delay(100);
+        Assert.Equal(4, api.Reasons().Count);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await api.WaitForAsync(6);
+        Assert.Equal(["E0", "E1", "E2", "E3", "E4", "E5"], api.Reasons());
+        await recorder.StopAsync(CancellationToken.None);
+    }
+
+    private static EventRecorder Recorder(EventApi api, int capacity = EventRecorder.QueueCapacity, FakeTimeProvider? time = null, EventOptions? rate = null) => new(
         new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "https://kube.test" }, api),
-        new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero)),
-        new OperatorIdentity("test-replica"), NullLogger<EventRecorder>.Instance, capacity);
+        time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero)),
+        new OperatorIdentity("test-replica"), NullLogger<EventRecorder>.Instance,
+        Microsoft.Extensions.Options.Options.Create(rate ?? new EventOptions { Qps = 1000, Burst = 1000 }), capacity);
 
     /// <summary>The API server's events endpoint: holds every request until opened, then answers 201.</summary>
     private sealed class EventApi : DelegatingHandler

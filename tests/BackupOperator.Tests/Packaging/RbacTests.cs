@@ -15,6 +15,7 @@ public sealed partial class RbacTests
     private static readonly Dictionary<string, (string Group, string Resource, string Verb)> Calls = new()
     {
         ["ReadNamespacedSecret"] = ("", "secrets", "get"),
+        ["GetNamespacedCustomObject"] = ("*", "", "get"),
         ["ListClusterCustomObject"] = ("*", "", "list"),
         ["ListNamespacedCustomObject"] = ("*", "", "list"),
         ["WatchListClusterCustomObject"] = ("*", "", "watch"),
