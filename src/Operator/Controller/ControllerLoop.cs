@@ -64,11 +64,13 @@ public sealed class ControllerLoop<T>(
     {
         try
         {
+            // At least a second after the sync: a blocking collection must not hold up the first readiness probe.
             var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(2);
-            while (queue.Count > 0 && time.GetUtcNow() < deadline)
+            do
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
+            while (queue.Count > 0 && time.GetUtcNow() < deadline);
 
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
