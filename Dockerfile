@@ -9,7 +9,7 @@ RUN dotnet restore src/Operator/BackupOperator.csproj
 COPY src/ src/
 RUN dotnet publish src/Operator/BackupOperator.csproj -c Release --no-restore -o /app
 
-# Final stage: the .NET runtime only (no ASP.NET: probes and metrics are served by HttpListener),
+# Final stage: the .NET runtime only (no ASP.NET: probes and metrics are served over a plain socket),
 # as the non-root user the base image provides (UID 1654).
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS final
 WORKDIR /app

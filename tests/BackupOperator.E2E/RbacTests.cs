@@ -13,13 +13,20 @@ public sealed class RbacTests(E2EEnvironment env)
     public async Task Without_get_on_secrets_the_backup_waits_and_the_log_and_status_name_the_missing_permission()
     {
         var ct = TestTimeout.Token();
+        // A Secret the operator has never read: a read it made earlier may be reused for Ocp:SecretCacheDuration.
+        await env.CreateSecretAsync("ocp-rbac-test", new()
+        {
+            ["url"] = env.Simulator.Url,
+            ["username"] = SimulatorHandle.User,
+            ["password"] = SimulatorHandle.Password,
+        }, ct);
         var role = await env.Admin.RbacAuthorizationV1.ReadClusterRoleAsync("backup-operator-manager", cancellationToken: ct);
         var original = role.Rules.ToList();
         role.Rules = original.Where(r => !r.Resources.Contains("secrets")).ToList();
         await env.Admin.RbacAuthorizationV1.ReplaceClusterRoleAsync(role, role.Metadata.Name, cancellationToken: ct);
         try
         {
-            await env.CreateBackupAsync(Backups.Nfs("no-secret-access", 601), ct);
+            await env.CreateBackupAsync(Backups.Nfs("no-secret-access", 601, secret: "ocp-rbac-test"), ct);
             var pending = await env.WaitForPhaseAsync("no-secret-access", [BackupPhase.Pending], TimeSpan.FromSeconds(60), ct);
             Assert.Equal("ConfigurationInvalid", pending.Status!.Reason);
             Assert.Contains("RBAC must grant 'get' on secrets", pending.Status.Message, StringComparison.Ordinal);

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using BackupOperator.Operator.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -11,93 +13,139 @@ public sealed class HttpOptions
 {
     public const string Section = "Http";
 
-    /// <summary>An HttpListener prefix: "http://+:8080/" is every address, port 8080.</summary>
+    /// <summary>"http://+:8080/" is every IPv4 address, port 8080; "http://127.0.0.1:9090/" one address; port 0 any free one.</summary>
     [Required]
     public string Url { get; set; } = "http://+:8080/";
+
+    /// <summary>The address and port of <see cref="Url"/>.</summary>
+    public IPEndPoint EndPoint()
+    {
+        var rest = Url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Url["http://".Length..] : Url;
+        rest = rest.TrimEnd('/');
+        var colon = rest.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new OptionsValidationException(Section, typeof(HttpOptions), [$"Http:Url '{Url}' is not http://host:port/"]);
+        }
+
+        var host = rest[..colon].Trim('[', ']');
+        var address = host switch
+        {
+            "+" or "*" or "" => IPAddress.Any,
+            "localhost" => IPAddress.Loopback,
+            _ when IPAddress.TryParse(host, out var ip) => ip,
+            _ => throw new OptionsValidationException(Section, typeof(HttpOptions), [$"Http:Url host '{host}' is not an IP address, localhost, + or *"]),
+        };
+        return new IPEndPoint(address, port);
+    }
 }
 
 /// <summary>
-/// /healthz (the process answers), /readyz (the cache is synced) and /metrics (Prometheus), on a
-/// plain HttpListener: three GETs need no web framework, and leaving ASP.NET Core out saves about
-/// 20 MB of resident memory and a fifth of the start-up (see bench/README.md).
+/// /healthz (the process answers), /readyz (the cache is synced) and /metrics (Prometheus): three
+/// GETs answered with HTTP/1.1 and Connection: close over a plain socket. No web framework: leaving
+/// ASP.NET Core out saves about 20 MB of resident memory and part of the start-up (bench/README.md),
+/// and HttpListener is not used because it fails to start when a client connects at that moment.
 /// </summary>
 public sealed class HttpEndpoints(
     IOptions<HttpOptions> options, ControllerReadiness readiness, PrometheusExporter metrics, ILogger<HttpEndpoints> logger) : BackgroundService
 {
-    private readonly HttpListener _listener = new();
+    private const int MaxHead = 8192;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private TcpListener? _listener;
+
+    /// <summary>The port actually listened on.</summary>
+    public int Port => ((IPEndPoint)_listener!.LocalEndpoint).Port;
 
     /// <summary>Listens before the controller starts, so probes answer while the first list runs; a port in use fails the start.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var url = options.Value.Url;
-        _listener.Prefixes.Add(url.EndsWith('/') ? url : url + "/");
-        _listener.Start();
-        Log.Listening(logger, url);
+        _listener = new TcpListener(options.Value.EndPoint());
+        _listener.Start(backlog: 64);
+        Log.Listening(logger, options.Value.Url);
         return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var stop = stoppingToken.Register(_listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            HttpListenerContext context;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                context = await _listener.GetContextAsync();
+                var socket = await _listener!.AcceptSocketAsync(stoppingToken);
+                _ = Task.Run(() => AnswerAsync(socket, stoppingToken), CancellationToken.None);
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException && stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            _listener!.Stop();
         }
     }
 
     public override void Dispose()
     {
-        ((IDisposable)_listener).Dispose();
+        _listener?.Dispose();
         base.Dispose();
     }
 
-    private async Task AnswerAsync(HttpListenerContext context)
+    private async Task AnswerAsync(Socket socket, CancellationToken stoppingToken)
     {
-        var response = context.Response;
+        using var _ = socket;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(RequestTimeout);
         try
         {
-            var (status, contentType, body) = context.Request.HttpMethod is "GET" or "HEAD"
-                ? Route(context.Request.Url?.AbsolutePath ?? "")
-                : (405, "text/plain", "method not allowed\n");
-            var bytes = Encoding.UTF8.GetBytes(body);
-            response.StatusCode = status;
-            response.ContentType = contentType;
-            response.ContentLength64 = bytes.Length;
-            if (context.Request.HttpMethod == "GET")
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            var head = await ReadHeadAsync(stream, timeout.Token);
+            var requestLine = head.Split("\r\n", 2)[0].Split(' ');
+            var (status, contentType, body) = requestLine.Length < 3 || !requestLine[2].StartsWith("HTTP/1.", StringComparison.Ordinal)
+                ? (400, "text/plain; charset=utf-8", "bad request\n")
+                : requestLine[0] is "GET" or "HEAD"
+                    ? Route(requestLine[1].Split('?', 2)[0])
+                    : (405, "text/plain; charset=utf-8", "method not allowed\n");
+            var content = Encoding.UTF8.GetBytes(body);
+            var response = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {contentType}\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n"));
+            await stream.WriteAsync(response, timeout.Token);
+            if (requestLine[0] != "HEAD")
             {
-                await response.OutputStream.WriteAsync(bytes);
+                await stream.WriteAsync(content, timeout.Token);
             }
         }
-        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // the client went away
+            // the client went away or was too slow
         }
         catch (Exception e)
         {
-            Log.EndpointFailed(logger, context.Request.Url?.AbsolutePath ?? "", e.Message);
-            response.StatusCode = 500;
+            Log.EndpointFailed(logger, "request", e.Message);
         }
-        finally
+    }
+
+    /// <summary>The request line and headers; the body of a GET is ignored.</summary>
+    private static async Task<string> ReadHeadAsync(NetworkStream stream, CancellationToken ct)
+    {
+        var buffer = new byte[MaxHead];
+        var read = 0;
+        while (read < buffer.Length)
         {
-            try
+            var n = await stream.ReadAsync(buffer.AsMemory(read), ct);
+            if (n == 0)
             {
-                response.Close();
+                break;
             }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+
+            read += n;
+            if (buffer.AsSpan(0, read).IndexOf("\r\n\r\n"u8) >= 0)
             {
-                // already gone
+                break;
             }
         }
+
+        return Encoding.ASCII.GetString(buffer, 0, read);
     }
 
     private (int Status, string ContentType, string Body) Route(string path)
@@ -115,4 +163,13 @@ public sealed class HttpEndpoints(
                 return (404, "text/plain; charset=utf-8", "not found: /healthz, /readyz, /metrics\n");
         }
     }
+
+    private static string Reason(int status) => status switch
+    {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Service Unavailable",
+    };
 }

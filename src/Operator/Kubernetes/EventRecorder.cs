@@ -23,11 +23,11 @@ public sealed class EventOptions
 
     /// <summary>Events written per second once the burst is spent.</summary>
     [Range(0.1, 10_000)]
-    public double Qps { get; set; } = 10;
+    public double Qps { get; set; } = 20;
 
     /// <summary>Events written at once before the rate applies.</summary>
     [Range(1, 100_000)]
-    public int Burst { get; set; } = 50;
+    public int Burst { get; set; } = 200;
 }
 
 /// <summary>
