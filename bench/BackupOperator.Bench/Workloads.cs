@@ -26,27 +26,7 @@ internal sealed class Workloads(BenchEnvironment env, PhaseTracker tracker, Benc
     private int _run;
 
     /// <summary>A distinct OCP cluster per resource, so no backup waits for another on the same cluster.</summary>
-    public V1alpha1ClusterBackupNow NewBackup(string name, string ns) => new()
-    {
-        ApiVersion = $"{V1alpha1ClusterBackupNow.ApiGroup}/{V1alpha1ClusterBackupNow.Version}",
-        Kind = V1alpha1ClusterBackupNow.EntityKind,
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-        Spec = new ClusterBackupNowSpec
-        {
-            ClusterId = Interlocked.Increment(ref _nextCluster),
-            BackupMode = "PHYSICAL_BACKUP",
-            DataBackupMode = "FULL_BACKUP",
-            ObBackupServiceStorageConfig = new ObBackupServiceStorageConfig
-            {
-                AlarmStoragePercentageThreshold = 95,
-                ConfigName = "nfs-main",
-                ServiceName = "ob-backup",
-                StorageId = 26,
-                ObBackupStorageBaseInfo = new ObBackupStorageBaseInfo { BackupStorageType = "BACKUP_STORAGE_FILE", StorageUrl = "/obbackup/" },
-            },
-            OcpSecretRef = new LocalSecretReference { Name = "ocp-credentials" },
-        },
-    };
+    public V1alpha1ClusterBackupNow NewBackup(string name, string ns) => Backups.Nfs(name, Interlocked.Increment(ref _nextCluster), ns: ns);
 
     private IReadOnlyList<JsonObject>? _statusWrites;
 

@@ -5,9 +5,9 @@ namespace BackupOperator.E2E.Infrastructure;
 
 internal static class Backups
 {
-    public static V1alpha1ClusterBackupNow Nfs(string name, long clusterId, string secret = "ocp-credentials") => new()
+    public static V1alpha1ClusterBackupNow Nfs(string name, long clusterId, string secret = "ocp-credentials", string ns = "e2e") => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = E2EEnvironment.Namespace },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
         Spec = new ClusterBackupNowSpec
         {
             ClusterId = clusterId,
