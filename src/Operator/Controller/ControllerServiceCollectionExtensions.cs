@@ -15,9 +15,10 @@ public static class ControllerServiceCollectionExtensions
         services.AddOptions<LeaderElectionOptions>().Bind(configuration.GetSection(LeaderElectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         // Indexed by OCP cluster: a reconcile looks at the other backups of its cluster only.
-        // Finished backups with nothing left to do are kept as slim copies.
+        // Every object enters it without managedFields and last-applied-configuration, and finished
+        // backups with nothing left to do as slim copies.
         services.AddSingleton<IResourceCache<V1alpha1ClusterBackupNow>>(
-            new ResourceCache<V1alpha1ClusterBackupNow>(BackupController.ClusterIndex, SettledBackups.Compact));
+            new ResourceCache<V1alpha1ClusterBackupNow>(BackupController.ClusterIndex, r => SettledBackups.Compact(CacheTrim.Trim(r))));
         services.AddSingleton(sp => new WorkQueue<NamespacedName>(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {

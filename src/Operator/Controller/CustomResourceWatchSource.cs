@@ -123,13 +123,7 @@ public sealed class CustomResourceWatchSource<T>(IKubernetes client, string? ns,
         try
         {
             resource = KubernetesJson.Deserialize<T>(element.GetRawText());
-            if (resource?.Metadata?.Name is null)
-            {
-                return false;
-            }
-
-            CacheTrim.Trim(resource);
-            return true;
+            return resource?.Metadata?.Name is not null;
         }
         catch (JsonException e)
         {

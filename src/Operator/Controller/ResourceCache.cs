@@ -98,9 +98,9 @@ public sealed class ResourceCache<T>(Func<T, string>? index = null, Func<T, T>? 
 
     private void Unindex(NamespacedName key, T existing)
     {
-        if (index is not null && _byIndex.TryGetValue(index(existing), out var bucket) && bucket.Remove(key) && bucket.Count == 0)
+        if (index?.Invoke(existing) is { } value && _byIndex.TryGetValue(value, out var bucket) && bucket.Remove(key) && bucket.Count == 0)
         {
-            _byIndex.Remove(index(existing));
+            _byIndex.Remove(value);
         }
     }
 

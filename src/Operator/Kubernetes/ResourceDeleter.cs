@@ -49,7 +49,7 @@ public sealed class ResourceReader(IKubernetes client) : IResourceReader
             var obj = await client.CustomObjects.GetNamespacedCustomObjectAsync(
                 V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, key.Namespace,
                 V1alpha1ClusterBackupNow.Plural, key.Name, cancellationToken);
-            return CacheTrim.Trim(KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)obj).GetRawText()));
+            return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)obj).GetRawText());
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

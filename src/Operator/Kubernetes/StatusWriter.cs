@@ -42,7 +42,7 @@ public sealed class StatusWriter(IKubernetes client) : IStatusWriter
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                 V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, resource.Metadata.NamespaceProperty,
                 V1alpha1ClusterBackupNow.Plural, resource.Metadata.Name, cancellationToken: cancellationToken);
-            return BackupOperator.Operator.Controller.CacheTrim.Trim(KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)stored).GetRawText()));
+            return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)stored).GetRawText());
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
