@@ -17,7 +17,8 @@ public sealed class HttpEndpointsTests
     {
         var port = FreePort();
         using var stopHammer = new CancellationTokenSource();
-        // A client knocking every few milliseconds, as a probe may: the start must not trip over it.
+        int refused = 0, accepted = 0;
+        // A client knocking without pause, as a probe may: the start must not trip over it.
         var hammer = Task.Run(async () =>
         {
             while (!stopHammer.IsCancellationRequested)
@@ -26,13 +27,12 @@ public sealed class HttpEndpointsTests
                 {
                     using var tcp = new TcpClient();
                     await tcp.ConnectAsync(IPAddress.Loopback, port);
+                    Interlocked.Increment(ref accepted);
                 }
                 catch (SocketException)
                 {
-                    // not listening yet
+                    Interlocked.Increment(ref refused); // not listening yet
                 }
-
-                await Task.Delay(1);
             }
         });
         using var exporter = new PrometheusExporter();
@@ -40,9 +40,9 @@ public sealed class HttpEndpointsTests
             Options.Create(new HttpOptions { Url = $"http://127.0.0.1:{port}/" }),
             new ControllerReadiness(new InformerSet<V1alpha1ClusterBackupNow>([]), new AlwaysLeader()),
             exporter, NullLogger<HttpEndpoints>.Instance);
-        await Task.Delay(50);
+        await Until(() => Volatile.Read(ref refused) >= 5); // knocking before it listens
         await endpoints.StartAsync(CancellationToken.None);
-        await Task.Delay(50);
+        await Until(() => Volatile.Read(ref accepted) >= 20); // and on while it starts
         await stopHammer.CancelAsync();
         await hammer;
 
@@ -79,6 +79,17 @@ public sealed class HttpEndpointsTests
     {
         var e = Assert.Throws<OptionsValidationException>(() => new HttpOptions { Url = url }.EndPoint());
         Assert.Contains("Http:Url", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Polls a condition with a deadline.</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Yield();
+        }
     }
 
     private static int FreePort()

@@ -79,19 +79,33 @@ public sealed class EventRecorderTests
             await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal($"E{i}", "note"), CancellationToken.None);
         }
 
-        await api.WaitForAsync(3);
-        await Task.Delay(100);
-        Assert.Equal(3, api.Reasons().Count); // the burst, then the clock must move
+        await api.WaitForAsync(3); // the burst, at once: the clock has not moved
 
-        time.Advance(TimeSpan.FromMilliseconds(500)); // one token at 2 a second
-        await api.WaitForAsync(4);
-        await Task.Delay(100);
-        Assert.Equal(4, api.Reasons().Count);
-
-        time.Advance(TimeSpan.FromSeconds(1));
-        await api.WaitForAsync(6);
+        // Then one event per half second of the (fake) clock, moved in steps of 50 ms.
+        Assert.InRange(await AdvanceUntilAsync(api, time, 4), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(550));
+        Assert.InRange(await AdvanceUntilAsync(api, time, 5), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(550));
+        Assert.InRange(await AdvanceUntilAsync(api, time, 6), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(550));
         Assert.Equal(["E0", "E1", "E2", "E3", "E4", "E5"], api.Reasons());
         await recorder.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Moves the fake clock in 50 ms steps until <paramref name="count"/> events arrived; how far it moved.</summary>
+    private static async Task<TimeSpan> AdvanceUntilAsync(EventApi api, FakeTimeProvider time, int count)
+    {
+        var moved = TimeSpan.Zero;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (api.Reasons().Count < count && DateTime.UtcNow < deadline)
+        {
+            // Let the writer reach its wait before the clock moves on, then move it.
+            await api.WaitForAsync(count, TimeSpan.FromMilliseconds(20));
+            if (api.Reasons().Count < count)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(50));
+                moved += TimeSpan.FromMilliseconds(50);
+            }
+        }
+
+        return moved;
     }
 
     private static EventRecorder Recorder(EventApi api, int capacity = EventRecorder.QueueCapacity, FakeTimeProvider? time = null, EventOptions? rate = null) => new(
@@ -103,6 +117,7 @@ public sealed class EventRecorderTests
     /// <summary>The API server's events endpoint: holds every request until opened, then answers 201.</summary>
     private sealed class EventApi : DelegatingHandler
     {
+        private static readonly TimeSpan PollStep = TimeSpan.FromMilliseconds(5);
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ConcurrentQueue<JsonObject> _received = new();
 
@@ -110,11 +125,13 @@ public sealed class EventRecorderTests
 
         public List<string> Reasons() => _received.Select(e => e["reason"]!.GetValue<string>()).ToList();
 
-        public async Task WaitForAsync(int count)
+        /// <summary>Polls until <paramref name="count"/> events arrived or <paramref name="within"/> (default 5 s) passed.</summary>
+        public async Task WaitForAsync(int count, TimeSpan? within = null)
         {
-            for (var i = 0; i < 500 && _received.Count < count; i++)
+            var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(5));
+            while (_received.Count < count && DateTime.UtcNow < deadline)
             {
-                await Task.Delay(10);
+                await Task.Delay(PollStep);
             }
         }
 
