@@ -14,7 +14,8 @@ public static class ClusterBackupNowStatusTransitions
     }
 
     /// <summary>The intent, written before any POST: from here on a backup may exist in OCP.</summary>
-    public static ClusterBackupNowStatus SetSubmitting(this ClusterBackupNowStatus s, string requestId, long? generation, DateTime now)
+    public static ClusterBackupNowStatus SetSubmitting(this ClusterBackupNowStatus s, string requestId, long? generation, DateTime now,
+        ClusterBackupNowSpec? spec = null, long? taskHighWaterMark = null)
     {
         s.Phase = BackupPhase.Submitting;
         s.Reason = "Submitting";
@@ -23,6 +24,8 @@ public static class ClusterBackupNowStatusTransitions
         s.AttemptStartedAt = now;
         s.SubmitAttempts = 0;
         s.SubmittedGeneration = generation;
+        s.SubmittedSpec = spec;
+        s.TaskHighWaterMark = taskHighWaterMark;
         return s;
     }
 
@@ -33,6 +36,8 @@ public static class ClusterBackupNowStatusTransitions
         s.AttemptStartedAt = null;
         s.SubmitAttempts = null;
         s.SubmittedGeneration = null;
+        s.SubmittedSpec = null;
+        s.TaskHighWaterMark = null;
         return s;
     }
 

@@ -42,6 +42,21 @@ public sealed class ClusterBackupNowStatus
     [JsonPropertyName("submittedGeneration")]
     public long? SubmittedGeneration { get; set; }
 
+    /// <summary>
+    /// The spec as it was when the intent was recorded. From the intent on, every step (task lookup,
+    /// a later POST, the per-cluster serialization) uses it, never the current spec.
+    /// </summary>
+    [JsonPropertyName("submittedSpec")]
+    public ClusterBackupNowSpec? SubmittedSpec { get; set; }
+
+    /// <summary>
+    /// OCP's newest task id for the cluster, read just before the intent was recorded: only a task
+    /// above it can have been created by this backup's POST, so only such a task is ever adopted.
+    /// 0 when the cluster had no task.
+    /// </summary>
+    [JsonPropertyName("taskHighWaterMark")]
+    public long? TaskHighWaterMark { get; set; }
+
     /// <summary>When OCP accepted the backup, or when its task was adopted (operator clock).</summary>
     [JsonPropertyName("submittedAt")]
     public DateTime? SubmittedAt { get; set; }

@@ -29,4 +29,15 @@ public sealed class V1alpha1ClusterBackupNow
 
     [JsonPropertyName("status")]
     public ClusterBackupNowStatus? Status { get; set; }
+
+    /// <summary>
+    /// The spec this backup acts on: the submitted one once an intent exists (later edits are
+    /// ignored), else the current one.
+    /// </summary>
+    [JsonIgnore]
+    public ClusterBackupNowSpec EffectiveSpec => Status?.SubmittedSpec ?? Spec;
+
+    /// <summary>The OCP cluster this backup is about: the submitted one once an intent exists.</summary>
+    [JsonIgnore]
+    public long TargetClusterId => EffectiveSpec.ClusterId;
 }

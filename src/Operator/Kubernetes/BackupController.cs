@@ -23,18 +23,30 @@ public sealed class BackupController(
     ILogger<BackupController> logger) : IReconcileHandler<V1alpha1ClusterBackupNow>
 {
     /// <summary>The cache index the controller needs: backups by OCP cluster.</summary>
+    /// <remarks>The submitted cluster once an intent exists: a later edit of spec.clusterId moves nothing.</remarks>
     public static string ClusterIndex(V1alpha1ClusterBackupNow backup) =>
-        backup.Spec?.ClusterId.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        backup.Spec is null ? "" : backup.TargetClusterId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // A conflict means a newer object is on its way through the watch; look again soon.
     private static readonly TimeSpan ConflictRequeue = TimeSpan.FromMilliseconds(200);
 
     public async Task<ReconcileOutcome> ReconcileAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
     {
-        using var _ = await locks.AcquireAsync(resource.Spec.ClusterId, cancellationToken);
         var key = NamespacedName.From(resource);
+        var clusterId = resource.TargetClusterId;
+        var held = await locks.AcquireAsync(clusterId, cancellationToken);
         // Under the lock, the cache may hold a newer version than the one this work item started with.
         var current = cache.TryGet(key, out var cached) && cached is not null ? cached : resource;
+        if (current.TargetClusterId != clusterId)
+        {
+            // The newer version is about another cluster (its intent was cleared and the spec edited): take that lock.
+            held.Dispose();
+            clusterId = current.TargetClusterId;
+            held = await locks.AcquireAsync(clusterId, cancellationToken);
+            current = cache.TryGet(key, out cached) && cached is not null ? cached : current;
+        }
+
+        using var _ = held;
         // A finished backup decides alone; only an active one waits for, or wakes, the others of its cluster.
         IReadOnlyList<V1alpha1ClusterBackupNow> peers = current.Status?.IsDone == true
             ? []
@@ -61,6 +73,12 @@ public sealed class BackupController(
                 written = await statusWriter.WriteAsync(current, decision.Status, cancellationToken);
                 cache.Upsert(written);
             }
+            catch (ResourceGoneException e)
+            {
+                // Deleted meanwhile: nothing to retry; the watch removes it from the cache.
+                Log.StatusConflict(logger, key.Namespace, key.Name, e.Message);
+                return ReconcileOutcome.Done;
+            }
             catch (StatusConflictException e)
             {
                 Log.StatusConflict(logger, key.Namespace, key.Name, e.Message);
@@ -69,8 +87,8 @@ public sealed class BackupController(
 
             if (decision.Status.Phase != current.Status?.Phase)
             {
-                metrics.PhaseEntered(decision.Status.Phase ?? "", current.Spec.ClusterId, time.GetUtcNow());
-                Log.PhaseChanged(logger, key.Namespace, key.Name, current.Spec.ClusterId, current.Status?.Phase ?? "(new)",
+                metrics.PhaseEntered(decision.Status.Phase ?? "", written.TargetClusterId, time.GetUtcNow());
+                Log.PhaseChanged(logger, key.Namespace, key.Name, written.TargetClusterId, current.Status?.Phase ?? "(new)",
                     decision.Status.Phase ?? "", decision.Status.Reason ?? "", decision.Status.Message ?? "", string.Join(",", decision.Status.TaskIds ?? []),
                     decision.Status.TraceId ?? "");
             }

@@ -7,7 +7,7 @@ namespace BackupOperator.Operator.Kubernetes;
 /// <summary>
 /// A finished backup with nothing left to decide (terminal, its generation observed, no spec change
 /// pending) is kept in the cache as a slim copy: what its reconcile reads (phase, generations, times,
-/// TTL, cluster) and nothing of its tasks, results, storage config or condition texts, which stay in
+/// TTL, cluster, task ids) and nothing of its task states, results, storage config or condition texts, which stay in
 /// the API server. So the operator's memory grows with active backups, not with history. A slim
 /// copy is never the base of a status write: <see cref="BackupController"/> reads the whole object
 /// first if a decision on one ever wants to write.
@@ -57,6 +57,9 @@ public static class SettledBackups
                 Reason = Intern(s.Reason),
                 ObservedGeneration = s.ObservedGeneration,
                 SubmittedGeneration = s.SubmittedGeneration,
+                // The cluster it was about and the tasks it recorded: never adopted by a later backup of that cluster.
+                SubmittedSpec = s.SubmittedSpec is null ? null : new ClusterBackupNowSpec { ClusterId = s.SubmittedSpec.ClusterId },
+                TaskIds = s.TaskIds is { Count: > 0 } ids ? [.. ids] : null,
                 CompletedAt = s.CompletedAt,
                 Successful = s.Successful,
                 Conditions = s.Conditions?.Where(c => c.Type == ConditionTypes.SpecChangeIgnored).ToList() is { Count: > 0 } kept ? kept : null,

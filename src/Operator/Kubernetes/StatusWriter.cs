@@ -13,13 +13,11 @@ public interface IStatusWriter
     /// <summary>
     /// Writes <paramref name="status"/> to the status subresource, only if the resource is still at the
     /// resourceVersion it was read at; returns the stored object. Throws <see cref="StatusConflictException"/>
-    /// when someone else wrote first.
+    /// when someone else wrote first, <see cref="ResourceGoneException"/> when the resource was deleted.
     /// </summary>
     Task<V1alpha1ClusterBackupNow> WriteAsync(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, CancellationToken cancellationToken);
 }
 
-/// <summary>The resource changed since it was read (or is gone): re-read it and decide again.</summary>
-public sealed class StatusConflictException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>
 /// A JSON merge patch of the status subresource carrying metadata.resourceVersion, so the API
@@ -44,7 +42,12 @@ public sealed class StatusWriter(IKubernetes client) : IStatusWriter
                 V1alpha1ClusterBackupNow.Plural, resource.Metadata.Name, cancellationToken: cancellationToken);
             return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)stored).GetRawText());
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound)
+        {
+            throw new ResourceGoneException(
+                $"status of {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not written: the resource was deleted", e);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict)
         {
             throw new StatusConflictException(
                 $"status of {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not written: {e.Response.StatusCode} (resourceVersion {resource.Metadata.ResourceVersion})", e);

@@ -95,8 +95,14 @@ public sealed record TaskInstance
 
     public string? Operation { get; init; }
     public IReadOnlyList<SubtaskInstance>? Subtasks { get; init; }
+    // Times come as ISO text, with or without an offset, or as epoch numbers: kept as text, read by OcpTime.
+    [JsonConverter(typeof(LenientTextConverter))]
     public string? CreateTime { get; init; }
+
+    [JsonConverter(typeof(LenientTextConverter))]
     public string? StartTime { get; init; }
+
+    [JsonConverter(typeof(LenientTextConverter))]
     public string? FinishTime { get; init; }
 }
 

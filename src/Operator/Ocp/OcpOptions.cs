@@ -33,6 +33,21 @@ public sealed class OcpOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan SecretCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The zone OCP writes its times in when a time carries no offset (an IANA name such as
+    /// <c>Asia/Shanghai</c>). Times with an offset, and epoch numbers, need no zone.
+    /// </summary>
+    [Required]
+    [CustomValidation(typeof(OcpOptions), nameof(ValidateTimeZone))]
+    public string TimeZone { get; set; } = "UTC";
+
+    public TimeZoneInfo Zone => OcpTime.FindZone(TimeZone) ?? TimeZoneInfo.Utc;
+
+    public static ValidationResult? ValidateTimeZone(string? value, ValidationContext context) =>
+        OcpTime.FindZone(value) is null
+            ? new ValidationResult($"Ocp:TimeZone '{value}' is not a time zone this system knows (use an IANA name such as UTC or Asia/Shanghai)", [nameof(TimeZone)])
+            : ValidationResult.Success;
+
     public OcpConnectionSettings? DefaultConnection(string? caBundle) =>
         string.IsNullOrEmpty(Url) && string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(AccessKeyId)
             ? null

@@ -12,7 +12,7 @@ public sealed partial class BackupReconciler
         IOcpApi api;
         try
         {
-            api = await connector.ConnectAsync(step.Resource, ct);
+            api = await connector.ConnectAsync(step.Target, ct);
         }
         catch (OcpConfigurationException e)
         {
@@ -69,18 +69,18 @@ public sealed partial class BackupReconciler
         s.UnreachableSince = null;
         s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", step.Now, step.Generation);
 
-        var failed = tasks.FirstOrDefault(t => Is(t.Status, TaskStatus.Failed));
+        var failed = tasks.FirstOrDefault(t => Is(t.Status, OcpTaskStatus.Failed));
         if (failed is not null)
         {
-            var sub = failed.Subtasks?.FirstOrDefault(st => Is(st.Status, TaskStatus.Failed))?.Name;
+            var sub = failed.Subtasks?.FirstOrDefault(st => Is(st.Status, OcpTaskStatus.Failed))?.Name;
             var message = $"OCP task {failed.Id} '{failed.Name}' failed" + (sub is null ? string.Empty : $" at sub-task '{sub}'");
             s.SetFailed("TaskFailed", message, step.Now, step.Generation);
             return step.Finish(null, BackupEvent.Warn("Failed", message));
         }
 
-        if (tasks.All(t => Is(t.Status, TaskStatus.Successful)))
+        if (tasks.All(t => Is(t.Status, OcpTaskStatus.Successful)))
         {
-            var message = $"backup of cluster {step.Resource.Spec.ClusterId} completed: task(s) {Ids(s.TaskIds!)} SUCCESSFUL";
+            var message = $"backup of cluster {step.Spec.ClusterId} completed: task(s) {Ids(s.TaskIds!)} SUCCESSFUL";
             s.SetSucceeded(message, step.Now, step.Generation);
             return step.Finish(null, BackupEvent.Normal("Succeeded", message));
         }

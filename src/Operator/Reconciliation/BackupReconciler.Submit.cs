@@ -7,6 +7,8 @@ namespace BackupOperator.Operator.Reconciliation;
 
 public sealed partial class BackupReconciler
 {
+    private const int TaskListPageSize = 100;
+
     // OCP refuses a backup of a cluster that is already backing up; its words for that vary.
     private static readonly Regex BusyWords = new(@"in[ _-]?progress|busy|already (running|exists)|is running|concurrent",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
@@ -15,13 +17,23 @@ public sealed partial class BackupReconciler
     private async Task<ReconcileDecision> SubmitAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
     {
         var s = step.Status;
-        var clusterId = step.Resource.Spec.ClusterId;
+        if (s.SubmittedSpec is null && s.SubmittedGeneration is { } submitted && step.Generation is { } current && current != submitted)
+        {
+            // An intent of an operator that did not record the submitted spec, and the spec has changed
+            // since: what was sent is unknown, so nothing is sent and no task is looked up anywhere.
+            var unknown = $"spec changed (generation {current}) after generation {submitted} was submitted, and the submitted spec was not recorded: " +
+                $"nothing more is sent; check OCP for a backup started since {s.AttemptStartedAt:u}";
+            s.SetFailed("SubmittedSpecUnknown", unknown, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("Failed", unknown));
+        }
+
+        var clusterId = step.Spec.ClusterId;
         IOcpApi api;
         AccessKeyDto? accessKey;
         try
         {
-            api = await connector.ConnectAsync(step.Resource, ct);
-            accessKey = await connector.GetStorageAccessKeyAsync(step.Resource, ct);
+            api = await connector.ConnectAsync(step.Target, ct);
+            accessKey = await connector.GetStorageAccessKeyAsync(step.Target, ct);
         }
         catch (OcpConfigurationException e)
         {
@@ -34,20 +46,17 @@ public sealed partial class BackupReconciler
             return isNew ? step.Finish(delay, BackupEvent.Warn("ConfigurationInvalid", e.Message)) : step.Finish(delay);
         }
 
-        if (_journal.MayHaveBeenSent(s.RequestId!))
+        var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);
+        if (mayHaveBeenSent)
         {
             TaskInstance? adoptable;
             try
             {
-                var page = await api.ListTasksAsync(new TaskQuery(ClusterId: clusterId, Size: 100, Sort: "id,desc"), ct);
+                adoptable = await FindOwnTaskAsync(step, api, peers, ct);
                 // OCP answered: an earlier outage is over, whatever the POST below meets.
                 s.UnreachableSince = null;
                 s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", step.Now, step.Generation);
                 s.Phase = s.Phase == BackupPhase.Unknown ? BackupPhase.Submitting : s.Phase;
-                var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
-                    .SelectMany(p => p.Status?.TaskIds ?? []).ToHashSet();
-                adoptable = TaskAdoption.FindCandidate(page.Data.Contents ?? [], clusterId,
-                    s.AttemptStartedAt ?? step.Now, _options.AdoptionClockSkew, _backupTaskName, claimed);
             }
             catch (OcpApiException e)
             {
@@ -58,6 +67,7 @@ public sealed partial class BackupReconciler
             if (adoptable is not null)
             {
                 _journal.Forget(s.RequestId!);
+                _journal.Claim(clusterId, [adoptable.Id], step.Now);
                 s.Adopted = true;
                 s.Tasks = [TaskMapping.ToState(adoptable)];
                 s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
@@ -84,18 +94,32 @@ public sealed partial class BackupReconciler
             return step.Finish(null, BackupEvent.Warn("Failed", message));
         }
 
-        return await SendAsync(step, api, accessKey, ct);
+        return await SendAsync(step, api, accessKey, mayHaveBeenSent, ct);
     }
 
-    private async Task<ReconcileDecision> SendAsync(Step step, IOcpApi api, AccessKeyDto? accessKey, CancellationToken ct)
+    /// <summary>The task this intent's earlier POST created, if OCP lists one: above the high-water mark, claimed by nobody.</summary>
+    private async Task<TaskInstance?> FindOwnTaskAsync(Step step, IOcpApi api, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
     {
         var s = step.Status;
-        var clusterId = step.Resource.Spec.ClusterId;
+        var clusterId = step.Spec.ClusterId;
+        var window = new TaskAdoption.Window(s.TaskHighWaterMark, (s.AttemptStartedAt ?? step.Now) - _options.AdoptionClockSkew, _ocpZone);
+        var tasks = await TaskSearch.ReadAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
+        var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
+            .SelectMany(p => p.Status?.TaskIds ?? [])
+            .Concat(tasks.Where(t => _journal.IsClaimed(clusterId, t.Id)).Select(t => t.Id))
+            .ToHashSet();
+        return TaskAdoption.FindCandidate(tasks, clusterId, window, _backupTaskName, claimed);
+    }
+
+    private async Task<ReconcileDecision> SendAsync(Step step, IOcpApi api, AccessKeyDto? accessKey, bool sentBefore, CancellationToken ct)
+    {
+        var s = step.Status;
+        var clusterId = step.Spec.ClusterId;
         OcpResponse<BackupCommonResponse> response;
         _journal.PostAttempted(s.RequestId!);
         try
         {
-            response = await api.BackupNowAsync(clusterId, BackupRequestBuilder.Build(step.Resource.Spec, accessKey), ct);
+            response = await api.BackupNowAsync(clusterId, BackupRequestBuilder.Build(step.Spec, accessKey), ct);
         }
         catch (OcpApiException e) when (e.Kind == OcpFailureKind.Unreachable)
         {
@@ -112,24 +136,48 @@ public sealed partial class BackupReconciler
         catch (OcpApiException e)
         {
             _journal.Forget(s.RequestId!);
-            return Refused(step, e);
+            return Refused(step, e, sentBefore);
         }
 
         _journal.Forget(s.RequestId!);
-        var accepted = Accepted(step, response);
+        var accepted = Accepted(step, response, sentBefore);
         return step.Status.Phase == BackupPhase.Running ? await FollowAcceptedAsync(step, api, accepted, ct) : accepted;
     }
 
+    /// <summary>
+    /// OCP says the cluster is busy. After a first POST, nothing was started: back to Pending, a new
+    /// intent later. After a POST whose answer was lost, the busy cluster may be that POST's backup:
+    /// the intent (and its high-water mark) is kept and its task is looked for again.
+    /// </summary>
+    private ReconcileDecision Busy(Step step, string detail, bool sentBefore)
+    {
+        var clusterId = step.Spec.ClusterId;
+        if (!sentBefore)
+        {
+            step.Status.ClearIntent();
+            return step.Pending("ClusterBusy", $"OCP: a backup of cluster {clusterId} is in progress ({detail}); will submit when it is free",
+                _options.BusyRecheckInterval, warn: false);
+        }
+
+        var s = step.Status;
+        var message = $"OCP: a backup of cluster {clusterId} is in progress ({detail}); it may be the one an earlier attempt of this backup started: looking for its task before any new attempt";
+        var isNew = s.Reason != "ConfirmingSubmission" || s.Message != message;
+        s.Phase = BackupPhase.Submitting;
+        s.Reason = "ConfirmingSubmission";
+        s.Message = message;
+        return isNew
+            ? step.Finish(_options.BusyRecheckInterval, BackupEvent.Normal("ConfirmingSubmission", message))
+            : step.Finish(_options.BusyRecheckInterval);
+    }
+
     /// <summary>OCP answered 4xx: nothing was started. A busy cluster waits; anything else is final.</summary>
-    private ReconcileDecision Refused(Step step, OcpApiException e)
+    private ReconcileDecision Refused(Step step, OcpApiException e, bool sentBefore)
     {
         var s = step.Status;
         s.TraceId = e.TraceId ?? s.TraceId;
         if (e.HttpStatus == 409 || BusyWords.IsMatch(e.Detail) || (e.Code is not null && BusyWords.IsMatch(e.Code)))
         {
-            s.ClearIntent();
-            return step.Pending("ClusterBusy", $"OCP: a backup of cluster {step.Resource.Spec.ClusterId} is in progress ({e.Detail}); will submit when it is free",
-                _options.BusyRecheckInterval, warn: false);
+            return Busy(step, e.Detail, sentBefore);
         }
 
         if (e.HttpStatus is 408 or 429)
@@ -150,7 +198,7 @@ public sealed partial class BackupReconciler
         return step.Finish(null, BackupEvent.Warn("Failed", message));
     }
 
-    private ReconcileDecision Accepted(Step step, OcpResponse<BackupCommonResponse> response)
+    private ReconcileDecision Accepted(Step step, OcpResponse<BackupCommonResponse> response, bool sentBefore)
     {
         var s = step.Status;
         var results = response.Data.BackupObjectOpsResultList ?? [];
@@ -162,12 +210,18 @@ public sealed partial class BackupReconciler
         s.Server = response.Server;
         s.OcpTimestamp = response.Timestamp;
 
+        if (taskIds.Count > 0)
+        {
+            // Ours, whatever the status write below meets: never adopted by another resource.
+            _journal.Claim(step.Spec.ClusterId, taskIds, step.Now);
+        }
+
         if (s.Successful == true && taskIds.Count > 0)
         {
             var ids = string.Join(", ", taskIds);
             s.SetRunning(taskIds, $"OCP accepted the backup: task(s) {ids}", step.Now, step.Generation);
             return step.Finish(_options.PollInterval, BackupEvent.Normal("Submitted",
-                $"OCP accepted the backup of cluster {step.Resource.Spec.ClusterId}: task(s) {ids} (traceId {response.TraceId})"));
+                $"OCP accepted the backup of cluster {step.Spec.ClusterId}: task(s) {ids} (traceId {response.TraceId})"));
         }
 
         var failed = results.FirstOrDefault(r => r.BeSuccessful != true);
@@ -177,8 +231,7 @@ public sealed partial class BackupReconciler
         if (taskIds.Count == 0 && failed is not null
             && (BusyWords.IsMatch(failed.Hint ?? string.Empty) || BusyWords.IsMatch(failed.ErrorCode ?? string.Empty)))
         {
-            s.ClearIntent();
-            return step.Pending("ClusterBusy", $"OCP: {detail}; will submit when the cluster is free", _options.BusyRecheckInterval, warn: false);
+            return Busy(step, detail, sentBefore);
         }
 
         var message = taskIds.Count == 0

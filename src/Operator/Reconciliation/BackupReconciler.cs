@@ -13,10 +13,12 @@ namespace BackupOperator.Operator.Reconciliation;
 /// the task an earlier POST may have created before it sends again; a terminal resource never sends.
 /// </summary>
 public sealed partial class BackupReconciler(
-    IOcpConnector connector, TimeProvider time, IOptions<ReconcileOptions> options, SubmissionJournal? journal = null)
+    IOcpConnector connector, TimeProvider time, IOptions<ReconcileOptions> options, SubmissionJournal? journal = null,
+    IOptions<OcpOptions>? ocpOptions = null)
 {
     private readonly ReconcileOptions _options = options.Value;
     private readonly SubmissionJournal _journal = journal ?? new SubmissionJournal();
+    private readonly TimeZoneInfo _ocpZone = ocpOptions?.Value.Zone ?? TimeZoneInfo.Utc;
     private readonly Regex _backupTaskName = new(options.Value.BackupTaskNamePattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     public async Task<ReconcileDecision> ReconcileAsync(
@@ -31,6 +33,12 @@ public sealed partial class BackupReconciler(
             // Nothing is ever sent for an invalid spec, so a corrected spec is simply a new request.
             step = new Step(resource, new ClusterBackupNowStatus(), now);
             step.Events.Add(BackupEvent.Normal("SpecCorrected", $"spec changed (generation {step.Generation}) after it was refused as invalid: checking it again"));
+        }
+
+        if (step.Status.TaskIds is { Count: > 0 } recorded)
+        {
+            // Whatever happens to this resource later (even its deletion), its tasks are never adopted by another.
+            _journal.Claim(resource.TargetClusterId, recorded, now);
         }
 
         NoteSpecChange(step);
@@ -61,17 +69,19 @@ public sealed partial class BackupReconciler(
             return step.Finish(null, BackupEvent.Warn("InvalidSpec", message));
         }
 
+        var clusterId = step.Spec.ClusterId;
         var busy = peers.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
-            && p.Spec.ClusterId == step.Resource.Spec.ClusterId && IsActive(p.Status));
+            && p.TargetClusterId == clusterId && IsActive(p.Status));
         if (busy is not null)
         {
-            var message = $"waiting: {busy.Metadata.NamespaceProperty}/{busy.Metadata.Name} is {busy.Status!.Phase} on cluster {step.Resource.Spec.ClusterId}";
+            var message = $"waiting: {busy.Metadata.NamespaceProperty}/{busy.Metadata.Name} is {busy.Status!.Phase} on cluster {clusterId}";
             return step.Pending("ClusterBusy", message, _options.BusyRecheckInterval, warn: false);
         }
 
+        IOcpApi api;
         try
         {
-            await connector.ConnectAsync(step.Resource, ct);
+            api = await connector.ConnectAsync(step.Resource, ct);
             await connector.GetStorageAccessKeyAsync(step.Resource, ct);
         }
         catch (OcpConfigurationException e)
@@ -79,9 +89,20 @@ public sealed partial class BackupReconciler(
             return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
         }
 
+        long highWaterMark;
+        try
+        {
+            // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
+            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, _options.MaxTaskListPages, ct);
+        }
+        catch (OcpApiException e)
+        {
+            return Unreachable(step, e, "cannot read OCP's newest task of the cluster before submitting");
+        }
+
         var requestId = Guid.NewGuid().ToString("N");
-        _journal.IntentRecorded(requestId);
-        s.SetSubmitting(requestId, step.Generation, step.Now);
+        _journal.IntentRecorded(requestId, step.Now);
+        s.SetSubmitting(requestId, step.Generation, step.Now, CloneSpec(step.Resource.Spec), highWaterMark);
         return step.Finish(TimeSpan.Zero);
     }
 
@@ -125,6 +146,9 @@ public sealed partial class BackupReconciler(
     private static ClusterBackupNowStatus? Clone(ClusterBackupNowStatus? status) =>
         status is null ? null : KubernetesJson.Deserialize<ClusterBackupNowStatus>(KubernetesJson.Serialize(status));
 
+    private static ClusterBackupNowSpec CloneSpec(ClusterBackupNowSpec spec) =>
+        KubernetesJson.Deserialize<ClusterBackupNowSpec>(KubernetesJson.Serialize(spec));
+
     /// <summary>One reconcile's working state: the copy of the status being changed and the events to record.</summary>
     private sealed class Step(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, DateTime now)
     {
@@ -133,6 +157,14 @@ public sealed partial class BackupReconciler(
         public DateTime Now { get; } = now;
         public long? Generation => Resource.Metadata.Generation;
         public List<BackupEvent> Events { get; } = [];
+
+        /// <summary>The spec this step acts on: the submitted one once an intent exists, never a later edit.</summary>
+        public ClusterBackupNowSpec Spec => Status.SubmittedSpec ?? Resource.Spec;
+
+        /// <summary>The resource as the connector must see it: with the spec this step acts on.</summary>
+        public V1alpha1ClusterBackupNow Target => ReferenceEquals(Spec, Resource.Spec)
+            ? Resource
+            : new V1alpha1ClusterBackupNow { ApiVersion = Resource.ApiVersion, Kind = Resource.Kind, Metadata = Resource.Metadata, Spec = Spec, Status = Resource.Status };
 
         public ReconcileDecision Finish(TimeSpan? requeueAfter, params BackupEvent[] events)
         {

@@ -35,6 +35,13 @@ public sealed class ReconcileOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AdoptionClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Most pages of OCP's task list read in one lookup (100 tasks a page, newest first). A lookup
+    /// that needs more sends nothing and reports OCP's task list as unreadable.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxTaskListPages { get; set; } = 50;
+
     /// <summary>A task created by backupNow has a name matching this (case-insensitive regular expression).</summary>
     [Required]
     public string BackupTaskNamePattern { get; set; } = "backup";

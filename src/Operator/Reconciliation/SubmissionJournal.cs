@@ -3,20 +3,38 @@ using System.Collections.Concurrent;
 namespace BackupOperator.Operator.Reconciliation;
 
 /// <summary>
-/// This process's memory of intents. Two things it knows that status cannot:
-/// an intent this process wrote and has not sent (nobody sent it: the task lookup is skipped, so a
-/// backup someone started just before is not mistaken for ours), and when this process first saw
-/// an intent it did not write (after a restart or a leader change). A POST from the previous
-/// owner may still be on its way into OCP then, so a new POST waits a quiet period from that moment
-/// (<see cref="ReconcileOptions.RecoveryQuietPeriod"/>), looking up OCP's tasks meanwhile.
-/// Cleared when leadership is lost: another replica may have acted since.
+/// This process's memory of intents and tasks, each entry kept for at most
+/// <see cref="Retention"/> (a failed intent write or a deleted resource leaves nothing behind for good).
+/// <list type="bullet">
+/// <item>An intent this process wrote and has not sent: nobody sent it, so the task lookup is skipped
+/// and a backup someone started just before is not mistaken for ours. Forgetting it early is safe:
+/// the lookup then simply runs.</item>
+/// <item>When this process first saw an intent it did not write (after a restart or a leader
+/// change): a POST from the previous owner may still be on its way into OCP, so a new POST waits a
+/// quiet period from that moment (<see cref="ReconcileOptions.RecoveryQuietPeriod"/>).</item>
+/// <item>Task ids recorded by any resource this process has seen, per cluster, so that a task a
+/// resource recorded is never adopted by another, even after that resource was deleted.</item>
+/// </list>
+/// Intents are cleared when leadership is lost (another replica may have acted since); task claims
+/// are facts about OCP and are kept.
 /// </summary>
 public sealed class SubmissionJournal
 {
-    private readonly ConcurrentDictionary<string, byte> _unsent = new();
-    private readonly ConcurrentDictionary<string, DateTime> _firstSeen = new();
+    /// <summary>How long an entry is kept. Far longer than any quiet period or adoption window.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(1);
 
-    public void IntentRecorded(string requestId) => _unsent[requestId] = 0;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, DateTime> _unsent = new();
+    private readonly ConcurrentDictionary<string, DateTime> _firstSeen = new();
+    private readonly ConcurrentDictionary<(long ClusterId, long TaskId), DateTime> _claims = new();
+    private long _lastSweepTicks;
+
+    public void IntentRecorded(string requestId, DateTime now)
+    {
+        Sweep(now);
+        _unsent[requestId] = now;
+    }
 
     public void PostAttempted(string requestId)
     {
@@ -28,8 +46,11 @@ public sealed class SubmissionJournal
     public bool MayHaveBeenSent(string requestId) => !_unsent.ContainsKey(requestId);
 
     /// <summary>When this process first met an intent it did not write; null for its own intents.</summary>
-    public DateTime? FirstSeenForeign(string requestId, DateTime now) =>
-        _unsent.ContainsKey(requestId) ? null : _firstSeen.GetOrAdd(requestId, now);
+    public DateTime? FirstSeenForeign(string requestId, DateTime now)
+    {
+        Sweep(now);
+        return _unsent.ContainsKey(requestId) ? null : _firstSeen.GetOrAdd(requestId, now);
+    }
 
     /// <summary>The intent is settled (accepted, adopted, refused, or given up): nothing to remember.</summary>
     public void Forget(string requestId)
@@ -38,12 +59,50 @@ public sealed class SubmissionJournal
         _firstSeen.TryRemove(requestId, out _);
     }
 
-    public int Count => _unsent.Count + _firstSeen.Count;
+    /// <summary>A resource recorded these tasks of the cluster (or this process received them from OCP).</summary>
+    public void Claim(long clusterId, IEnumerable<long> taskIds, DateTime now)
+    {
+        Sweep(now);
+        foreach (var id in taskIds)
+        {
+            _claims[(clusterId, id)] = now;
+        }
+    }
 
-    /// <summary>After leadership was lost, another replica may have sent anything: trust nothing remembered.</summary>
+    public bool IsClaimed(long clusterId, long taskId) => _claims.ContainsKey((clusterId, taskId));
+
+    public int Count => _unsent.Count + _firstSeen.Count + _claims.Count;
+
+    /// <summary>After leadership was lost, another replica may have sent anything: trust no remembered intent.</summary>
     public void Clear()
     {
         _unsent.Clear();
         _firstSeen.Clear();
+    }
+
+    private void Sweep(DateTime now)
+    {
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.Ticks - last < SweepInterval.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now.Ticks, last) != last)
+        {
+            return;
+        }
+
+        var oldest = now - Retention;
+        Evict(_unsent, oldest);
+        Evict(_firstSeen, oldest);
+        Evict(_claims, oldest);
+    }
+
+    private static void Evict<TKey>(ConcurrentDictionary<TKey, DateTime> entries, DateTime oldest)
+        where TKey : notnull
+    {
+        foreach (var (key, at) in entries)
+        {
+            if (at < oldest)
+            {
+                entries.TryRemove(key, out _);
+            }
+        }
     }
 }

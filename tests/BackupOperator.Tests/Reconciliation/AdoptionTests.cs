@@ -106,11 +106,11 @@ public sealed class AdoptionTests
         var h = new Harness();
         var backup = TestResources.Backup();
         await h.StepAsync(backup);
-        h.Ocp.AnswerList(TestResources.Task(900, created: h.Now));
+        h.Ocp.Existing(TestResources.Task(900, created: h.Now));
 
         var d = await h.StepAsync(backup);
 
-        Assert.Empty(h.Ocp.Lists);
+        Assert.Single(h.Ocp.Lists); // the high-water mark read before the intent; no lookup
         Assert.Single(h.Ocp.Posts);
         Assert.Equal([3000041L], d.Status!.TaskIds);
     }
@@ -122,11 +122,11 @@ public sealed class AdoptionTests
         var backup = TestResources.Backup();
         await h.StepAsync(backup);
         h.Journal.Clear();
-        h.Ocp.AnswerList(TestResources.Task(900, created: h.Now));
+        h.Ocp.Existing(TestResources.Task(900, created: h.Now));
 
         var d = await h.StepAsync(backup);
 
-        Assert.Single(h.Ocp.Lists);
+        Assert.Equal(2, h.Ocp.Lists.Count); // the high-water mark, then the lookup
         Assert.Empty(h.Ocp.Posts);
         Assert.Equal([900L], d.Status!.TaskIds);
     }

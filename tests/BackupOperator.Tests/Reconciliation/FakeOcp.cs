@@ -13,13 +13,18 @@ internal sealed class Script<T>
 
     public void Add(Exception e) => _steps.Enqueue(() => throw e);
 
+    public void Add(Func<T> step) => _steps.Enqueue(step);
+
+    public bool HasNext => _steps.Count > 0;
+
     public T Next(Func<T> fallback) => (_steps.Count > 0 ? _steps.Dequeue() : fallback)();
 }
 
 /// <summary>
 /// OCP as the reconciler sees it. Records every call. Unscripted, a POST is accepted and creates a
 /// RUNNING task in <see cref="Tasks"/>, a task read answers from <see cref="Tasks"/> (404 when
-/// absent) and the task list is empty.
+/// absent) and the task list lists <see cref="Tasks"/> of the cluster, paged as asked, newest first
+/// when asked for <c>id,desc</c> (ascending ids otherwise, or always with <see cref="IgnoreSort"/>).
 /// </summary>
 internal sealed class FakeOcpApi : IOcpApi
 {
@@ -27,6 +32,12 @@ internal sealed class FakeOcpApi : IOcpApi
     private readonly Script<IReadOnlyList<TaskInstance>> _lists = new();
     private readonly Script<TaskInstance?> _reads = new();
     private long _nextTaskId = 3000041;
+
+    /// <summary>Lists in ascending id order whatever sort is asked for, as a server without sort support would.</summary>
+    public bool IgnoreSort { get; set; }
+
+    /// <summary>When set, tasks created by a POST carry this create time.</summary>
+    public Func<DateTime>? Clock { get; set; }
 
     public List<(long ClusterId, BackupNowRequest Request)> Posts { get; } = [];
     public List<TaskQuery> Lists { get; } = [];
@@ -52,6 +63,28 @@ internal sealed class FakeOcpApi : IOcpApi
         return this;
     }
 
+    /// <summary>The next POST starts a backup (its task is listed from now on), but its answer is lost.</summary>
+    public FakeOcpApi StartThenLoseAnswer(Exception lost)
+    {
+        _posts.Add(() =>
+        {
+            StartTask(Posts[^1].ClusterId);
+            throw lost;
+        });
+        return this;
+    }
+
+    /// <summary>Tasks OCP already has (any cluster), e.g. those of earlier backups.</summary>
+    public FakeOcpApi Existing(params TaskInstance[] tasks)
+    {
+        foreach (var t in tasks)
+        {
+            Tasks[t.Id] = t;
+        }
+
+        return this;
+    }
+
     public FakeOcpApi FailList(Exception e)
     {
         _lists.Add(e);
@@ -67,12 +100,15 @@ internal sealed class FakeOcpApi : IOcpApi
     public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken)
     {
         Posts.Add((clusterId, request));
-        return Task.FromResult(_posts.Next(() =>
-        {
-            var id = _nextTaskId++;
-            Tasks[id] = TestResources.Task(id, clusterId: clusterId);
-            return TestResources.Accepted(id);
-        }));
+        return Task.FromResult(_posts.Next(() => TestResources.Accepted(StartTask(clusterId))));
+    }
+
+    private long StartTask(long clusterId)
+    {
+        var id = Math.Max(_nextTaskId, Tasks.Count == 0 ? 0 : Tasks.Keys.Max() + 1);
+        _nextTaskId = id + 1;
+        Tasks[id] = TestResources.Task(id, clusterId: clusterId, created: Clock?.Invoke());
+        return id;
     }
 
     public Task<OcpResponse<TaskInstance>> GetTaskAsync(long taskInstanceId, CancellationToken cancellationToken)
@@ -87,9 +123,23 @@ internal sealed class FakeOcpApi : IOcpApi
     public Task<OcpResponse<OcpPage<TaskInstance>>> ListTasksAsync(TaskQuery query, CancellationToken cancellationToken)
     {
         Lists.Add(query);
-        var contents = _lists.Next(() => []);
+        if (_lists.HasNext)
+        {
+            var scripted = _lists.Next(() => []);
+            return Task.FromResult(new OcpResponse<OcpPage<TaskInstance>>(
+                new OcpPage<TaskInstance> { Contents = scripted, Page = new PageInfo(scripted.Count, 1, 1, query.Size) }, true, "trace-list", null, null));
+        }
+
+        var all = Tasks.Values.Where(t => query.ClusterId is null || t.Cluster?.Id == query.ClusterId).OrderBy(t => t.Id).ToList();
+        if (!IgnoreSort && query.Sort == "id,desc")
+        {
+            all.Reverse();
+        }
+
+        var pages = (all.Count + query.Size - 1) / query.Size;
+        var contents = all.Skip((query.Page - 1) * query.Size).Take(query.Size).ToList();
         return Task.FromResult(new OcpResponse<OcpPage<TaskInstance>>(
-            new OcpPage<TaskInstance> { Contents = contents, Page = new PageInfo(contents.Count, 1, 1, query.Size) }, true, "trace-list", null, null));
+            new OcpPage<TaskInstance> { Contents = contents, Page = new PageInfo(all.Count, pages, query.Page, query.Size) }, true, "trace-list", null, null));
     }
 }
 

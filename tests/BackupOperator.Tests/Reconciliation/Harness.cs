@@ -1,4 +1,5 @@
 using BackupOperator.Entities;
+using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation;
 using Microsoft.Extensions.Time.Testing;
 
@@ -19,12 +20,14 @@ internal sealed class Harness
     public FakeOcpConnector Connector { get; }
     // No quiet period unless a test is about it: a hand-made Submitting status is "foreign" to the journal.
     public ReconcileOptions Options { get; } = new() { RecoveryQuietPeriod = TimeSpan.Zero };
+    public OcpOptions OcpOptions { get; } = new();
     public List<V1alpha1ClusterBackupNow> Peers { get; } = [];
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
     public SubmissionJournal Journal { get; private set; } = new();
 
     private BackupReconciler Reconciler =>
-        _reconciler ??= new BackupReconciler(Connector, Time, Microsoft.Extensions.Options.Options.Create(Options), Journal);
+        _reconciler ??= new BackupReconciler(Connector, Time, Microsoft.Extensions.Options.Options.Create(Options), Journal,
+            Microsoft.Extensions.Options.Options.Create(OcpOptions));
 
     /// <summary>A new operator process: same OCP and clock, an empty submission journal.</summary>
     public void Restart()

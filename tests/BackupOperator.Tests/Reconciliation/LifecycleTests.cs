@@ -75,7 +75,7 @@ public sealed class LifecycleTests
         Assert.Equal(BackupPhase.Submitting, corrected.Status!.Phase);
         Assert.Null(corrected.Status.CompletedAt);
         Assert.Contains(corrected.Events, e => e.Reason == "SpecCorrected");
-        Assert.Equal(0, h.Ocp.Calls);
+        Assert.Empty(h.Ocp.Posts);
     }
 
     [Fact]

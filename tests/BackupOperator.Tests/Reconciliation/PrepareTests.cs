@@ -22,7 +22,10 @@ public sealed class PrepareTests
         Assert.Equal(0, s.SubmitAttempts);
         Assert.Equal(TimeSpan.Zero, d.RequeueAfter);
         Assert.Empty(d.Events);
-        Assert.Equal(0, h.Ocp.Calls);
+        Assert.Empty(h.Ocp.Posts);
+        Assert.Equal(0, s.TaskHighWaterMark); // OCP has no task of the cluster yet
+        Assert.Equal(8, s.SubmittedSpec!.ClusterId);
+        Assert.Equal(8, Assert.Single(h.Ocp.Lists).ClusterId);
     }
 
     [Fact]
