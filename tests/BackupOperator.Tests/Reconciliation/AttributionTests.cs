@@ -196,4 +196,32 @@ public sealed class AttributionTests
         Assert.Null(d.Status.TaskHighWaterMark);
         Assert.Null(d.Status.SubmittedSpec);
     }
+
+    [Theory]
+    [InlineData("UTC", true)]            // read as UTC, 19:50 looks like a task created after the attempt
+    [InlineData("Asia/Shanghai", false)] // OCP's zone: it was created ten minutes before the attempt
+    public async Task Without_a_mark_a_time_without_offset_is_read_in_ocps_zone(string zone, bool adopted)
+    {
+        var h = new Harness();
+        h.OcpOptions.TimeZone = zone;
+        var attempt = h.Now; // 12:00 UTC = 20:00 in Shanghai
+        h.Ocp.Existing(TestResources.Task(501, created: null) with { CreateTime = "2026-11-24 19:50:00" });
+
+        var d = await h.StepAsync(TestResources.Backup(status: TestResources.Submitting(attempt)));
+
+        Assert.Equal(adopted, d.Status!.TaskIds!.Contains(501));
+        Assert.Equal(adopted ? 0 : 1, h.Ocp.Posts.Count);
+    }
+
+    [Fact]
+    public async Task An_unreadable_create_time_is_no_crash_and_no_adoption_of_a_finished_task()
+    {
+        var h = new Harness();
+        h.Ocp.Existing(TestResources.Task(501, status: "SUCCESSFUL") with { CreateTime = "last tuesday" });
+
+        var d = await h.StepAsync(TestResources.Backup(status: TestResources.Submitting(h.Now)));
+
+        Assert.DoesNotContain(501L, d.Status!.TaskIds!);
+        Assert.Single(h.Ocp.Posts);
+    }
 }

@@ -29,7 +29,7 @@ internal sealed class Script<T>
 internal sealed class FakeOcpApi : IOcpApi
 {
     private readonly Script<OcpResponse<BackupCommonResponse>> _posts = new();
-    private readonly Script<IReadOnlyList<TaskInstance>> _lists = new();
+    private readonly Script<(IReadOnlyList<TaskInstance> Tasks, int? TotalPages)> _lists = new();
     private readonly Script<TaskInstance?> _reads = new();
     private long _nextTaskId = 3000041;
 
@@ -59,7 +59,14 @@ internal sealed class FakeOcpApi : IOcpApi
 
     public FakeOcpApi AnswerList(params TaskInstance[] tasks)
     {
-        _lists.Add(tasks);
+        _lists.Add((tasks, 1));
+        return this;
+    }
+
+    /// <summary>One scripted page of the task list, with OCP's page count (null: not given).</summary>
+    public FakeOcpApi AnswerPage(TaskInstance[] tasks, int? totalPages)
+    {
+        _lists.Add((tasks, totalPages));
         return this;
     }
 
@@ -125,9 +132,10 @@ internal sealed class FakeOcpApi : IOcpApi
         Lists.Add(query);
         if (_lists.HasNext)
         {
-            var scripted = _lists.Next(() => []);
+            var (scripted, totalPages) = _lists.Next(() => ([], 1));
             return Task.FromResult(new OcpResponse<OcpPage<TaskInstance>>(
-                new OcpPage<TaskInstance> { Contents = scripted, Page = new PageInfo(scripted.Count, 1, 1, query.Size) }, true, "trace-list", null, null));
+                new OcpPage<TaskInstance> { Contents = scripted, Page = totalPages is null ? null : new PageInfo(scripted.Count, totalPages, query.Page, query.Size) },
+                true, "trace-list", null, null));
         }
 
         var all = Tasks.Values.Where(t => query.ClusterId is null || t.Cluster?.Id == query.ClusterId).OrderBy(t => t.Id).ToList();
