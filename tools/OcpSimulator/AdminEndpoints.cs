@@ -38,7 +38,7 @@ public static class AdminEndpoints
         });
         admin.MapPost("/config", (ConfigRequest request, SimulatorState state) =>
         {
-            state.Configure(request.TaskDurationMs, request.BusyMode);
+            state.Configure(request.TaskDurationMs, request.BusyMode, request.IgnoreSort);
             return Results.Ok();
         });
     }
@@ -47,5 +47,5 @@ public static class AdminEndpoints
 
     public sealed record FinishRequest(string Status);
 
-    public sealed record ConfigRequest(int? TaskDurationMs, string? BusyMode);
+    public sealed record ConfigRequest(int? TaskDurationMs, string? BusyMode, bool? IgnoreSort = null);
 }

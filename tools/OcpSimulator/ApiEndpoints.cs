@@ -139,8 +139,9 @@ public static class ApiEndpoints
             .Where(t => statuses.Length == 0 || statuses.Contains(t["status"]!.GetValue<string>()))
             .Where(t => string.IsNullOrEmpty(q["type"]) || t["type"]!.GetValue<string>() == q["type"])
             .ToList();
-        var ascending = q["sort"].ToString().EndsWith(",asc", StringComparison.OrdinalIgnoreCase);
-        tasks = (ascending ? tasks.OrderBy(Id) : tasks.OrderByDescending(Id)).ToList();
+        // OCP's sort parameter ("id,desc", "id,asc"); without one, or when told to ignore it, ascending ids.
+        var descending = !state.IgnoreSort && q["sort"].ToString().EndsWith(",desc", StringComparison.OrdinalIgnoreCase);
+        tasks = (descending ? tasks.OrderByDescending(Id) : tasks.OrderBy(Id)).ToList();
         var contents = tasks.Skip((page - 1) * size).Take(size).Select(t => (JsonNode)t).ToArray();
         return Envelope.Ok(new JsonObject
         {

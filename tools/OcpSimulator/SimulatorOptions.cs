@@ -12,6 +12,9 @@ public sealed class SimulatorOptions
     /// <summary>How long a backup task runs; 0 = done on the first read.</summary>
     public int TaskDurationMs { get; set; } = 3000;
 
+    /// <summary>List tasks in ascending id order whatever <c>sort</c> asks for (a server without sort support).</summary>
+    public bool IgnoreSort { get; set; }
+
     /// <summary>Clusters that exist, as ranges and ids ("1-1000,5000"); others are 404.</summary>
     public string KnownClusterIds { get; set; } = "1-100000";
 

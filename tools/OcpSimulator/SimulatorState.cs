@@ -34,16 +34,21 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     private int _authFailures;
     private int? _taskDurationMs;
     private string? _busyMode;
+    private bool? _ignoreSort;
 
     public int TaskDurationMs => _taskDurationMs ?? options.CurrentValue.TaskDurationMs;
     public string BusyMode => _busyMode ?? options.CurrentValue.BusyMode;
 
-    public void Configure(int? taskDurationMs, string? busyMode)
+    /// <summary>Answer the task list in ascending id order whatever sort is asked for, as a server without sort support would.</summary>
+    public bool IgnoreSort => _ignoreSort ?? options.CurrentValue.IgnoreSort;
+
+    public void Configure(int? taskDurationMs, string? busyMode, bool? ignoreSort = null)
     {
         lock (_gate)
         {
             _taskDurationMs = taskDurationMs ?? _taskDurationMs;
             _busyMode = busyMode ?? _busyMode;
+            _ignoreSort = ignoreSort ?? _ignoreSort;
         }
     }
 

@@ -8,9 +8,15 @@ using Polly;
 
 namespace BackupOperator.Operator.Ocp;
 
-/// <summary>OCP over HTTP. Reads are retried through <paramref name="readPipeline"/>; backupNow never is.</summary>
-public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, OperatorMetrics? metrics = null) : IOcpApi
+/// <summary>
+/// OCP over HTTP. Reads are retried through <paramref name="readPipeline"/>; backupNow never is.
+/// Text that comes from OCP (messages, hints, error codes, task names, a body's first bytes) leaves
+/// this class only after <paramref name="masker"/> masked the connection's secrets in it, and for
+/// backupNow the object-store key sent with it.
+/// </summary>
+public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, OperatorMetrics? metrics = null, SecretMasker? masker = null) : IOcpApi
 {
+    private readonly SecretMasker _masker = masker ?? SecretMasker.None;
     private const int BodyPrefixLength = 200;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly string _base = baseUrl.TrimEnd('/');
@@ -18,6 +24,8 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
     public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, OcpJsonContext.Default.BackupNowRequest);
+        var storage = request.ObBackupServiceStorageConfig.ObBackupStorageBaseInfo;
+        var mask = _masker.With([storage.OssAccessKey?.AccessKeySecret, storage.CosAccessKey?.AccessKeySecret, storage.S3AccessKey?.AccessKeySecret]);
         return SendAsync(
             "backupNow",
             () =>
@@ -31,7 +39,8 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
                 };
             },
             OcpJsonContext.Default.OcpEnvelopeBackupCommonResponse,
-            cancellationToken);
+            cancellationToken,
+            mask);
     }
 
     public Task<OcpResponse<TaskInstance>> GetTaskAsync(long taskInstanceId, CancellationToken cancellationToken) =>
@@ -75,18 +84,20 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
             cancellationToken).AsTask();
 
     private async Task<OcpResponse<T>> SendAsync<T>(string operation, Func<HttpRequestMessage> newRequest,
-        JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken)
+        JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken, SecretMasker? mask = null)
     {
         var started = OperatorMetrics.Start();
         var outcome = "ok";
+        mask ??= _masker;
         try
         {
-            return await SendOnceAsync(operation, newRequest, typeInfo, cancellationToken);
+            var answer = await SendOnceAsync(operation, newRequest, typeInfo, cancellationToken);
+            return answer with { Data = OcpTextMasking.Mask(answer.Data, mask) };
         }
         catch (OcpApiException e)
         {
             outcome = e.Kind.ToString();
-            throw;
+            throw OcpTextMasking.Mask(e, mask);
         }
         finally
         {

@@ -55,7 +55,8 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
         auth.InnerHandler = sockets;
         var http = new HttpClient(auth) { Timeout = options.Value.RequestTimeout, MaxResponseContentBufferSize = 8 * 1024 * 1024 };
 
-        return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time), metrics), http);
+        var masker = new SecretMasker([settings.Password, settings.AccessKeySecret], settings.Username);
+        return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time), metrics, masker), http);
     }
 
     /// <summary>Retries of reads (task get/list) on transient failures; backupNow does not go through it.</summary>

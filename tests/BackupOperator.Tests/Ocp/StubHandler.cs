@@ -35,8 +35,8 @@ internal static class Clients
 {
     public const string BaseUrl = "https://ocp.example.com:8080/";
 
-    public static OcpClient Over(HttpMessageHandler handler, ResiliencePipeline? reads = null) =>
-        new(new HttpClient(handler), BaseUrl, reads ?? ResiliencePipeline.Empty);
+    public static OcpClient Over(HttpMessageHandler handler, ResiliencePipeline? reads = null, SecretMasker? masker = null) =>
+        new(new HttpClient(handler), BaseUrl, reads ?? ResiliencePipeline.Empty, masker: masker);
 
     /// <summary>Runs a call whose retries wait on the fake clock, moving the clock until it is done.</summary>
     public static async Task<T> DriveAsync<T>(FakeTimeProvider time, Func<Task<T>> call)
