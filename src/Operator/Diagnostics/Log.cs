@@ -56,4 +56,7 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Warning, "Answering {Path} failed: {Error}")]
     public static partial void EndpointFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(2008, LogLevel.Warning, "Accepting a probe or metrics connection failed ({Code}): {Error}; accepting again")]
+    public static partial void ProbeAcceptFailed(ILogger logger, string code, string error);
 }

@@ -71,7 +71,19 @@ public sealed class HttpEndpoints(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var socket = await _listener!.AcceptSocketAsync(stoppingToken);
+                Socket socket;
+                try
+                {
+                    socket = await _listener!.AcceptSocketAsync(stoppingToken);
+                }
+                catch (SocketException e)
+                {
+                    // E.g. out of file descriptors for a moment: the probes must come back, the host must not stop.
+                    Log.ProbeAcceptFailed(logger, e.SocketErrorCode.ToString(), e.Message);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken);
+                    continue;
+                }
+
                 _ = Task.Run(() => AnswerAsync(socket, stoppingToken), CancellationToken.None);
             }
         }

@@ -1,23 +1,73 @@
-using System.Collections.Concurrent;
-
 namespace BackupOperator.Operator.Kubernetes;
 
 /// <summary>
 /// One reconcile at a time per OCP cluster in this process, so that two resources for one cluster
 /// cannot both see it idle and both submit: the second sees the first's intent in the cache.
+/// A cluster's lock exists only while someone holds or waits for it, so the set does not grow with
+/// every cluster ever backed up.
 /// </summary>
 public sealed class ClusterLocks
 {
-    private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
+    private readonly Dictionary<long, Entry> _locks = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Clusters whose lock is held or awaited right now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _locks.Count;
+            }
+        }
+    }
 
     public async Task<IDisposable> AcquireAsync(long clusterId, CancellationToken cancellationToken)
     {
-        var gate = _locks.GetOrAdd(clusterId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Release(gate);
+        Entry entry;
+        lock (_gate)
+        {
+            if (!_locks.TryGetValue(clusterId, out entry!))
+            {
+                _locks[clusterId] = entry = new Entry();
+            }
+
+            entry.Users++;
+        }
+
+        try
+        {
+            await entry.Gate.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            Leave(clusterId, entry);
+            throw;
+        }
+
+        return new Release(this, clusterId, entry);
     }
 
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    private void Leave(long clusterId, Entry entry)
+    {
+        lock (_gate)
+        {
+            if (--entry.Users == 0)
+            {
+                _locks.Remove(clusterId);
+                entry.Gate.Dispose();
+            }
+        }
+    }
+
+    private sealed class Entry
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public int Users { get; set; }
+    }
+
+    private sealed class Release(ClusterLocks owner, long clusterId, Entry entry) : IDisposable
     {
         private int _released;
 
@@ -25,7 +75,8 @@ public sealed class ClusterLocks
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                gate.Release();
+                entry.Gate.Release();
+                owner.Leave(clusterId, entry);
             }
         }
     }

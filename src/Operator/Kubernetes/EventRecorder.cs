@@ -88,8 +88,10 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
                 await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
                     body, "events.k8s.io", "v1", body["metadata"]!["namespace"]!.GetValue<string>(), "events", cancellationToken: stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Any failure that is not our own stop, a client timeout (TaskCanceledException) included,
+                // costs this event only: the writer goes on, so the host never stops over an event.
                 NotRecorded(body, e.Message);
             }
         }

@@ -16,16 +16,56 @@ public interface IOcpClientFactory
     IOcpApi Get(OcpConnectionSettings settings);
 }
 
+/// <summary>
+/// One OCP client per distinct connection (URL, credentials, CA), reused across reconciles. A client
+/// is dropped when unused for <see cref="IdleTimeout"/>, or sooner when its connection source (a
+/// Secret) has changed and it has not been used for <see cref="SupersededTimeout"/>. A dropped
+/// client is not disposed: a request still under way on it (a backupNow POST) finishes normally,
+/// and its handler is collected once nothing uses it.
+/// </summary>
 public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, OperatorMetrics? metrics = null)
     : IOcpClientFactory, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<(OcpClient Client, HttpClient Http)>> _clients = new();
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan SupersededTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, Entry> _clients = new();
+    private long _lastSweep = time.GetTimestamp();
+
+    /// <summary>Clients kept right now.</summary>
+    public int Count => _clients.Count;
 
     public IOcpApi Get(OcpConnectionSettings settings)
     {
         var uri = settings.Validate();
         var key = Fingerprint(settings);
-        return _clients.GetOrAdd(key, _ => new Lazy<(OcpClient, HttpClient)>(() => Create(settings, uri))).Value.Client;
+        var now = time.GetTimestamp();
+        Sweep(now);
+        var entry = _clients.GetOrAdd(key, _ => new Entry(settings.Source, new Lazy<(OcpClient, HttpClient)>(() => Create(settings, uri))));
+        Interlocked.Exchange(ref entry.LastUsed, now);
+        return entry.Client.Value.Client;
+    }
+
+    private void Sweep(long now)
+    {
+        var last = Interlocked.Read(ref _lastSweep);
+        if (time.GetElapsedTime(last, now) < SweepInterval || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
+        {
+            return;
+        }
+
+        var newestBySource = _clients.Values.GroupBy(e => e.Source).ToDictionary(g => g.Key, g => g.Max(e => Interlocked.Read(ref e.LastUsed)));
+        foreach (var (key, entry) in _clients)
+        {
+            var used = Interlocked.Read(ref entry.LastUsed);
+            var idle = time.GetElapsedTime(used, now);
+            var superseded = newestBySource[entry.Source] > used;
+            if (idle >= IdleTimeout || (superseded && idle >= SupersededTimeout))
+            {
+                _clients.TryRemove(key, out _);
+            }
+        }
     }
 
     private (OcpClient, HttpClient) Create(OcpConnectionSettings settings, Uri uri)
@@ -110,9 +150,17 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
 
     public void Dispose()
     {
-        foreach (var lazy in _clients.Values.Where(l => l.IsValueCreated))
+        foreach (var entry in _clients.Values.Where(e => e.Client.IsValueCreated))
         {
-            lazy.Value.Http.Dispose();
+            entry.Client.Value.Http.Dispose();
         }
+    }
+
+    private sealed class Entry(string source, Lazy<(OcpClient Client, HttpClient Http)> client)
+    {
+        public long LastUsed;
+
+        public string Source { get; } = source;
+        public Lazy<(OcpClient Client, HttpClient Http)> Client { get; } = client;
     }
 }

@@ -89,6 +89,23 @@ public sealed class EventRecorderTests
         await recorder.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_client_timeout_is_a_failed_write_and_the_writer_goes_on()
+    {
+        var api = new EventApi { TimeOuts = 1 };
+        api.Open();
+        using var recorder = Recorder(api);
+        await recorder.StartAsync(CancellationToken.None);
+
+        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal("TimedOut", "note"), CancellationToken.None);
+        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal("Submitted", "note"), CancellationToken.None);
+        await api.WaitForAsync(1);
+
+        Assert.Equal(["Submitted"], api.Reasons());
+        Assert.False(recorder.ExecuteTask!.IsCompleted, "the event writer must survive a client timeout");
+        await recorder.StopAsync(CancellationToken.None);
+    }
+
     /// <summary>Moves the fake clock in 50 ms steps until <paramref name="count"/> events arrived; how far it moved.</summary>
     private static async Task<TimeSpan> AdvanceUntilAsync(EventApi api, FakeTimeProvider time, int count)
     {
@@ -123,6 +140,9 @@ public sealed class EventRecorderTests
 
         public void Open() => _open.TrySetResult();
 
+        /// <summary>How many requests end as HttpClient's timeout does: a TaskCanceledException that is not the caller's.</summary>
+        public int TimeOuts { get; set; }
+
         public List<string> Reasons() => _received.Select(e => e["reason"]!.GetValue<string>()).ToList();
 
         /// <summary>Polls until <paramref name="count"/> events arrived or <paramref name="within"/> (default 5 s) passed.</summary>
@@ -138,6 +158,12 @@ public sealed class EventRecorderTests
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             await _open.Task.WaitAsync(cancellationToken);
+            if (TimeOuts > 0)
+            {
+                TimeOuts--;
+                throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.", new TimeoutException());
+            }
+
             var body = await request.Content!.ReadAsStringAsync(cancellationToken);
             Assert.EndsWith("/apis/events.k8s.io/v1/namespaces/db/events", request.RequestUri!.AbsolutePath, StringComparison.Ordinal);
             _received.Enqueue(JsonNode.Parse(body)!.AsObject());
