@@ -95,6 +95,12 @@ public sealed partial class BackupReconciler(
             // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
             highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, _options.MaxTaskListPages, ct);
         }
+        catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected)
+        {
+            // OCP refused the read (wrong credentials, no permission, throttled): nothing was sent,
+            // so a refusal is reported as final exactly as a refused backupNow would be.
+            return Refused(step, e, sentBefore: false);
+        }
         catch (OcpApiException e)
         {
             return Unreachable(step, e, "cannot read OCP's newest task of the cluster before submitting");

@@ -151,4 +151,33 @@ public sealed class PrepareTests
         BackupPhase.Unknown => TestResources.Submitting(now).SetUnknown("OcpUnreachable", "down", now, 1),
         _ => TestResources.Submitting(now),
     };
+
+    [Fact]
+    public async Task Wrong_credentials_on_the_first_read_fail_the_backup_and_send_nothing()
+    {
+        var h = new Harness();
+        h.Ocp.FailList(Fail.Rejected(401, "wrong password", "Unauthorized", op: "listTasks"));
+
+        var d = await h.ReconcileAsync(TestResources.Backup());
+
+        Assert.Equal(BackupPhase.Failed, d.Status!.Phase);
+        Assert.Equal("OcpAuthenticationFailed", d.Status.Reason);
+        Assert.Contains("wrong password", d.Status.Message, StringComparison.Ordinal);
+        Assert.Null(d.Status.RequestId);
+        Assert.Empty(h.Ocp.Posts);
+    }
+
+    [Fact]
+    public async Task Ocp_unreachable_before_the_intent_records_no_intent_and_retries()
+    {
+        var h = new Harness();
+        h.Ocp.FailList(Fail.Unreachable("listTasks"));
+
+        var d = await h.ReconcileAsync(TestResources.Backup());
+
+        Assert.Equal(BackupPhase.Unknown, d.Status!.Phase);
+        Assert.Null(d.Status.RequestId);
+        Assert.NotNull(d.RequeueAfter);
+        Assert.Empty(h.Ocp.Posts);
+    }
 }
