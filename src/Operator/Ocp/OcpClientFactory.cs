@@ -16,7 +16,8 @@ public interface IOcpClientFactory
     IOcpApi Get(OcpConnectionSettings settings);
 }
 
-public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, OperatorMetrics? metrics = null)
+public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, OperatorMetrics? metrics = null,
+    Failpoints? failpoints = null)
     : IOcpClientFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<(OcpClient Client, HttpClient Http)>> _clients = new();
@@ -52,7 +53,7 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
         DelegatingHandler auth = settings.UsesAccessKey
             ? new AkSkSigningHandler(settings.AccessKeyId!, settings.AccessKeySecret!, OcpSigner.HostFromUrlText(settings.Url!), time)
             : new BasicAuthHandler(settings.Username!, settings.Password!);
-        auth.InnerHandler = sockets;
+        auth.InnerHandler = FailpointHandler.Wrap(sockets, failpoints);
         var http = new HttpClient(auth) { Timeout = options.Value.RequestTimeout, MaxResponseContentBufferSize = 8 * 1024 * 1024 };
 
         return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time), metrics), http);
