@@ -30,7 +30,8 @@ public sealed class KillMatrixTests(E2EEnvironment env)
         OperatorProcess? armed = null;
         try
         {
-            await env.RestartOperatorAsync(ct, new Dictionary<string, string?> { [FailpointsVariable] = $"{failpoint}=kill" });
+            // Armed for this test's cluster only: a backup another test left active cannot trip it.
+            await env.RestartOperatorAsync(ct, new Dictionary<string, string?> { [FailpointsVariable] = $"{failpoint}@{clusterId}=kill" });
             armed = env.Operator;
             await env.CreateBackupAsync(Backups.Nfs(name, clusterId), ct);
 
@@ -39,8 +40,8 @@ public sealed class KillMatrixTests(E2EEnvironment env)
             await WaitUntilAsync(() => Task.FromResult(armed.Log.Contains($"Failpoint {failpoint} fired at ", StringComparison.Ordinal)),
                 $"the operator died, but not at {failpoint}", armed, ct);
             var fired = armed.Log.Split('\n').SkipWhile(l => !l.Contains($"Failpoint {failpoint} fired at ", StringComparison.Ordinal)).First();
-            Assert.Matches($@"clusters/{clusterId}/|\(cluster {clusterId}\)", fired); // at this test's backup, not another's
-            Assert.Contains($"Failpoint {failpoint} armed: kill", armed.Log, StringComparison.Ordinal);
+            Assert.Matches($@"clusters/{clusterId}/|\(cluster {clusterId}\)", fired);
+            Assert.Contains($"Failpoint {failpoint} armed: kill (cluster {clusterId})", armed.Log, StringComparison.Ordinal);
 
             // What the crash left behind: an intent, and OCP's side as far as it got.
             var orphan = await env.GetBackupAsync(name, ct);

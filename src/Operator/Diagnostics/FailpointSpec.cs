@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace BackupOperator.Operator.Diagnostics;
 
 /// <summary>
-/// Reads "after-intent-write=kill;after-post-sent=pause(500)": failpoint names from
-/// <see cref="FailpointNames"/>, actions <c>kill</c>, <c>pause(ms)</c> or <c>off</c>. A spec that
+/// Reads "after-intent-write=kill;after-post-sent@312=pause(500)": failpoint names from
+/// <see cref="FailpointNames"/>, optionally <c>@clusterId</c> (the point acts only for that OCP
+/// cluster), and actions <c>kill</c>, <c>pause(ms)</c> or <c>off</c>. A spec that
 /// cannot be read stops the operator at start: a test that believes a point is armed must not run
 /// against one that is not.
 /// </summary>
@@ -45,7 +46,7 @@ public static partial class FailpointSpec
                 throw new FormatException($"'{term}' is not name=action (e.g. {FailpointNames.AfterIntentWrite}=kill)");
             }
 
-            var name = term[..eq].Trim();
+            var (name, clusterId) = ParseTarget(term[..eq].Trim());
             var action = term[(eq + 1)..].Trim();
             if (!FailpointNames.All.Contains(name, StringComparer.Ordinal))
             {
@@ -59,11 +60,25 @@ public static partial class FailpointSpec
 
             if (ParseAction(action) is { } parsed)
             {
-                armed[name] = parsed;
+                armed[name] = parsed with { ClusterId = clusterId };
             }
         }
 
         return armed;
+    }
+
+    private static (string Name, long? ClusterId) ParseTarget(string target)
+    {
+        var at = target.IndexOf('@', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return (target, null);
+        }
+
+        var cluster = target[(at + 1)..];
+        return long.TryParse(cluster, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? (target[..at], id)
+            : throw new FormatException($"'{cluster}' in '{target}' is not an OCP cluster id");
     }
 
     private static FailpointAction? ParseAction(string action)

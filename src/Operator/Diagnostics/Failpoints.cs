@@ -37,13 +37,13 @@ public sealed partial class Failpoints
 
     public bool IsArmed(string name) => _armed.ContainsKey(name);
 
-    /// <summary>The operator passes failpoint <paramref name="name"/> while acting on <paramref name="subject"/>.</summary>
+    /// <summary>The operator passes failpoint <paramref name="name"/> while acting on <paramref name="subject"/>, a backup of <paramref name="clusterId"/>.</summary>
     [Conditional("FAILPOINTS")]
-    public void Hit(string name, string subject) => Trigger(name, subject);
+    public void Hit(string name, long clusterId, string subject) => Trigger(name, clusterId, subject);
 
-    internal void Trigger(string name, string subject)
+    internal void Trigger(string name, long clusterId, string subject)
     {
-        if (!_armed.TryGetValue(name, out var action))
+        if (!_armed.TryGetValue(name, out var action) || !action.AppliesTo(clusterId))
         {
             return;
         }

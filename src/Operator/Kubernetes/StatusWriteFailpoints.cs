@@ -14,7 +14,7 @@ public static class StatusWriteFailpoints
     {
         if (Before(resource.Status, next) is { } name)
         {
-            failpoints.Hit(name, Subject(resource));
+            failpoints.Hit(name, resource.Spec.ClusterId, Subject(resource));
         }
     }
 
@@ -24,7 +24,7 @@ public static class StatusWriteFailpoints
     {
         if (After(resource.Status, written) is { } name)
         {
-            failpoints.Hit(name, Subject(resource));
+            failpoints.Hit(name, resource.Spec.ClusterId, Subject(resource));
         }
     }
 

@@ -7,11 +7,11 @@ public sealed class FailpointSpecTests
     [Fact]
     public void A_spec_arms_each_named_point_with_its_action()
     {
-        var armed = FailpointSpec.Parse(" after-intent-write=kill ; after-post-sent=pause(250);after-status-write-running=off; ");
+        var armed = FailpointSpec.Parse(" after-intent-write=kill ; after-post-sent@312=pause(250);after-status-write-running=off; ");
 
         Assert.Equal(2, armed.Count);
         Assert.Equal(FailpointAction.Kill, armed[FailpointNames.AfterIntentWrite]);
-        Assert.Equal(new FailpointAction(FailpointActionKind.Pause, TimeSpan.FromMilliseconds(250)), armed[FailpointNames.AfterPostSent]);
+        Assert.Equal(new FailpointAction(FailpointActionKind.Pause, TimeSpan.FromMilliseconds(250), 312), armed[FailpointNames.AfterPostSent]);
         Assert.False(armed.ContainsKey(FailpointNames.AfterStatusWriteRunning));
     }
 
@@ -31,6 +31,9 @@ public sealed class FailpointSpecTests
     [InlineData("after-intent-write=pause(abc)", "unknown action")]
     [InlineData("after-intent-write=", "unknown action ''")]
     [InlineData("after-intent-write=kill;after-intent-write=off", "failpoint 'after-intent-write' is set twice")]
+    [InlineData("after-intent-write@=kill", "'' in 'after-intent-write@' is not an OCP cluster id")]
+    [InlineData("after-intent-write@x1=kill", "'x1' in 'after-intent-write@x1' is not an OCP cluster id")]
+    [InlineData("after-intent-writ@5=kill", "unknown failpoint 'after-intent-writ'")]
     public void A_spec_that_cannot_be_read_is_an_error_naming_what_is_wrong(string spec, string expected)
     {
         var e = Assert.Throws<FormatException>(() => FailpointSpec.Parse(spec));

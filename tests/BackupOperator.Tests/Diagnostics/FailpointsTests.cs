@@ -19,20 +19,32 @@ public sealed class FailpointsTests
         var failpoints = Arm("after-post-sent=kill;after-intent-write=pause(40)");
         Assert.Contains("Failpoint after-post-sent armed: kill (a test build; a published operator has no failpoints)", _log.Lines);
 
-        failpoints.Trigger(FailpointNames.AfterStatusWriteRunning, "e2e/a (cluster 1)");
+        failpoints.Trigger(FailpointNames.AfterStatusWriteRunning, 1, "e2e/a (cluster 1)");
         Assert.Empty(_actions);
 
-        failpoints.Trigger(FailpointNames.AfterIntentWrite, "e2e/a (cluster 1)");
-        failpoints.Trigger(FailpointNames.AfterPostSent, "POST /api/v2/ob/clusters/1/backup/backupNow");
+        failpoints.Trigger(FailpointNames.AfterIntentWrite, 1, "e2e/a (cluster 1)");
+        failpoints.Trigger(FailpointNames.AfterPostSent, 1, "POST /api/v2/ob/clusters/1/backup/backupNow");
         Assert.Equal(["pause 40", "kill"], _actions);
         Assert.Contains("Failpoint after-intent-write fired at e2e/a (cluster 1): pause(40)", _log.Lines);
         Assert.Contains("Failpoint after-post-sent fired at POST /api/v2/ob/clusters/1/backup/backupNow: kill", _log.Lines);
     }
 
     [Fact]
+    public void A_point_armed_for_one_cluster_acts_for_that_cluster_only()
+    {
+        var failpoints = Arm("after-intent-write@312=kill");
+        Assert.Contains("Failpoint after-intent-write armed: kill (cluster 312) (a test build; a published operator has no failpoints)", _log.Lines);
+
+        failpoints.Trigger(FailpointNames.AfterIntentWrite, 31, "e2e/other (cluster 31)");
+        Assert.Empty(_actions);
+        failpoints.Trigger(FailpointNames.AfterIntentWrite, 312, "e2e/mine (cluster 312)");
+        Assert.Equal(["kill"], _actions);
+    }
+
+    [Fact]
     public void Nothing_armed_logs_nothing()
     {
-        Arm("").Trigger(FailpointNames.AfterIntentWrite, "x");
+        Arm("").Trigger(FailpointNames.AfterIntentWrite, 1, "x");
         Assert.Empty(_log.Lines);
         Assert.Empty(_actions);
     }
