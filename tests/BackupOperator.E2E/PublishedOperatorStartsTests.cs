@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using BackupOperator.E2E.Infrastructure;
+using BackupOperator.Entities;
 using BackupOperator.Tests.Packaging;
 
 namespace BackupOperator.E2E;
@@ -36,15 +37,39 @@ public sealed class PublishedOperatorStartsTests(E2EEnvironment env)
                 settings[key] = value; // Http__Url is then replaced by a free local port
             }
 
+            // A published build has no failpoints: the variable that arms them in a test build changes nothing.
+            settings[KillMatrixTests.FailpointsVariable] = "after-intent-write=kill;after-post-sent=kill;after-answer-before-status-write=kill;after-status-write-running=kill";
+            AssertNoFailpoints(dll);
+
             using var op = await OperatorProcess.StartAsync(Path.Combine(E2ERun.LogDirectory, "operator-published.log"), settings, ct, dll: dll);
             using var http = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(op.BaseUri, "/readyz"), ct)).StatusCode);
+
+            env.Operator.Kill(); // the published operator leads once the killed leader's lease runs out
+            await env.CreateBackupAsync(Backups.Nfs("published-1", 315), ct);
+            var done = await env.WaitForPhaseAsync("published-1", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct);
+            Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
+            Assert.False(op.HasExited, "the published operator died with failpoints 'armed':\n" + OperatorProcess.Tail(op.Log));
+            Assert.DoesNotContain("Failpoint", op.Log, StringComparison.Ordinal);
+            Assert.Equal(1, await env.Simulator.PostsAsync(315, ct));
             Assert.True(op.Terminate(TimeSpan.FromSeconds(20)), $"the published operator (pid {op.Pid}) did not stop on SIGTERM:\n{OperatorProcess.Tail(op.Log)}");
         }
         finally
         {
             Directory.Delete(root, recursive: true);
+            if (env.Operator.HasExited)
+            {
+                await env.RestartOperatorAsync(CancellationToken.None);
+            }
         }
+    }
+
+    // The name of the arming variable is in the test build's operator (the check would see it) and not in the published one.
+    private static void AssertNoFailpoints(string publishedDll)
+    {
+        var name = System.Text.Encoding.Unicode.GetBytes(KillMatrixTests.FailpointsVariable);
+        Assert.True(File.ReadAllBytes(RepoPaths.OperatorDll).AsSpan().IndexOf(name) >= 0, $"{RepoPaths.OperatorDll} was built without failpoints");
+        Assert.True(File.ReadAllBytes(publishedDll).AsSpan().IndexOf(name) < 0, $"the published {publishedDll} still reads {KillMatrixTests.FailpointsVariable}");
     }
 
     private static async Task ReplayAsync(DockerStage build, string root, CancellationToken ct)

@@ -15,6 +15,7 @@ public static class OperatorHostExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
+        services.AddFailpoints();
 
         // Probes and metrics first: they answer while the controller lists, and stop last.
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

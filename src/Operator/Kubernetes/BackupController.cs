@@ -20,6 +20,7 @@ public sealed class BackupController(
     WorkQueue<NamespacedName> queue,
     OperatorMetrics metrics,
     TimeProvider time,
+    Failpoints failpoints,
     ILogger<BackupController> logger) : IReconcileHandler<V1alpha1ClusterBackupNow>
 {
     /// <summary>The cache index the controller needs: backups by OCP cluster.</summary>
@@ -70,7 +71,9 @@ public sealed class BackupController(
         {
             try
             {
+                failpoints.BeforeStatusWrite(current, decision.Status);
                 written = await statusWriter.WriteAsync(current, decision.Status, cancellationToken);
+                failpoints.AfterStatusWrite(current, decision.Status);
                 cache.Upsert(written);
             }
             catch (ResourceGoneException e)

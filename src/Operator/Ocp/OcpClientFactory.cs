@@ -23,7 +23,8 @@ public interface IOcpClientFactory
 /// client is not disposed: a request still under way on it (a backupNow POST) finishes normally,
 /// and its handler is collected once nothing uses it.
 /// </summary>
-public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, OperatorMetrics? metrics = null)
+public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, OperatorMetrics? metrics = null,
+    Failpoints? failpoints = null)
     : IOcpClientFactory, IDisposable
 {
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
@@ -92,7 +93,7 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
         DelegatingHandler auth = settings.UsesAccessKey
             ? new AkSkSigningHandler(settings.AccessKeyId!, settings.AccessKeySecret!, OcpSigner.HostFromUrlText(settings.Url!), time)
             : new BasicAuthHandler(settings.Username!, settings.Password!);
-        auth.InnerHandler = sockets;
+        auth.InnerHandler = FailpointHandler.Wrap(sockets, failpoints);
         var http = new HttpClient(auth) { Timeout = options.Value.RequestTimeout, MaxResponseContentBufferSize = 8 * 1024 * 1024 };
 
         var masker = new SecretMasker([settings.Password, settings.AccessKeySecret], settings.Username);

@@ -73,11 +73,11 @@ public sealed class E2EEnvironment : IAsyncLifetime
         return await OperatorProcess.StartAsync(Path.Combine(E2ERun.LogDirectory, $"operator-{n}.log"), settings, ct, waitReady);
     }
 
-    /// <summary>Replaces the shared operator (after a test killed it).</summary>
-    internal async Task RestartOperatorAsync(CancellationToken ct)
+    /// <summary>Replaces the shared operator (after a test killed it), with <paramref name="extra"/> settings if given.</summary>
+    internal async Task RestartOperatorAsync(CancellationToken ct, IDictionary<string, string?>? extra = null)
     {
         _operator?.Dispose();
-        _operator = await StartOperatorAsync(ct);
+        _operator = await StartOperatorAsync(ct, extra);
     }
 
     public async Task CreateSecretAsync(string name, Dictionary<string, string> data, CancellationToken ct, string ns = Namespace) =>
