@@ -64,7 +64,7 @@ internal sealed class FakeOcpApi : IOcpApi
         return this;
     }
 
-    public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken)
+    public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken, string? requestId = null)
     {
         Posts.Add((clusterId, request));
         return Task.FromResult(_posts.Next(() =>
