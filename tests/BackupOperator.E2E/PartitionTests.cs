@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using BackupOperator.E2E.Infrastructure;
 using BackupOperator.Entities;
@@ -29,6 +33,7 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
         await using var linkB = TcpProxy.Start(env.Api.Port);
         env.WriteOperatorKubeconfig(Path.Combine(dir, "a.kubeconfig"), linkA.Port);
         env.WriteOperatorKubeconfig(Path.Combine(dir, "b.kubeconfig"), linkB.Port);
+        await AssertTlsValidatesThroughAsync(linkA.Port, ct);
         OperatorProcess? a = null;
         OperatorProcess? b = null;
         var names = new List<(string Name, long Cluster)>();
@@ -42,7 +47,7 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
 
             // Long tasks: in flight across the partition; the OCP link stays up throughout.
             await env.Simulator.ConfigureAsync(new { taskDurationMs = 12_000 }, ct);
-            foreach (var cluster in new long[] { 401, 402 })
+            foreach (var cluster in new long[] { 811, 812 })
             {
                 await CreateAsync($"part-running-{cluster}", cluster, names, ct);
             }
@@ -53,11 +58,11 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
             }
 
             // One more right at the cut: its intent, its POST or its status write may be on the wire.
-            await CreateAsync("part-at-cut-403", 403, names, ct);
+            await CreateAsync("part-at-cut-813", 813, names, ct);
             await Task.Delay(TimeSpan.FromMilliseconds(150), ct);
             linkA.Partition();
             var cut = Stopwatch.StartNew();
-            await CreateAsync("part-during-404", 404, names, ct);
+            await CreateAsync("part-during-814", 814, names, ct);
 
             // A learns on its own (renew deadline) that it no longer leads; from then on it must send nothing.
             using var metrics = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -66,8 +71,8 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
             output.WriteLine($"replica A stopped leading {cut.Elapsed.TotalSeconds:0.0} s after the cut, having sent {postsByAAtLoss} backupNow");
             var leaderB = await WaitForHolderAsync(h => h is not null && h.Length > 0 && h != leaderA, ct);
             output.WriteLine($"lease moved from {leaderA} to {leaderB} {cut.Elapsed.TotalSeconds:0.0} s after the cut");
-            await CreateAsync("part-during-405", 405, names, ct);
-            await env.WaitForPhaseAsync("part-during-405", [BackupPhase.Running, .. Terminal], Timeout, ct);
+            await CreateAsync("part-during-815", 815, names, ct);
+            await env.WaitForPhaseAsync("part-during-815", [BackupPhase.Running, .. Terminal], Timeout, ct);
 
             // Healed well past the lease: A's held requests (renewals, status writes) now reach the API server late.
             var rest = TimeSpan.FromSeconds(10) - cut.Elapsed;
@@ -77,7 +82,7 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
             }
 
             linkA.Heal();
-            await CreateAsync("part-after-406", 406, names, ct);
+            await CreateAsync("part-after-816", 816, names, ct);
 
             var done = new List<V1alpha1ClusterBackupNow>();
             foreach (var (name, _) in names)
@@ -130,6 +135,35 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
             await env.RestartOperatorAsync(CancellationToken.None);
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The proxy is plain TCP: the API server's own certificate arrives, and it is valid for the name
+    /// the kubeconfig uses (127.0.0.1; SANs carry no port), chained to the CA the server wrote.
+    /// </summary>
+    private async Task AssertTlsValidatesThroughAsync(int port, CancellationToken ct)
+    {
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPemFile(Path.Combine(env.Api.Directory, "certs", "apiserver.crt"));
+        var errors = SslPolicyErrors.None;
+        var trusted = false;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port, ct);
+        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, policyErrors) =>
+        {
+            errors = policyErrors;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.AddRange(bundle);
+            chain.ChainPolicy.ExtraStore.AddRange(bundle);
+            using var leaf = new X509Certificate2(certificate!);
+            trusted = chain.Build(leaf);
+            // Chain errors are expected (the CA is in no system store): the custom chain above decides.
+            return trusted && (policyErrors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None;
+        });
+        var handshake = await Record.ExceptionAsync(() => tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "127.0.0.1" }, ct));
+        Assert.True(handshake is null, $"TLS through the proxy: {handshake?.Message}; policy errors {errors}, chains to the API server's CA: {trusted}");
     }
 
     /// <summary>The log says so too: the loss is logged, and no phase change of A's follows it (its reconciles stopped).</summary>
