@@ -42,7 +42,8 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
             // Only these two replicas compete: the shared operator stops and releases its lease.
             Assert.True(env.Operator.Terminate(TimeSpan.FromSeconds(30)), "shared operator did not stop");
             a = await env.StartOperatorAsync(ct, kubeconfig: Path.Combine(dir, "a.kubeconfig"));
-            var leaderA = await WaitForHolderAsync(h => h is not null && h.Length > 0, ct);
+            // The lease may still name a replica killed earlier: wait until it has expired and A holds it.
+            var leaderA = await WaitForHolderAsync(h => h == a.Identity, ct);
             b = await env.StartOperatorAsync(ct, kubeconfig: Path.Combine(dir, "b.kubeconfig")); // B started after A held the lease: A leads
             await using var monitor = LeadershipMonitor.Start([a, b]);
 

@@ -160,7 +160,7 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
             await env.Api.RestartApiServerAsync(ct);
             tally.ApiRestarts++;
         }
-        else if (roll < 7 && tally.PendingHeal is null)
+        else if (roll < 8 && tally.PendingHeal is null)
         {
             // Lease 4 s, renew deadline 3 s (OperatorProcess.TestSettings): 1-9 s is both sides of it.
             var length = TimeSpan.FromMilliseconds(rng.Next(1000, 9000));
