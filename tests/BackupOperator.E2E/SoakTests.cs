@@ -7,8 +7,10 @@ namespace BackupOperator.E2E;
 
 /// <summary>
 /// Randomized soak: each trial is a random schedule of backups (some sharing a cluster), OCP faults,
-/// operator kills and API-server restarts, drawn from a printed seed so any failure replays
-/// (SOAK_SEED=... SOAK_TRIALS=...). Ends with the tally: duplicates, stuck and lost must all be 0.
+/// operator kills, API-server restarts and partitions of the operator from the API server (through
+/// a proxy: some shorter, some longer than the lease), drawn from a printed seed so any failure
+/// replays (SOAK_SEED=... SOAK_TRIALS=...). Ends with the tally: duplicates, stuck, lost,
+/// misattributed and orphans must all be 0.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
@@ -25,15 +27,26 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         var tally = new Tally();
         var ct = TestTimeout.Token(minutes: 5 + (trials * 2));
         output.WriteLine($"soak: seed {seed}, {trials} trial(s) from {first}; replay with SOAK_SEED={seed} SOAK_TRIALS={trials} SOAK_FIRST_TRIAL={first}; operator logs in {E2ERun.LogDirectory}");
-        for (var trial = first; trial < first + trials; trial++)
+        // Every operator the soak starts reaches the API server through the proxy it partitions.
+        await env.RestartOperatorAsync(ct, throughProxy: true);
+        try
         {
-            await RunTrialAsync(seed, trial, tally, ct);
+            for (var trial = first; trial < first + trials; trial++)
+            {
+                await RunTrialAsync(seed, trial, tally, ct);
+            }
+        }
+        finally
+        {
+            env.OperatorProxy.Heal();
+            await env.RestartOperatorAsync(CancellationToken.None);
         }
 
-        var line = $"soak: seed {seed} trials {trials} backups {tally.Backups} duplicatePosts {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} (operator kills {tally.Kills}, API server restarts {tally.ApiRestarts}, faults {tally.Faults})";
+        var line = $"soak: seed {seed} trials {trials} backups {tally.Backups} duplicatePosts {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans} (operator kills {tally.Kills}, API server restarts {tally.ApiRestarts}, partitions {tally.Partitions}, faults {tally.Faults}; attribution by {(tally.StrictTrials > 0 ? "request id" : "task ids only")})";
         output.WriteLine(line);
         await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "backup-operator-soak.log"), line + Environment.NewLine, ct);
-        Assert.True(tally.Duplicates == 0 && tally.Stuck == 0 && tally.Lost == 0, line + "\n" + string.Join('\n', tally.Problems));
+        Assert.True(tally.Duplicates == 0 && tally.Stuck == 0 && tally.Lost == 0 && tally.Misattributed == 0 && tally.Orphans == 0,
+            line + "\n" + string.Join('\n', tally.Problems));
     }
 
     private async Task RunTrialAsync(int seed, int trial, Tally tally, CancellationToken ct)
@@ -70,6 +83,7 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
             await DisturbAsync(rng, tally, ct);
         }
 
+        await HealAsync(tally);
         foreach (var (name, cluster, _) in backups)
         {
             tally.Backups++;
@@ -107,29 +121,66 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
             }
         }
 
+        var final = new List<V1alpha1ClusterBackupNow>();
+        foreach (var (name, _, _) in backups)
+        {
+            final.Add(await env.GetBackupAsync(name, ct));
+        }
+
+        var attribution = Attribution.Check(final, await env.Simulator.PostLogAsync(ct),
+            await env.Simulator.BackupsStartedAsync(ct), backups.Select(b => b.Cluster).Distinct().ToList());
+        tally.Misattributed += attribution.Misattributed;
+        tally.Orphans += attribution.Orphans;
+        tally.StrictTrials += attribution.Strict ? 1 : 0;
+        tally.Problems.AddRange(attribution.Problems);
+
         await env.Simulator.ClearFaultsAsync(ct);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => b.Cluster).Distinct().Count()} cluster(s) ok so far: dup {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => b.Cluster).Distinct().Count()} cluster(s) ok so far: dup {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans}"));
     }
 
-    /// <summary>Between two creations: sometimes kill the operator, sometimes restart the API server.</summary>
+    /// <summary>
+    /// Between two creations: sometimes kill the operator, sometimes restart the API server, sometimes
+    /// cut the operator off from the API server for a while (healed in the background, so backups are
+    /// created during it; ended before the next kill or restart, which need the API server).
+    /// </summary>
     private async Task DisturbAsync(Random rng, Tally tally, CancellationToken ct)
     {
         var roll = rng.Next(0, 20);
         if (roll < 4)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(rng.Next(0, 1500)), ct);
+            await HealAsync(tally);
             env.Operator.Kill();
             tally.Kills++;
-            await env.RestartOperatorAsync(ct);
+            await env.RestartOperatorAsync(ct, throughProxy: true);
         }
         else if (roll == 4)
         {
+            await HealAsync(tally);
             await env.Api.RestartApiServerAsync(ct);
             tally.ApiRestarts++;
+        }
+        else if (roll < 8 && tally.PendingHeal is null)
+        {
+            // Lease 4 s, renew deadline 3 s (OperatorProcess.TestSettings): 1-9 s is both sides of it.
+            var length = TimeSpan.FromMilliseconds(rng.Next(1000, 9000));
+            await Task.Delay(TimeSpan.FromMilliseconds(rng.Next(0, 800)), ct);
+            env.OperatorProxy.Partition();
+            tally.Partitions++;
+            tally.PendingHeal = Task.Delay(length, ct).ContinueWith(_ => env.OperatorProxy.Heal(), TaskScheduler.Default);
         }
         else
         {
             await Task.Delay(TimeSpan.FromMilliseconds(rng.Next(0, 800)), ct);
+        }
+    }
+
+    private static async Task HealAsync(Tally tally)
+    {
+        if (tally.PendingHeal is { } heal)
+        {
+            await heal;
+            tally.PendingHeal = null;
         }
     }
 
@@ -142,6 +193,11 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         public int Kills { get; set; }
         public int ApiRestarts { get; set; }
         public int Faults { get; set; }
+        public int Partitions { get; set; }
+        public int Misattributed { get; set; }
+        public int Orphans { get; set; }
+        public int StrictTrials { get; set; }
+        public Task? PendingHeal { get; set; }
         public List<string> Problems { get; } = [];
     }
 }

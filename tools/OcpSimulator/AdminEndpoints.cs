@@ -19,6 +19,8 @@ public static class AdminEndpoints
             return Results.Ok();
         });
         admin.MapGet("/stats", (SimulatorState state) => Results.Json(state.Stats()));
+        admin.MapGet("/posts", (long? clusterId, SimulatorState state) => Results.Json(state.PostLog(clusterId)));
+        admin.MapGet("/backups", (long? clusterId, SimulatorState state) => Results.Json(state.BackupsStarted(clusterId)));
         admin.MapGet("/requests/last", (long clusterId, SimulatorState state) =>
             state.LastRequest(clusterId) is { } body ? Results.Json(body) : Results.NotFound());
         admin.MapPost("/reset", (SimulatorState state) =>

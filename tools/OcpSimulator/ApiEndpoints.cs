@@ -41,7 +41,7 @@ public static class ApiEndpoints
         }
 
         var accessKey = ExtractAccessKey(json);
-        state.CountPost(id, json, accessKey);
+        var post = state.CountPost(id, json, accessKey, http.Request.Headers["X-Request-Id"].FirstOrDefault());
         var fault = state.TakeFault("backupNow", id);
         if (fault is not null && await BeforeAcceptAsync(fault, http, time) is { } early)
         {
@@ -69,7 +69,7 @@ public static class ApiEndpoints
                 fault.Hint ?? "backup storage is not reachable"), time);
         }
 
-        var task = fault?.Kind == "busy" ? null : state.StartBackupIfFree(id, user!);
+        var task = fault?.Kind == "busy" ? null : state.StartBackupIfFree(id, user!, post);
         if (task is null)
         {
             var message = $"backup of cluster {id} is in progress";

@@ -30,6 +30,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     private readonly Dictionary<long, int> _started = [];
     private readonly Dictionary<string, int> _requests = [];
     private readonly Dictionary<long, JsonObject> _lastRequest = [];
+    private readonly List<SimPost> _postLog = [];
     private long _nextTaskId = 3000001;
     private int _authFailures;
     private int? _taskDurationMs;
@@ -62,10 +63,13 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
 
     public void CountAuthFailure() => Interlocked.Increment(ref _authFailures);
 
-    public void CountPost(long clusterId, JsonObject? body, JsonObject? accessKey)
+    /// <summary>Counts and records one POST; pass the result to <see cref="StartBackupIfFree"/> so the task is attributed to it.</summary>
+    public SimPost CountPost(long clusterId, JsonObject? body, JsonObject? accessKey, string? requestId = null)
     {
         lock (_gate)
         {
+            var post = new SimPost { RequestId = requestId, ClusterId = clusterId, At = time.GetUtcNow() };
+            _postLog.Add(post);
             _posts[clusterId] = _posts.GetValueOrDefault(clusterId) + 1;
             if (body is not null)
             {
@@ -73,6 +77,35 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
                 copy["accessKey"] = accessKey?.DeepClone();
                 _lastRequest[clusterId] = copy;
             }
+
+            return post;
+        }
+    }
+
+    /// <summary>Every backupNow POST, oldest first, with the tasks each one started.</summary>
+    public JsonArray PostLog(long? clusterId = null)
+    {
+        lock (_gate)
+        {
+            return new JsonArray(_postLog.Where(p => clusterId is null || p.ClusterId == clusterId).Select(p => (JsonNode)new JsonObject
+            {
+                ["requestId"] = p.RequestId,
+                ["clusterId"] = p.ClusterId,
+                ["taskIds"] = new JsonArray(p.TaskIds.Select(id => (JsonNode)id).ToArray()),
+                ["at"] = Format(p.At),
+            }).ToArray());
+        }
+    }
+
+    /// <summary>The ids of every backup task started, per cluster, oldest first.</summary>
+    public JsonObject BackupsStarted(long? clusterId = null)
+    {
+        lock (_gate)
+        {
+            return new JsonObject(_tasks.Where(t => clusterId is null || t.ClusterId == clusterId)
+                .GroupBy(t => t.ClusterId)
+                .Select(g => KeyValuePair.Create(g.Key.ToString(CultureInfo.InvariantCulture),
+                    (JsonNode?)new JsonArray(g.Select(t => (JsonNode)t.Id).ToArray()))));
         }
     }
 
@@ -127,7 +160,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     }
 
     /// <summary>Starts a backup unless one is running on the cluster (checked and started atomically).</summary>
-    public SimTask? StartBackupIfFree(long clusterId, string creator)
+    public SimTask? StartBackupIfFree(long clusterId, string creator, SimPost? post = null)
     {
         lock (_gate)
         {
@@ -144,6 +177,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
 
             var task = new SimTask { Id = _nextTaskId++, ClusterId = clusterId, Creator = creator, CreatedAt = time.GetUtcNow(), FailAtEnd = failIndex >= 0 };
             _tasks.Add(task);
+            post?.TaskIds.Add(task.Id);
             _started[clusterId] = _started.GetValueOrDefault(clusterId) + 1;
             return task;
         }
@@ -238,6 +272,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
             _started.Clear();
             _requests.Clear();
             _lastRequest.Clear();
+            _postLog.Clear();
             _authFailures = 0;
             _taskDurationMs = null;
             _busyMode = null;

@@ -4,7 +4,8 @@ namespace BackupOperator.Operator.Ocp;
 public interface IOcpApi
 {
     /// <summary>Not idempotent: every call that reaches OCP may start a backup. Never retried here.</summary>
-    Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken);
+    /// <param name="requestId">The intent's id, sent as <c>X-Request-Id</c> so OCP's side (logs, a proxy, the simulator) can tell which attempt a POST was; not signed.</param>
+    Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken, string? requestId = null);
 
     Task<OcpResponse<TaskInstance>> GetTaskAsync(long taskInstanceId, CancellationToken cancellationToken);
 

@@ -16,12 +16,15 @@ namespace BackupOperator.Operator.Ocp;
 /// </summary>
 public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, OperatorMetrics? metrics = null, SecretMasker? masker = null) : IOcpApi
 {
+    /// <summary>Carries the intent's id; outside the AK/SK signature, which covers only x-ocp-* headers.</summary>
+    public const string RequestIdHeader = "X-Request-Id";
+
     private readonly SecretMasker _masker = masker ?? SecretMasker.None;
     private const int BodyPrefixLength = 200;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly string _base = baseUrl.TrimEnd('/');
 
-    public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken)
+    public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken, string? requestId = null)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, OcpJsonContext.Default.BackupNowRequest);
         var storage = request.ObBackupServiceStorageConfig.ObBackupStorageBaseInfo;
@@ -33,10 +36,16 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
                 var content = new ByteArrayContent(body);
                 // Exactly "application/json": the signed Content-Type must equal the one sent.
                 content.Headers.ContentType = Json;
-                return new HttpRequestMessage(HttpMethod.Post, Url($"/api/v2/ob/clusters/{clusterId.ToString(CultureInfo.InvariantCulture)}/backup/backupNow"))
+                var message = new HttpRequestMessage(HttpMethod.Post, Url($"/api/v2/ob/clusters/{clusterId.ToString(CultureInfo.InvariantCulture)}/backup/backupNow"))
                 {
                     Content = content,
                 };
+                if (!string.IsNullOrEmpty(requestId))
+                {
+                    message.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
+                }
+
+                return message;
             },
             OcpJsonContext.Default.OcpEnvelopeBackupCommonResponse,
             cancellationToken,

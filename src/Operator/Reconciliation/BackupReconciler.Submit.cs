@@ -119,7 +119,7 @@ public sealed partial class BackupReconciler
         _journal.PostAttempted(s.RequestId!);
         try
         {
-            response = await api.BackupNowAsync(clusterId, BackupRequestBuilder.Build(step.Spec, accessKey), ct);
+            response = await api.BackupNowAsync(clusterId, BackupRequestBuilder.Build(step.Spec, accessKey), ct, s.RequestId);
         }
         catch (OcpApiException e) when (e.Kind == OcpFailureKind.Unreachable)
         {

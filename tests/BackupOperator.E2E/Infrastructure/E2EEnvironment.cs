@@ -20,6 +20,8 @@ public sealed class E2EEnvironment : IAsyncLifetime
     private KubeApiServer? _api;
     private SimulatorHandle? _simulator;
     private OperatorProcess? _operator;
+    private TcpProxy? _proxy;
+    private string? _operatorToken;
     private int _operatorStarts;
 
     internal KubeApiServer Api => _api!;
@@ -27,6 +29,12 @@ public sealed class E2EEnvironment : IAsyncLifetime
     internal OperatorProcess Operator => _operator!;
     public IKubernetes Admin { get; private set; } = null!;
     public string OperatorKubeconfig => Path.Combine(Api.Directory, "operator.kubeconfig");
+
+    /// <summary>The shared operator's way to the API server when it runs behind <see cref="OperatorProxy"/>.</summary>
+    public string ProxiedOperatorKubeconfig => Path.Combine(Api.Directory, "operator-proxied.kubeconfig");
+
+    /// <summary>A partitionable link between the shared operator and the API server, when started with it.</summary>
+    internal TcpProxy OperatorProxy => _proxy!;
 
     /// <summary>Every log line every operator process of this environment wrote.</summary>
     public string AllOperatorLogs => string.Join('\n',
@@ -57,14 +65,20 @@ public sealed class E2EEnvironment : IAsyncLifetime
         var token = await Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
             new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 7200 } },
             OperatorServiceAccount, OperatorNamespace, cancellationToken: ct);
-        Api.WriteKubeconfig(OperatorKubeconfig, token.Status.Token);
+        _operatorToken = token.Status.Token;
+        Api.WriteKubeconfig(OperatorKubeconfig, _operatorToken);
+        _proxy = TcpProxy.Start(Api.Port);
+        WriteOperatorKubeconfig(ProxiedOperatorKubeconfig, _proxy.Port);
         _operator = await StartOperatorAsync(ct);
     }
 
-    internal async Task<OperatorProcess> StartOperatorAsync(CancellationToken ct, IDictionary<string, string?>? extra = null, bool waitReady = true)
+    /// <summary>A kubeconfig with the operator's own token for an API server reached through <paramref name="port"/> (a proxy).</summary>
+    internal void WriteOperatorKubeconfig(string path, int port) => Api.WriteKubeconfig(path, _operatorToken!, port);
+
+    internal async Task<OperatorProcess> StartOperatorAsync(CancellationToken ct, IDictionary<string, string?>? extra = null, bool waitReady = true, string? kubeconfig = null)
     {
         var n = Interlocked.Increment(ref _operatorStarts);
-        var settings = OperatorProcess.TestSettings(OperatorKubeconfig, $"e2e-operator-{n}");
+        var settings = OperatorProcess.TestSettings(kubeconfig ?? OperatorKubeconfig, $"e2e-operator-{n}");
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
             settings[k] = v;
@@ -73,11 +87,15 @@ public sealed class E2EEnvironment : IAsyncLifetime
         return await OperatorProcess.StartAsync(Path.Combine(E2ERun.LogDirectory, $"operator-{n}.log"), settings, ct, waitReady);
     }
 
-    /// <summary>Replaces the shared operator (after a test killed it), with <paramref name="extra"/> settings if given.</summary>
-    internal async Task RestartOperatorAsync(CancellationToken ct, IDictionary<string, string?>? extra = null)
+    /// <summary>
+    /// Replaces the shared operator (after a test killed it), with <paramref name="extra"/> settings if given;
+    /// <paramref name="throughProxy"/> routes it via <see cref="OperatorProxy"/>.
+    /// </summary>
+    internal async Task RestartOperatorAsync(CancellationToken ct, IDictionary<string, string?>? extra = null, bool throughProxy = false)
     {
         _operator?.Dispose();
-        _operator = await StartOperatorAsync(ct, extra);
+        _operator = null;
+        _operator = await StartOperatorAsync(ct, extra, kubeconfig: throughProxy ? ProxiedOperatorKubeconfig : null);
     }
 
     public async Task CreateSecretAsync(string name, Dictionary<string, string> data, CancellationToken ct, string ns = Namespace) =>
@@ -147,6 +165,11 @@ public sealed class E2EEnvironment : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _operator?.Dispose();
+        if (_proxy is not null)
+        {
+            await _proxy.DisposeAsync();
+        }
+
         if (_simulator is not null)
         {
             await _simulator.DisposeAsync();

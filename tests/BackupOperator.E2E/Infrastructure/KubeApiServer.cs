@@ -58,13 +58,15 @@ internal sealed class KubeApiServer : IDisposable
     });
 
     /// <summary>A kubeconfig for <paramref name="token"/>, as a user or the operator would have.</summary>
-    public void WriteKubeconfig(string path, string token) => File.WriteAllText(path, $"""
+    /// <param name="port">Another port on 127.0.0.1 that leads here (a TCP proxy): the serving certificate's
+    /// SANs name hosts, not ports, so 127.0.0.1 still matches; the test kubeconfigs skip verification anyway.</param>
+    public void WriteKubeconfig(string path, string token, int? port = null) => File.WriteAllText(path, $"""
         apiVersion: v1
         kind: Config
         clusters:
         - name: local
           cluster:
-            server: {Url}
+            server: https://127.0.0.1:{port ?? Port}
             insecure-skip-tls-verify: true
         users:
         - name: user

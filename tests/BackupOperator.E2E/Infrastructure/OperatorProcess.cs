@@ -7,13 +7,17 @@ internal sealed class OperatorProcess : IDisposable
 {
     private readonly ChildProcess _process;
 
-    private OperatorProcess(ChildProcess process, int port)
+    private OperatorProcess(ChildProcess process, int port, string? identity)
     {
         _process = process;
         Port = port;
+        Identity = identity;
     }
 
     public int Port { get; }
+
+    /// <summary>Its leader-election identity, when the settings name one.</summary>
+    public string? Identity { get; }
     public int Pid => _process.Pid;
     public bool HasExited => _process.HasExited;
     public string Log => _process.ReadLog();
@@ -46,7 +50,7 @@ internal sealed class OperatorProcess : IDisposable
         var port = KubeApiServer.FreePort();
         var env = new Dictionary<string, string?>(settings) { ["Http__Url"] = $"http://127.0.0.1:{port}/" };
         var child = ChildProcess.Start("dotnet", [dll ?? RepoPaths.OperatorDll], logPath, env, dll is null ? null : Path.GetDirectoryName(dll));
-        var op = new OperatorProcess(child, port);
+        var op = new OperatorProcess(child, port, settings.TryGetValue("LeaderElection__Identity", out var identity) ? identity : null);
         if (waitReady)
         {
             await op.WaitReadyAsync(TimeSpan.FromSeconds(60), ct);

@@ -63,6 +63,23 @@ internal sealed class SimulatorHandle : IAsyncDisposable
             .Select(t => t!["id"]!.GetValue<long>())
             .ToList();
 
+    /// <summary>Every backupNow POST, oldest first, with the request id it carried and the tasks it started.</summary>
+    public async Task<IReadOnlyList<OcpPost>> PostLogAsync(CancellationToken ct) =>
+        (await _http.GetFromJsonAsync<JsonArray>("/_sim/posts", ct))!
+            .Select(p => new OcpPost(
+                p!["requestId"]?.GetValue<string>(),
+                p["clusterId"]!.GetValue<long>(),
+                p["taskIds"]!.AsArray().Select(t => t!.GetValue<long>()).ToList(),
+                p["at"]!.GetValue<string>()))
+            .ToList();
+
+    /// <summary>The ids of all backup tasks started, per cluster, by whomever.</summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<long>>> BackupsStartedAsync(CancellationToken ct) =>
+        (await _http.GetFromJsonAsync<JsonObject>("/_sim/backups", ct))!
+            .ToDictionary(
+                c => long.Parse(c.Key, System.Globalization.CultureInfo.InvariantCulture),
+                c => (IReadOnlyList<long>)c.Value!.AsArray().Select(t => t!.GetValue<long>()).ToList());
+
     public async Task<JsonObject?> LastRequestAsync(long clusterId, CancellationToken ct) =>
         await _http.GetFromJsonAsync<JsonObject>($"/_sim/requests/last?clusterId={clusterId}", ct);
 

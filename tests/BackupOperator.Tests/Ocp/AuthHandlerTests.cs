@@ -50,6 +50,26 @@ public sealed class AuthHandlerTests
     }
 
     [Fact]
+    public async Task The_request_id_header_is_sent_but_not_signed()
+    {
+        var (client, stub) = Signed("https://ocp.example.com:8080/", "ocp.example.com:8080");
+
+        await client.BackupNowAsync(8, new BackupNowRequest
+        {
+            BackupMode = "PHYSICAL_BACKUP",
+            DataBackupMode = "FULL_BACKUP",
+            ObBackupServiceStorageConfig = new StorageConfigDto { ObBackupStorageBaseInfo = new StorageBaseInfoDto { BackupStorageType = "BACKUP_STORAGE_FILE", StorageUrl = "/b/" } },
+        }, CancellationToken.None, requestId: "req-7f3a");
+
+        var sent = Assert.Single(stub.Sent);
+        Assert.Equal("req-7f3a", sent.RequestId);
+        // Only x-ocp-* headers are part of the string to sign: OCP verifies the same signature with or without it.
+        var expected = OcpSigner.Sign("test-secret-key", OcpSigner.StringToSign(
+            "POST", sent.Body, "application/json", sent.Date!, "ocp.example.com:8080", [], "/api/v2/ob/clusters/8/backup/backupNow", []));
+        Assert.Equal($"OCP-ACCESS-KEY-HMACSHA1 AKID:{expected}", sent.Authorization);
+    }
+
+    [Fact]
     public async Task X_ocp_headers_are_signed_sorted()
     {
         var stub = StubHandler.Always(200, Ok);

@@ -41,6 +41,7 @@ public sealed class OcpClientTests
         Assert.Equal(TimeSpan.FromHours(8), DateTimeOffset.Parse(answer.Timestamp!, CultureInfo.InvariantCulture).Offset);
 
         var sent = Assert.Single(stub.Sent);
+        Assert.Null(sent.RequestId); // no id given, no header
         Assert.Equal(HttpMethod.Post, sent.Method);
         Assert.Equal("https://ocp.example.com:8080/api/v2/ob/clusters/8/backup/backupNow", sent.Uri.AbsoluteUri);
         Assert.Equal("application/json", sent.ContentType);
@@ -48,6 +49,16 @@ public sealed class OcpClientTests
         Assert.Equal(
             expectedBody,
             Encoding.UTF8.GetString(sent.Body));
+    }
+
+    [Fact]
+    public async Task The_request_id_goes_out_as_the_x_request_id_header()
+    {
+        var stub = StubHandler.Always(200, TestResources.SeedSampleResponse);
+
+        await Clients.Over(stub).BackupNowAsync(8, Request, CancellationToken.None, requestId: "0b6c2f1e-intent");
+
+        Assert.Equal("0b6c2f1e-intent", Assert.Single(stub.Sent).RequestId);
     }
 
     [Theory]

@@ -7,7 +7,7 @@ using Polly;
 namespace BackupOperator.Tests.Ocp;
 
 /// <summary>What went on the wire, read at the moment it was sent.</summary>
-internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? Host, string? Authorization, string? Date, string? ContentType, byte[] Body);
+internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? Host, string? Authorization, string? Date, string? ContentType, byte[] Body, string? RequestId = null);
 
 /// <summary>An HTTP server in a handler: records each request and answers through <paramref name="respond"/>.</summary>
 internal sealed class StubHandler(Func<int, HttpResponseMessage> respond) : HttpMessageHandler
@@ -26,7 +26,8 @@ internal sealed class StubHandler(Func<int, HttpResponseMessage> respond) : Http
             request.Method, request.RequestUri!, request.Headers.Host,
             request.Headers.TryGetValues("Authorization", out var auth) ? auth.Single() : null,
             request.Headers.TryGetValues("Date", out var date) ? date.Single() : null,
-            request.Content?.Headers.ContentType?.ToString(), body));
+            request.Content?.Headers.ContentType?.ToString(), body,
+            request.Headers.TryGetValues(OcpClient.RequestIdHeader, out var id) ? id.Single() : null));
         return respond(Sent.Count);
     }
 }

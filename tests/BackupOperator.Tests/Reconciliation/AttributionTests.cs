@@ -224,4 +224,19 @@ public sealed class AttributionTests
         Assert.DoesNotContain(501L, d.Status!.TaskIds!);
         Assert.Single(h.Ocp.Posts);
     }
+
+    [Fact]
+    public async Task Every_post_carries_the_intents_id_also_when_sent_again()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup);
+        h.Ocp.FailPost(Fail.Lost());
+        await h.StepAsync(backup);
+        h.Time.Advance(h.Options.SubmissionSettleDelay);
+        await h.StepAsync(backup);
+
+        Assert.Equal(2, h.Ocp.PostRequestIds.Count);
+        Assert.All(h.Ocp.PostRequestIds, id => Assert.Equal(backup.Status!.RequestId, id));
+    }
 }

@@ -41,6 +41,9 @@ internal sealed class FakeOcpApi : IOcpApi
 
     public List<(long ClusterId, BackupNowRequest Request)> Posts { get; } = [];
     public List<TaskQuery> Lists { get; } = [];
+
+    /// <summary>The X-Request-Id each POST carried, in order.</summary>
+    public List<string?> PostRequestIds { get; } = [];
     public List<long> TaskReads { get; } = [];
     public Dictionary<long, TaskInstance> Tasks { get; } = [];
     public int Calls => Posts.Count + Lists.Count + TaskReads.Count;
@@ -104,8 +107,9 @@ internal sealed class FakeOcpApi : IOcpApi
         return this;
     }
 
-    public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken)
+    public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken, string? requestId = null)
     {
+        PostRequestIds.Add(requestId);
         Posts.Add((clusterId, request));
         return Task.FromResult(_posts.Next(() => TestResources.Accepted(StartTask(clusterId))));
     }
