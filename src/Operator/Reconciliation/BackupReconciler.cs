@@ -38,7 +38,7 @@ public sealed partial class BackupReconciler(
         if (step.Status.TaskIds is { Count: > 0 } recorded)
         {
             // Whatever happens to this resource later (even its deletion), its tasks are never adopted by another.
-            _journal.Claim(resource.TargetClusterId, recorded, now);
+            _journal.Claim(resource.TargetClusterId, recorded, now, resource.Metadata.Uid);
         }
 
         NoteSpecChange(step);

@@ -14,7 +14,7 @@ public sealed class AdversaryTests
     /// The same process reconciles the newer object, which still holds the intent. The journal
     /// claimed the task when OCP's answer came, without saying for whom, so the lookup treats the
     /// resource's own task as another's, finds nothing, and sends backupNow a second time.
-    /// FAILS until the journal's claims say whose task they are (fixed in the next commit).
+    /// Fixed: a journal claim records the resource (uid) it belongs to.
     /// </summary>
     [Fact]
     public async Task A_refused_status_write_after_an_accepted_post_adopts_its_own_task_and_sends_nothing_again()
