@@ -93,7 +93,7 @@ public sealed partial class BackupReconciler(
         try
         {
             // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
-            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, _options.MaxTaskListPages, ct);
+            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, ct);
         }
         catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected)
         {
