@@ -67,7 +67,7 @@ public sealed partial class BackupReconciler
             if (adoptable is not null)
             {
                 _journal.Forget(s.RequestId!);
-                _journal.Claim(clusterId, [adoptable.Id], step.Now);
+                _journal.Claim(clusterId, [adoptable.Id], step.Now, step.Resource.Metadata.Uid);
                 s.Adopted = true;
                 s.Tasks = [TaskMapping.ToState(adoptable)];
                 s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
@@ -106,7 +106,7 @@ public sealed partial class BackupReconciler
         var tasks = await TaskSearch.ReadAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
         var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
             .SelectMany(p => p.Status?.TaskIds ?? [])
-            .Concat(tasks.Where(t => _journal.IsClaimed(clusterId, t.Id)).Select(t => t.Id))
+            .Concat(tasks.Where(t => _journal.IsClaimed(clusterId, t.Id, step.Resource.Metadata.Uid)).Select(t => t.Id))
             .ToHashSet();
         return TaskAdoption.FindCandidate(tasks, clusterId, window, _backupTaskName, claimed);
     }
@@ -212,8 +212,8 @@ public sealed partial class BackupReconciler
 
         if (taskIds.Count > 0)
         {
-            // Ours, whatever the status write below meets: never adopted by another resource.
-            _journal.Claim(step.Spec.ClusterId, taskIds, step.Now);
+            // Ours, whatever the status write below meets: never adopted by another resource, found by this one.
+            _journal.Claim(step.Spec.ClusterId, taskIds, step.Now, step.Resource.Metadata.Uid);
         }
 
         if (s.Successful == true && taskIds.Count > 0)

@@ -38,7 +38,7 @@ public sealed partial class BackupReconciler(
         if (step.Status.TaskIds is { Count: > 0 } recorded)
         {
             // Whatever happens to this resource later (even its deletion), its tasks are never adopted by another.
-            _journal.Claim(resource.TargetClusterId, recorded, now);
+            _journal.Claim(resource.TargetClusterId, recorded, now, resource.Metadata.Uid);
         }
 
         NoteSpecChange(step);
@@ -93,7 +93,7 @@ public sealed partial class BackupReconciler(
         try
         {
             // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
-            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, _options.MaxTaskListPages, ct);
+            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, ct);
         }
         catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected)
         {

@@ -12,8 +12,10 @@ namespace BackupOperator.Operator.Reconciliation;
 /// <item>When this process first saw an intent it did not write (after a restart or a leader
 /// change): a POST from the previous owner may still be on its way into OCP, so a new POST waits a
 /// quiet period from that moment (<see cref="ReconcileOptions.RecoveryQuietPeriod"/>).</item>
-/// <item>Task ids recorded by any resource this process has seen, per cluster, so that a task a
-/// resource recorded is never adopted by another, even after that resource was deleted.</item>
+/// <item>Task ids recorded by any resource this process has seen, per cluster, with the resource
+/// that recorded them (its uid), so that a task a resource recorded is never adopted by another,
+/// even after that resource was deleted, and is still found by its own resource when the status
+/// write that should have recorded it was refused.</item>
 /// </list>
 /// Intents are cleared when leadership is lost (another replica may have acted since); task claims
 /// are facts about OCP and are kept.
@@ -27,7 +29,7 @@ public sealed class SubmissionJournal
 
     private readonly ConcurrentDictionary<string, DateTime> _unsent = new();
     private readonly ConcurrentDictionary<string, DateTime> _firstSeen = new();
-    private readonly ConcurrentDictionary<(long ClusterId, long TaskId), DateTime> _claims = new();
+    private readonly ConcurrentDictionary<(long ClusterId, long TaskId), Claimant> _claims = new();
     private long _lastSweepTicks;
 
     public void IntentRecorded(string requestId, DateTime now)
@@ -59,17 +61,20 @@ public sealed class SubmissionJournal
         _firstSeen.TryRemove(requestId, out _);
     }
 
-    /// <summary>A resource recorded these tasks of the cluster (or this process received them from OCP).</summary>
-    public void Claim(long clusterId, IEnumerable<long> taskIds, DateTime now)
+    /// <summary>The resource <paramref name="owner"/> (its uid) recorded these tasks of the cluster (or this process received them from OCP for it).</summary>
+    public void Claim(long clusterId, IEnumerable<long> taskIds, DateTime now, string? owner)
     {
         Sweep(now);
         foreach (var id in taskIds)
         {
-            _claims[(clusterId, id)] = now;
+            // The first owner stays the owner; a later claim only keeps the entry fresh.
+            _claims.AddOrUpdate((clusterId, id), new Claimant(now, owner), (_, old) => old with { At = now });
         }
     }
 
-    public bool IsClaimed(long clusterId, long taskId) => _claims.ContainsKey((clusterId, taskId));
+    /// <summary>True for a task claimed by a resource other than <paramref name="owner"/>.</summary>
+    public bool IsClaimed(long clusterId, long taskId, string? owner) =>
+        _claims.TryGetValue((clusterId, taskId), out var claim) && (owner is null || claim.Owner != owner);
 
     public int Count => _unsent.Count + _firstSeen.Count + _claims.Count;
 
@@ -91,8 +96,16 @@ public sealed class SubmissionJournal
         var oldest = now - Retention;
         Evict(_unsent, oldest);
         Evict(_firstSeen, oldest);
-        Evict(_claims, oldest);
+        foreach (var (key, claim) in _claims)
+        {
+            if (claim.At < oldest)
+            {
+                _claims.TryRemove(key, out _);
+            }
+        }
     }
+
+    private readonly record struct Claimant(DateTime At, string? Owner);
 
     private static void Evict<TKey>(ConcurrentDictionary<TKey, DateTime> entries, DateTime oldest)
         where TKey : notnull

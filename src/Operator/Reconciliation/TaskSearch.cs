@@ -59,10 +59,11 @@ internal static class TaskSearch
     }
 
     /// <summary>OCP's newest task id for the cluster; 0 when it has none.</summary>
-    public static async Task<long> HighWaterMarkAsync(IOcpApi api, long clusterId, int maxPages, CancellationToken ct)
+    /// <remarks>Read with the lookups' page size: a server that neither sorts nor counts pages is read to its end, and the mark must reach as far as a lookup can.</remarks>
+    public static async Task<long> HighWaterMarkAsync(IOcpApi api, long clusterId, int pageSize, int maxPages, CancellationToken ct)
     {
         // Every task is "older than needed": one page when OCP sorts newest first, the last page when it does not.
-        var tasks = await ReadAsync(api, clusterId, pageSize: 10, maxPages, _ => true, ct);
+        var tasks = await ReadAsync(api, clusterId, pageSize, maxPages, _ => true, ct);
         return tasks.Count == 0 ? 0 : tasks.Max(t => t.Id);
     }
 

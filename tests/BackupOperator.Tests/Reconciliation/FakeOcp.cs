@@ -36,6 +36,12 @@ internal sealed class FakeOcpApi : IOcpApi
     /// <summary>Lists in ascending id order whatever sort is asked for, as a server without sort support would.</summary>
     public bool IgnoreSort { get; set; }
 
+    /// <summary>Answers the task list without OCP's page info (no totalPages), as some proxies or versions do.</summary>
+    public bool OmitPageInfo { get; set; }
+
+    /// <summary>When set, the task list comes in this order whatever sort is asked for (e.g. by name).</summary>
+    public Func<IEnumerable<TaskInstance>, IEnumerable<TaskInstance>>? ServerOrder { get; set; }
+
     /// <summary>When set, tasks created by a POST carry this create time.</summary>
     public Func<DateTime>? Clock { get; set; }
 
@@ -143,7 +149,11 @@ internal sealed class FakeOcpApi : IOcpApi
         }
 
         var all = Tasks.Values.Where(t => query.ClusterId is null || t.Cluster?.Id == query.ClusterId).OrderBy(t => t.Id).ToList();
-        if (!IgnoreSort && query.Sort == "id,desc")
+        if (ServerOrder is not null)
+        {
+            all = ServerOrder(all).ToList();
+        }
+        else if (!IgnoreSort && query.Sort == "id,desc")
         {
             all.Reverse();
         }
@@ -151,7 +161,7 @@ internal sealed class FakeOcpApi : IOcpApi
         var pages = (all.Count + query.Size - 1) / query.Size;
         var contents = all.Skip((query.Page - 1) * query.Size).Take(query.Size).ToList();
         return Task.FromResult(new OcpResponse<OcpPage<TaskInstance>>(
-            new OcpPage<TaskInstance> { Contents = contents, Page = new PageInfo(all.Count, pages, query.Page, query.Size) }, true, "trace-list", null, null));
+            new OcpPage<TaskInstance> { Contents = contents, Page = OmitPageInfo ? null : new PageInfo(all.Count, pages, query.Page, query.Size) }, true, "trace-list", null, null));
     }
 }
 
