@@ -29,14 +29,16 @@ public static class ClusterBackupNowStatusTransitions
         return s;
     }
 
-    /// <summary>Back to Pending after OCP said for sure that nothing was started (busy cluster).</summary>
+    /// <summary>
+    /// Back to Pending after OCP said for sure that nothing was started (busy cluster). The submitted
+    /// spec and its generation stay: the next intent is for the same spec, so an edit reported as
+    /// ignored stays ignored.
+    /// </summary>
     public static ClusterBackupNowStatus ClearIntent(this ClusterBackupNowStatus s)
     {
         s.RequestId = null;
         s.AttemptStartedAt = null;
         s.SubmitAttempts = null;
-        s.SubmittedGeneration = null;
-        s.SubmittedSpec = null;
         s.TaskHighWaterMark = null;
         return s;
     }

@@ -61,7 +61,7 @@ public sealed partial class BackupReconciler(
     private async Task<ReconcileDecision> PrepareAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
     {
         var s = step.Status;
-        var errors = SpecValidator.Validate(step.Resource.Spec);
+        var errors = SpecValidator.Validate(step.Spec);
         if (errors.Count > 0)
         {
             var message = "invalid spec: " + string.Join("; ", errors);
@@ -81,8 +81,8 @@ public sealed partial class BackupReconciler(
         IOcpApi api;
         try
         {
-            api = await connector.ConnectAsync(step.Resource, ct);
-            await connector.GetStorageAccessKeyAsync(step.Resource, ct);
+            api = await connector.ConnectAsync(step.Target, ct);
+            await connector.GetStorageAccessKeyAsync(step.Target, ct);
         }
         catch (OcpConfigurationException e)
         {
@@ -93,7 +93,7 @@ public sealed partial class BackupReconciler(
         try
         {
             // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
-            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, ct);
+            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, _options.MaxTaskListPages, ct);
         }
         catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected)
         {
@@ -108,7 +108,8 @@ public sealed partial class BackupReconciler(
 
         var requestId = Guid.NewGuid().ToString("N");
         _journal.IntentRecorded(requestId, step.Now);
-        s.SetSubmitting(requestId, step.Generation, step.Now, CloneSpec(step.Resource.Spec), highWaterMark);
+        // After a busy refusal the spec submitted first is submitted again, never a later edit.
+        s.SetSubmitting(requestId, s.SubmittedGeneration ?? step.Generation, step.Now, CloneSpec(step.Spec), highWaterMark);
         return step.Finish(TimeSpan.Zero);
     }
 

@@ -36,7 +36,8 @@ public sealed class ReconcileOptions
     public TimeSpan AdoptionClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Most pages of OCP's task list read in one lookup (100 tasks a page, newest first). A lookup
+    /// Most pages of OCP's task list read in one lookup (100 tasks a page newest first; 500 when OCP
+    /// ignores the sort and the whole list is read). A lookup
     /// that needs more sends nothing and reports OCP's task list as unreadable.
     /// </summary>
     [Range(1, 1000)]

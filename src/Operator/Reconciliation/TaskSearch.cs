@@ -3,123 +3,99 @@ using BackupOperator.Operator.Ocp;
 namespace BackupOperator.Operator.Reconciliation;
 
 /// <summary>
-/// Reads the task list of one OCP cluster page by page, without trusting its order: OCP is asked
-/// for newest first (<c>sort=id,desc</c>); when a page comes back oldest first instead, the pages
-/// are read from the last one backwards. Reading stops at the first page whose oldest task is
-/// older than what the caller needs, or at the end of the list; never after one page just because
-/// it was full.
+/// Reads the task list of one OCP cluster page by page, trusting its order only as far as the pages
+/// read prove it. OCP is asked for newest first (<c>sort=id,desc</c>): while every page is in that
+/// order, reading stops at the first page whose oldest task is older than what the caller needs.
+/// Any other order (a server that ignores sort), or a page that breaks the order seen so far, means
+/// the whole list is read, in pages of <see cref="FullReadPageSize"/>, up to the page limit. Never
+/// one page just because it was full.
 /// </summary>
 internal static class TaskSearch
 {
-    /// <summary>Every task of the cluster the caller may need: all tasks read, newest pages first.</summary>
+    /// <summary>Page size when the whole list must be read (OCP allows up to 2000).</summary>
+    public const int FullReadPageSize = 500;
+
+    /// <summary>Every task of the cluster the caller may need (each once).</summary>
+    /// <param name="pageSize">Size of the newest-first pages: small when the first page is likely enough.</param>
     /// <param name="isOlderThanNeeded">True for a task older than anything the caller is looking for.</param>
     public static async Task<IReadOnlyList<TaskInstance>> ReadAsync(
         IOcpApi api, long clusterId, int pageSize, int maxPages, Func<TaskInstance, bool> isOlderThanNeeded, CancellationToken ct)
     {
-        var read = new List<TaskInstance>();
-        var first = await PageAsync(api, clusterId, 1, pageSize, ct);
-        read.AddRange(first.Tasks);
-        if (first.IsLast(1) || ReachedOlder(first.Tasks, isOlderThanNeeded))
+        var reader = new Reader(api, clusterId, maxPages);
+        var page = await reader.PageAsync(1, pageSize, ct);
+        for (var number = 1; ; number++)
         {
-            return read;
-        }
-
-        if (IsAscending(first.Tasks))
-        {
-            // The server ignored sort: the newest tasks are on the last page.
-            if (first.TotalPages is not { } total)
+            if (number > 1)
             {
-                return await ReadForwardAsync(api, clusterId, pageSize, maxPages, read, ct);
-            }
-
-            for (var page = total; page >= 2; page--)
-            {
-                Limit(page: total - page + 2, maxPages, clusterId);
-                var tasks = (await PageAsync(api, clusterId, page, pageSize, ct)).Tasks;
-                read.AddRange(tasks);
-                if (tasks.Count > 0 && isOlderThanNeeded(tasks.MinBy(t => t.Id)!))
+                var lowest = reader.Lowest;
+                page = await reader.PageAsync(number, pageSize, ct);
+                // Tasks created meanwhile push earlier ones onto the next page: a repeat is no break of order.
+                if (!IsDescending(page.Tasks) || page.NewIds.Any(id => id > lowest))
                 {
-                    break;
+                    return await reader.EverythingAsync(ct);
                 }
             }
-
-            return read;
-        }
-
-        for (var page = 2; ; page++)
-        {
-            Limit(page, maxPages, clusterId);
-            var next = await PageAsync(api, clusterId, page, pageSize, ct);
-            read.AddRange(next.Tasks);
-            if (next.IsLast(page) || ReachedOlder(next.Tasks, isOlderThanNeeded))
+            else if (!IsDescending(page.Tasks))
             {
-                return read;
+                return await reader.EverythingAsync(ct);
+            }
+
+            if (page.IsLast(number) || (page.Tasks.Count > 0 && isOlderThanNeeded(page.Tasks[^1])))
+            {
+                return reader.Tasks;
             }
         }
     }
 
     /// <summary>OCP's newest task id for the cluster; 0 when it has none.</summary>
-    /// <remarks>Read with the lookups' page size: a server that neither sorts nor counts pages is read to its end, and the mark must reach as far as a lookup can.</remarks>
-    public static async Task<long> HighWaterMarkAsync(IOcpApi api, long clusterId, int pageSize, int maxPages, CancellationToken ct)
+    public static async Task<long> HighWaterMarkAsync(IOcpApi api, long clusterId, int maxPages, CancellationToken ct)
     {
-        // Every task is "older than needed": one page when OCP sorts newest first, the last page when it does not.
-        var tasks = await ReadAsync(api, clusterId, pageSize, maxPages, _ => true, ct);
+        // Every task is "older than needed": one page of 10 when OCP sorts newest first, the whole list when it does not.
+        var tasks = await ReadAsync(api, clusterId, pageSize: 10, maxPages, _ => true, ct);
         return tasks.Count == 0 ? 0 : tasks.Max(t => t.Id);
     }
 
-    private static async Task<IReadOnlyList<TaskInstance>> ReadForwardAsync(
-        IOcpApi api, long clusterId, int pageSize, int maxPages, List<TaskInstance> read, CancellationToken ct)
+    /// <summary>Newest first: ids never grow along the page (a single task is in any order).</summary>
+    private static bool IsDescending(IReadOnlyList<TaskInstance> tasks) =>
+        tasks.Zip(tasks.Skip(1)).All(p => p.First.Id >= p.Second.Id);
+
+    /// <summary>The pages read so far, within the page limit.</summary>
+    private sealed class Reader(IOcpApi api, long clusterId, int maxPages)
     {
-        for (var page = 2; ; page++)
+        private readonly Dictionary<long, TaskInstance> _tasks = [];
+        private int _pagesRead;
+
+        public IReadOnlyList<TaskInstance> Tasks => [.. _tasks.Values];
+
+        public long Lowest => _tasks.Count == 0 ? long.MaxValue : _tasks.Keys.Min();
+
+        public async Task<Page> PageAsync(int page, int size, CancellationToken ct)
         {
-            Limit(page, maxPages, clusterId);
-            var next = await PageAsync(api, clusterId, page, pageSize, ct);
-            read.AddRange(next.Tasks);
-            if (next.IsLast(page))
+            if (++_pagesRead > maxPages)
             {
-                return read;
+                throw new OcpApiException("listTasks", OcpFailureKind.InvalidResponse,
+                    $"the task list of cluster {clusterId} did not reach the tasks needed within {maxPages} pages (Backup:MaxTaskListPages)");
             }
-        }
-    }
 
-    /// <summary>Newest first (as asked) and its oldest task is older than needed: later pages are older still.</summary>
-    private static bool ReachedOlder(IReadOnlyList<TaskInstance> tasks, Func<TaskInstance, bool> isOlderThanNeeded) =>
-        tasks.Count > 0 && !IsAscending(tasks) && isOlderThanNeeded(tasks[^1]);
-
-    private static bool IsAscending(IReadOnlyList<TaskInstance> tasks)
-    {
-        if (tasks.Count < 2)
-        {
-            return false;
+            var answer = await api.ListTasksAsync(new TaskQuery(ClusterId: clusterId, Page: page, Size: size, Sort: "id,desc"), ct);
+            var tasks = answer.Data.Contents ?? [];
+            var newIds = tasks.Where(t => _tasks.TryAdd(t.Id, t)).Select(t => t.Id).ToList();
+            return new Page(tasks, newIds, answer.Data.Page?.TotalPages, size);
         }
 
-        for (var i = 1; i < tasks.Count; i++)
+        /// <summary>The whole list, in large pages, whatever its order.</summary>
+        public async Task<IReadOnlyList<TaskInstance>> EverythingAsync(CancellationToken ct)
         {
-            if (tasks[i].Id < tasks[i - 1].Id)
+            for (var page = 1; !(await PageAsync(page, FullReadPageSize, ct)).IsLast(page); page++)
             {
-                return false;
             }
-        }
 
-        return true;
-    }
-
-    private static void Limit(int page, int maxPages, long clusterId)
-    {
-        if (page > maxPages)
-        {
-            throw new OcpApiException("listTasks", OcpFailureKind.InvalidResponse,
-                $"the task list of cluster {clusterId} did not reach the tasks needed within {maxPages} pages (Backup:MaxTaskListPages)");
+            return Tasks;
         }
     }
 
-    private static async Task<Page> PageAsync(IOcpApi api, long clusterId, int page, int size, CancellationToken ct)
-    {
-        var answer = await api.ListTasksAsync(new TaskQuery(ClusterId: clusterId, Page: page, Size: size, Sort: "id,desc"), ct);
-        return new Page(answer.Data.Contents ?? [], answer.Data.Page?.TotalPages, size);
-    }
-
-    private sealed record Page(IReadOnlyList<TaskInstance> Tasks, int? TotalPages, int Size)
+    /// <param name="NewIds">The ids of this page not read before (a page may repeat tasks of the previous one).</param>
+    private sealed record Page(IReadOnlyList<TaskInstance> Tasks, IReadOnlyList<long> NewIds, int? TotalPages, int Size)
     {
         /// <summary>The last page: OCP's page count says so, or (without one) the page was not full.</summary>
         public bool IsLast(int number) => Tasks.Count == 0 || (TotalPages is { } total ? number >= total : Tasks.Count < Size);

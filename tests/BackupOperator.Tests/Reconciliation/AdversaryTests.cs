@@ -4,7 +4,7 @@ namespace BackupOperator.Tests.Reconciliation;
 
 /// <summary>
 /// Sequences found by an adversarial review of issue 10 ("Exactly once, take two"). Each test is
-/// a finding; a test whose finding is not fixed yet says so in its comment (FAILS until fixed).
+/// a finding, with the sequence it found; all are fixed.
 /// </summary>
 public sealed class AdversaryTests
 {
@@ -73,8 +73,8 @@ public sealed class AdversaryTests
     }
 
     /// <summary>
-    /// Finding 3 (duplicate; with a high-water mark read short, misattribution). NOT FIXED: this
-    /// test FAILS until TaskSearch stops inferring the server's order from one page. A server that
+    /// Finding 3 (duplicate; with a high-water mark read short, misattribution). Fixed: TaskSearch
+    /// trusts newest-first only as far as each page proves it, and reads the whole list otherwise. A server that
     /// ignores sort=id,desc and answers in its own order (here by name, then id) gives a first page
     /// that happens to be ascending; TaskSearch then reads only the last page(s). This backup's
     /// POST started task 251 but its answer was lost; by name, task 251 sits on page 2, between the
@@ -107,12 +107,13 @@ public sealed class AdversaryTests
         var d = await h.StepAsync(backup);
 
         Assert.Single(h.Ocp.Posts);
-        Assert.Equal([251L], d.Status!.TaskIds);
+        var started = Assert.Single(h.Ocp.Tasks.Keys, id => id > 250);
+        Assert.Equal([started], d.Status!.TaskIds);
     }
 
     /// <summary>
-    /// Finding 4 (spec told ignored, then applied). NOT FIXED: this test FAILS until the status and
-    /// the backup agree. The intent for cluster 8 is written; the user edits spec.clusterId to 9
+    /// Finding 4 (spec told ignored, then applied). Fixed: a busy refusal clears the intent but keeps
+    /// the submitted spec, so the edit stays ignored. The intent for cluster 8 is written; the user edits spec.clusterId to 9
     /// before the first POST; the operator says SpecChangeIgnored ("create a new ClusterBackupNow
     /// to run another"). OCP refuses the POST as busy, the intent (and the submitted spec) is
     /// cleared, and the next intent is for cluster 9: a backup goes to cluster 9 while the status

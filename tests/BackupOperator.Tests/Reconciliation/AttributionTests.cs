@@ -194,7 +194,7 @@ public sealed class AttributionTests
         Assert.Equal(BackupPhase.Pending, d.Status!.Phase);
         Assert.Null(d.Status.RequestId);
         Assert.Null(d.Status.TaskHighWaterMark);
-        Assert.Null(d.Status.SubmittedSpec);
+        Assert.Equal(8, d.Status.SubmittedSpec!.ClusterId); // the next intent is for the same spec
     }
 
     [Theory]

@@ -103,7 +103,7 @@ public sealed class TaskListPagingTests
         var h = new Harness();
         h.Options.MaxTaskListPages = 2;
         h.Ocp.IgnoreSort = true;
-        for (long id = 1; id <= 500; id++)
+        for (long id = 1; id <= 1200; id++)
         {
             h.Ocp.Existing(TestResources.Task(id, name: "Change cluster parameter", created: h.Now));
         }
