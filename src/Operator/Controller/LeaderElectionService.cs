@@ -57,7 +57,7 @@ public sealed class LeaderElectionService(
     private CancellationTokenSource _term = new();
     private volatile bool _isLeader;
     private volatile bool _stopping;
-    private LeaseLock? _lock;
+    private ILock? _lock;
 
     public bool IsLeader => _isLeader;
 
@@ -87,7 +87,9 @@ public sealed class LeaderElectionService(
             return;
         }
 
-        _lock = new LeaseLock(client, LeaseNamespace, o.LeaseName, Identity);
+        // Every lease call ends before the renew deadline: see DeadlineLock.
+        var callTimeout = o.RenewDeadline - o.RetryPeriod > TimeSpan.FromSeconds(1) ? o.RenewDeadline - o.RetryPeriod : TimeSpan.FromSeconds(1);
+        _lock = new DeadlineLock(new LeaseLock(client, LeaseNamespace, o.LeaseName, Identity), callTimeout);
         using var elector = new LeaderElector(new LeaderElectionConfig(_lock)
         {
             LeaseDuration = o.LeaseDuration,
@@ -163,7 +165,7 @@ public sealed class LeaderElectionService(
         }
     }
 
-    private async Task ReleaseAsync(LeaseLock leaseLock, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(ILock leaseLock, CancellationToken cancellationToken)
     {
         try
         {
