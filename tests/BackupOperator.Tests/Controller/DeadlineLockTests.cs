@@ -22,7 +22,8 @@ public sealed class DeadlineLockTests
         time.Advance(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAnyAsync<Exception>(() => update.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.True(inner.Cancelled, "the abandoned call must be cancelled, not left to finish after a heal");
+        // The abandoned call must be cancelled, not left to finish after a heal.
+        await inner.Cancelled.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, inner.Completed);
     }
 
@@ -41,7 +42,11 @@ public sealed class DeadlineLockTests
     private sealed class HangingLock : ILock
     {
         public bool Answer { get; init; }
-        public bool Cancelled { get; private set; }
+        private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when a hanging call was cancelled.</summary>
+        public Task Cancelled => _cancelled.Task;
+
         public int Completed { get; private set; }
         public string Identity => "replica-a";
 
@@ -64,7 +69,7 @@ public sealed class DeadlineLockTests
                 }
                 catch (OperationCanceledException)
                 {
-                    Cancelled = true;
+                    _cancelled.TrySetResult();
                     throw;
                 }
             }
