@@ -188,17 +188,3 @@ public sealed class LeaderElectionService(
         }
     }
 }
-
-/// <summary>For tests and single-replica runs: always the leader.</summary>
-public sealed class AlwaysLeader : ILeadershipGate
-{
-    public bool IsLeader => true;
-
-    public Task<CancellationToken> WaitForLeadershipAsync(CancellationToken cancellationToken) => Task.FromResult(CancellationToken.None);
-
-    public event Action? LeadershipLost
-    {
-        add { }
-        remove { }
-    }
-}

@@ -10,12 +10,3 @@ public sealed record ReconcileOutcome(TimeSpan? RequeueAfter)
 
     public static ReconcileOutcome Requeue(TimeSpan after) => new(after);
 }
-
-/// <summary>The controller's business: level-based, always given the latest cached object.</summary>
-public interface IReconcileHandler<in T>
-    where T : IKubernetesObject<V1ObjectMeta>
-{
-    Task<ReconcileOutcome> ReconcileAsync(T resource, CancellationToken cancellationToken);
-
-    Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken);
-}

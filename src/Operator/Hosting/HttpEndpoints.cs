@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using BackupOperator.Operator.Controller;
 using BackupOperator.Operator.Diagnostics;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using BackupOperator.Entities;
+using BackupOperator.Operator.Controller;
 using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;

@@ -174,6 +174,3 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
     internal static string MicroTime(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 }
-
-/// <summary>Who this replica is: for events and the leader-election Lease.</summary>
-public sealed record OperatorIdentity(string Name);

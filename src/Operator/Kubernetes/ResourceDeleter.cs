@@ -32,28 +32,3 @@ public sealed class ResourceDeleter(IKubernetes client) : IResourceDeleter
         }
     }
 }
-
-public interface IResourceReader
-{
-    /// <summary>The object as the API server has it now; null when it is gone.</summary>
-    Task<V1alpha1ClusterBackupNow?> ReadAsync(NamespacedName key, CancellationToken cancellationToken);
-}
-
-/// <summary>A live read by name, for the rare decision the cache's slim copy of a finished backup cannot carry.</summary>
-public sealed class ResourceReader(IKubernetes client) : IResourceReader
-{
-    public async Task<V1alpha1ClusterBackupNow?> ReadAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var obj = await client.CustomObjects.GetNamespacedCustomObjectAsync(
-                V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, key.Namespace,
-                V1alpha1ClusterBackupNow.Plural, key.Name, cancellationToken);
-            return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)obj).GetRawText());
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-}

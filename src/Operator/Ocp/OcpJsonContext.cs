@@ -13,5 +13,4 @@ namespace BackupOperator.Operator.Ocp;
 [JsonSerializable(typeof(OcpEnvelope<BackupCommonResponse>))]
 [JsonSerializable(typeof(OcpEnvelope<TaskInstance>))]
 [JsonSerializable(typeof(OcpEnvelope<OcpPage<TaskInstance>>))]
-[JsonSerializable(typeof(OcpEnvelope<System.Text.Json.JsonElement>))]
 internal sealed partial class OcpJsonContext : JsonSerializerContext;

@@ -7,8 +7,6 @@ public sealed record ReconcileDecision(ClusterBackupNowStatus? Status, TimeSpan?
 {
     /// <summary>The resource's ttlSecondsAfterFinished has passed: delete it (never the backup in OCP).</summary>
     public bool DeleteResource { get; init; }
-
-    public static ReconcileDecision Done { get; } = new(null, null, []);
 }
 
 /// <summary>A Kubernetes Event to record on the resource.</summary>

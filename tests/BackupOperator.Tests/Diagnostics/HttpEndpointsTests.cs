@@ -4,6 +4,7 @@ using BackupOperator.Entities;
 using BackupOperator.Operator;
 using BackupOperator.Operator.Controller;
 using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Tests.Controller;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

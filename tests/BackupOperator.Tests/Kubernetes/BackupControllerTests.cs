@@ -4,6 +4,7 @@ using BackupOperator.Operator.Controller;
 using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Reconciliation;
+using BackupOperator.Tests.Controller;
 using BackupOperator.Tests.Reconciliation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
