@@ -16,20 +16,6 @@ public interface IEventRecorder
     Task RecordAsync(V1alpha1ClusterBackupNow resource, BackupEvent backupEvent, CancellationToken cancellationToken);
 }
 
-/// <summary>Section "Events": how fast events may be written (like the kubelet's eventRecordQPS/eventBurst).</summary>
-public sealed class EventOptions
-{
-    public const string Section = "Events";
-
-    /// <summary>Events written per second once the burst is spent.</summary>
-    [Range(0.1, 10_000)]
-    public double Qps { get; set; } = 20;
-
-    /// <summary>Events written at once before the rate applies.</summary>
-    [Range(1, 100_000)]
-    public int Burst { get; set; } = 200;
-}
-
 /// <summary>
 /// events.k8s.io/v1 Events on the resource, so `kubectl describe` tells the story. Like client-go's
 /// recorder, it hands events to a bounded queue that one background writer empties in order, at

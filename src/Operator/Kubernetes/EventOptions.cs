@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BackupOperator.Operator.Kubernetes;
+
+/// <summary>Section "Events": how fast events may be written (like the kubelet's eventRecordQPS/eventBurst).</summary>
+public sealed class EventOptions
+{
+    public const string Section = "Events";
+
+    /// <summary>Events written per second once the burst is spent.</summary>
+    [Range(0.1, 10_000)]
+    public double Qps { get; set; } = 20;
+
+    /// <summary>Events written at once before the rate applies.</summary>
+    [Range(1, 100_000)]
+    public int Burst { get; set; } = 200;
+}
