@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.Json;
 using BackupOperator.Entities;
-using BackupOperator.Operator.Controller;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;

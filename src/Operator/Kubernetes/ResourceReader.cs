@@ -4,7 +4,6 @@ using BackupOperator.Entities;
 using BackupOperator.Operator.Controller;
 using k8s;
 using k8s.Autorest;
-using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;
 

@@ -23,28 +23,23 @@ internal static class TaskSearch
     {
         var reader = new Reader(api, clusterId, maxPages);
         var page = await reader.PageAsync(1, pageSize, ct);
-        for (var number = 1; ; number++)
+        if (!IsDescending(page.Tasks))
         {
-            if (number > 1)
-            {
-                var lowest = reader.Lowest;
-                page = await reader.PageAsync(number, pageSize, ct);
-                // Tasks created meanwhile push earlier ones onto the next page: a repeat is no break of order.
-                if (!IsDescending(page.Tasks) || page.NewIds.Any(id => id > lowest))
-                {
-                    return await reader.EverythingAsync(ct);
-                }
-            }
-            else if (!IsDescending(page.Tasks))
+            return await reader.EverythingAsync(ct);
+        }
+
+        for (var number = 1; !page.IsLast(number) && !(page.Tasks.Count > 0 && isOlderThanNeeded(page.Tasks[^1])); number++)
+        {
+            var lowest = reader.Lowest;
+            page = await reader.PageAsync(number + 1, pageSize, ct);
+            // Tasks created meanwhile push earlier ones onto the next page: a repeat is no break of order.
+            if (!IsDescending(page.Tasks) || page.NewIds.Any(id => id > lowest))
             {
                 return await reader.EverythingAsync(ct);
             }
-
-            if (page.IsLast(number) || (page.Tasks.Count > 0 && isOlderThanNeeded(page.Tasks[^1])))
-            {
-                return reader.Tasks;
-            }
         }
+
+        return reader.Tasks;
     }
 
     /// <summary>OCP's newest task id for the cluster; 0 when it has none.</summary>
