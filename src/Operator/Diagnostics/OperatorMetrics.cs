@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using BackupOperator.Entities;
-using BackupOperator.Operator.Controller;
+using BackupOperator.Operator.Controllers.ClusterBackupNow;
+using BackupOperator.Operator.Ocp;
+using BackupOperator.Operator.Runtime;
 
 namespace BackupOperator.Operator.Diagnostics;
 
@@ -11,7 +12,7 @@ namespace BackupOperator.Operator.Diagnostics;
 /// Prometheus format on /metrics. Names say what a dashboard needs: outcomes, OCP latency,
 /// reconcile cost, queue pressure, the last good backup per cluster, who leads.
 /// </summary>
-public sealed class OperatorMetrics : IControllerMetrics
+public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMetrics
 {
     public const string MeterName = "BackupOperator";
     private readonly Counter<long> _transitions;
@@ -22,7 +23,7 @@ public sealed class OperatorMetrics : IControllerMetrics
     private readonly ConcurrentDictionary<long, double> _lastSuccess = new();
 
     public OperatorMetrics(IMeterFactory meterFactory, IResourceCache<V1alpha1ClusterBackupNow> cache,
-        WorkQueue<NamespacedName> queue, ILeadershipGate leadership)
+        ControllerQueue<V1alpha1ClusterBackupNow> queue, ILeadershipGate leadership)
     {
         var meter = meterFactory.Create(MeterName);
         _transitions = meter.CreateCounter<long>("phase_transitions_total",
@@ -70,9 +71,4 @@ public sealed class OperatorMetrics : IControllerMetrics
             _reconcileErrors.Add(1);
         }
     }
-
-    /// <summary>Times a piece of work with the monotonic clock.</summary>
-    public static long Start() => Stopwatch.GetTimestamp();
-
-    public static TimeSpan Since(long start) => Stopwatch.GetElapsedTime(start);
 }

@@ -1,4 +1,4 @@
-using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.FaultInjection;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using BackupOperator.Operator.Controller;
 using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator;
@@ -15,7 +15,7 @@ namespace BackupOperator.Operator;
 /// ASP.NET Core out saves about 20 MB of resident memory and part of the start-up (bench/README.md),
 /// and HttpListener is not used because it fails to start when a client connects at that moment.
 /// </summary>
-public sealed class HttpEndpoints(
+public sealed partial class HttpEndpoints(
     IOptions<HttpOptions> options, ControllerReadiness readiness, PrometheusExporter metrics, ILogger<HttpEndpoints> logger) : BackgroundService
 {
     private const int MaxHead = 8192;
@@ -30,7 +30,7 @@ public sealed class HttpEndpoints(
     {
         _listener = new TcpListener(options.Value.EndPoint());
         _listener.Start(backlog: 64);
-        Log.Listening(logger, options.Value.Url);
+        LogListening(logger, options.Value.Url);
         return base.StartAsync(cancellationToken);
     }
 
@@ -48,7 +48,7 @@ public sealed class HttpEndpoints(
                 catch (SocketException e)
                 {
                     // E.g. out of file descriptors for a moment: the probes must come back, the host must not stop.
-                    Log.ProbeAcceptFailed(logger, e.SocketErrorCode.ToString(), e.Message);
+                    LogProbeAcceptFailed(logger, e.SocketErrorCode.ToString(), e.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken);
                     continue;
                 }
@@ -102,7 +102,7 @@ public sealed class HttpEndpoints(
         }
         catch (Exception e)
         {
-            Log.EndpointFailed(logger, "request", e.Message);
+            LogEndpointFailed(logger, "request", e.Message);
         }
     }
 
@@ -153,4 +153,13 @@ public sealed class HttpEndpoints(
         405 => "Method Not Allowed",
         _ => "Service Unavailable",
     };
+
+    [LoggerMessage(2006, LogLevel.Information, "Serving /healthz, /readyz and /metrics on {Url}")]
+    private static partial void LogListening(ILogger logger, string url);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Answering {Path} failed: {Error}")]
+    private static partial void LogEndpointFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(2008, LogLevel.Warning, "Accepting a probe or metrics connection failed ({Code}): {Error}; accepting again")]
+    private static partial void LogProbeAcceptFailed(ILogger logger, string code, string error);
 }

@@ -1,16 +1,18 @@
 using BackupOperator.Entities;
-using BackupOperator.Operator.Controller;
+using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
-using BackupOperator.Operator.Reconciliation;
+using BackupOperator.Operator.Runtime;
 using k8s;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator;
 
+/// <summary>The composition root: the only place that knows every folder.</summary>
 public static class OperatorHostExtensions
 {
-    /// <summary>Everything the operator needs: Kubernetes and OCP clients, the controller, probes.</summary>
+    /// <summary>Everything the operator needs: Kubernetes and OCP clients, the controllers, probes.</summary>
     public static HostApplicationBuilder AddBackupOperator(this HostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -21,44 +23,37 @@ public static class OperatorHostExtensions
         // Probes and metrics first: they answer while the controller lists, and stop last.
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PrometheusExporter>();
-        services.AddSingleton<ControllerReadiness>();
         services.AddHostedService<HttpEndpoints>();
 
+        // Adapters to the outside world.
         services.AddOptions<KubernetesOptions>().Bind(configuration.GetSection(KubernetesOptions.Section));
-        services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-
         services.AddSingleton<KubeApiMetrics>();
         services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(
-            KubernetesOptions.ClientConfiguration(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KubernetesOptions>>().Value),
+            KubernetesOptions.ClientConfiguration(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value),
             sp.GetRequiredService<KubeApiMetrics>().CreateHandler()));
-        services.AddSingleton(new OperatorIdentity(
-            configuration["LeaderElection:Identity"] ?? Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName));
-
+        services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IOcpClientFactory, OcpClientFactory>();
-        services.AddSingleton<IOcpConnector, SecretOcpConnector>();
-        services.AddSingleton(sp =>
-        {
-            var journal = new SubmissionJournal();
-            sp.GetRequiredService<BackupOperator.Operator.Controller.ILeadershipGate>().LeadershipLost += journal.Clear;
-            return journal;
-        });
-        services.AddSingleton<BackupReconciler>();
-        services.AddSingleton<IStatusWriter, StatusWriter>();
+        services.AddSingleton<ISecretReader>(sp => new SecretReader(
+            sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<OcpOptions>>().Value.SecretCacheDuration));
+        services.AddSingleton<IStatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>, StatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>>();
+        services.AddSingleton<IResourceReader<V1alpha1ClusterBackupNow>, ResourceReader<V1alpha1ClusterBackupNow>>();
+        services.AddSingleton<IResourceDeleter<V1alpha1ClusterBackupNow>, ResourceDeleter<V1alpha1ClusterBackupNow>>();
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
-        // Registered before the controller, so it stops after it and writes the controller's last events.
+        // Registered before the controllers, so it stops after them and writes their last events.
         services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
-        services.AddSingleton<ClusterLocks>();
-        services.AddSingleton<IResourceDeleter, ResourceDeleter>();
-        services.AddSingleton<IResourceReader, ResourceReader>();
 
-        services.AddBackupController(configuration);
+        // The controller runtime, then one controller per resource kind.
+        services.AddControllerRuntime(configuration);
+        services.AddClusterBackupNowController(configuration);
+
         services.AddMetrics();
         services.AddSingleton<OperatorMetrics>();
-        services.AddSingleton<BackupOperator.Operator.Controller.IControllerMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
-
+        services.AddSingleton<IControllerMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
+        services.AddSingleton<IOcpMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
+        services.AddSingleton<IBackupMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
         return builder;
     }
 }

@@ -2,19 +2,12 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using BackupOperator.Entities;
-using BackupOperator.Operator.Diagnostics;
-using BackupOperator.Operator.Reconciliation;
+using BackupOperator.Operator.Runtime;
 using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Kubernetes;
-
-public interface IEventRecorder
-{
-    /// <summary>Best effort and never blocking: an event that cannot be written is logged, never fails or slows a reconcile.</summary>
-    Task RecordAsync(V1alpha1ClusterBackupNow resource, BackupEvent backupEvent, CancellationToken cancellationToken);
-}
 
 /// <summary>
 /// events.k8s.io/v1 Events on the resource, so `kubectl describe` tells the story. Like client-go's
@@ -24,7 +17,7 @@ public interface IEventRecorder
 /// with the time they happened; beyond 4,096 pending the excess is dropped and logged). Pending
 /// events are written on a graceful stop.
 /// </summary>
-public sealed class EventRecorder : BackgroundService, IEventRecorder
+public sealed partial class EventRecorder : BackgroundService, IEventRecorder
 {
     public const string ReportingController = "ocp.oceanbase.com/backup-operator";
     public const int QueueCapacity = 4096;
@@ -53,9 +46,9 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
             dropped => NotRecorded(dropped, "the event queue is full"));
     }
 
-    public Task RecordAsync(V1alpha1ClusterBackupNow resource, BackupEvent backupEvent, CancellationToken cancellationToken)
+    public Task RecordAsync(IKubernetesObject<V1ObjectMeta> regarding, ObjectEvent objectEvent, CancellationToken cancellationToken)
     {
-        var body = Build(resource, backupEvent, _time.GetUtcNow(), _identity.Name);
+        var body = Build(regarding, objectEvent, _time.GetUtcNow(), _identity.Name);
         if (!_pending.Writer.TryWrite(body))
         {
             NotRecorded(body, "the operator is stopping");
@@ -121,10 +114,10 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
     }
 
     private void NotRecorded(JsonObject body, string error) =>
-        Log.EventNotRecorded(_logger, body["regarding"]?["namespace"]?.GetValue<string>() ?? "", body["regarding"]?["name"]?.GetValue<string>() ?? "",
+        LogEventNotRecorded(_logger, body["regarding"]?["namespace"]?.GetValue<string>() ?? "", body["regarding"]?["name"]?.GetValue<string>() ?? "",
             body["reason"]?.GetValue<string>() ?? "", error);
 
-    internal static JsonObject Build(V1alpha1ClusterBackupNow resource, BackupEvent e, DateTimeOffset now, string instance)
+    internal static JsonObject Build(IKubernetesObject<V1ObjectMeta> resource, ObjectEvent e, DateTimeOffset now, string instance)
     {
         var note = e.Note.Length > MaxNoteLength ? e.Note[..(MaxNoteLength - 1)] + "…" : e.Note;
         return new JsonObject
@@ -159,4 +152,7 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
     /// <summary>The API server parses MicroTime only with exactly six fraction digits, also for a whole second.</summary>
     internal static string MicroTime(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Event {Reason} for {Namespace}/{Name} not recorded: {Error}")]
+    private static partial void LogEventNotRecorded(ILogger logger, string @namespace, string name, string reason, string error);
 }

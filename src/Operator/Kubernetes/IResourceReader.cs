@@ -1,11 +1,10 @@
-using BackupOperator.Entities;
-using BackupOperator.Operator.Controller;
+using BackupOperator.Operator.Runtime;
 
 namespace BackupOperator.Operator.Kubernetes;
 
-/// <summary>Reads one ClusterBackupNow from the API server, past the cache.</summary>
-public interface IResourceReader
+/// <summary>Reads one custom resource from the API server, past the cache.</summary>
+public interface IResourceReader<T>
 {
     /// <summary>The object as the API server has it now; null when it is gone.</summary>
-    Task<V1alpha1ClusterBackupNow?> ReadAsync(NamespacedName key, CancellationToken cancellationToken);
+    Task<T?> ReadAsync(NamespacedName key, CancellationToken cancellationToken);
 }

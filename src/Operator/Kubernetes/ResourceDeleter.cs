@@ -1,26 +1,21 @@
 using System.Net;
-using BackupOperator.Entities;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;
 
-public interface IResourceDeleter
+/// <summary>Deletes an object (e.g. a finished backup whose TTL passed); the uid precondition spares a re-created namesake.</summary>
+public sealed class ResourceDeleter<T>(IKubernetes client) : IResourceDeleter<T>
+    where T : IKubernetesObject<V1ObjectMeta>
 {
-    Task DeleteAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken);
-}
-
-/// <summary>Deletes a finished ClusterBackupNow whose TTL passed; the uid precondition spares a re-created namesake.</summary>
-public sealed class ResourceDeleter(IKubernetes client) : IResourceDeleter
-{
-    public async Task DeleteAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    public async Task DeleteAsync(T resource, CancellationToken cancellationToken)
     {
+        var kind = EntityKind<T>.Attribute;
         try
         {
             await client.CustomObjects.DeleteNamespacedCustomObjectAsync(
-                V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, resource.Metadata.NamespaceProperty,
-                V1alpha1ClusterBackupNow.Plural, resource.Metadata.Name,
+                kind.Group, kind.ApiVersion, resource.Metadata.NamespaceProperty, kind.PluralName, resource.Metadata.Name,
                 new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = resource.Metadata.Uid } },
                 cancellationToken: cancellationToken);
         }

@@ -1,23 +1,23 @@
 using System.Net;
 using System.Text.Json;
-using BackupOperator.Entities;
-using BackupOperator.Operator.Controller;
+using BackupOperator.Operator.Runtime;
 using k8s;
 using k8s.Autorest;
 
 namespace BackupOperator.Operator.Kubernetes;
 
-/// <summary>A live read by name, for the rare decision the cache's slim copy of a finished backup cannot carry.</summary>
-public sealed class ResourceReader(IKubernetes client) : IResourceReader
+/// <summary>A live read by name, for the rare decision the cache's slim copy of an object cannot carry.</summary>
+public sealed class ResourceReader<T>(IKubernetes client) : IResourceReader<T>
+    where T : class
 {
-    public async Task<V1alpha1ClusterBackupNow?> ReadAsync(NamespacedName key, CancellationToken cancellationToken)
+    public async Task<T?> ReadAsync(NamespacedName key, CancellationToken cancellationToken)
     {
+        var kind = EntityKind<T>.Attribute;
         try
         {
             var obj = await client.CustomObjects.GetNamespacedCustomObjectAsync(
-                V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, key.Namespace,
-                V1alpha1ClusterBackupNow.Plural, key.Name, cancellationToken);
-            return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)obj).GetRawText());
+                kind.Group, kind.ApiVersion, key.Namespace, kind.PluralName, key.Name, cancellationToken);
+            return KubernetesJson.Deserialize<T>(((JsonElement)obj).GetRawText());
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

@@ -1,46 +1,30 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using BackupOperator.Entities;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;
 
-public interface IStatusWriter
-{
-    /// <summary>
-    /// Writes <paramref name="status"/> to the status subresource, only if the resource is still at the
-    /// resourceVersion it was read at; returns the stored object. Throws <see cref="StatusConflictException"/>
-    /// when someone else wrote first, <see cref="ResourceGoneException"/> when the resource was deleted.
-    /// </summary>
-    Task<V1alpha1ClusterBackupNow> WriteAsync(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, CancellationToken cancellationToken);
-}
-
-
 /// <summary>
-/// A JSON merge patch of the status subresource carrying metadata.resourceVersion, so the API
-/// server refuses it (409) when the object changed since it was read: two writers can never both
-/// record an intent. Fields the new status no longer has are sent as null, which merge patch
-/// reads as "remove".
+/// Replaces the status with a <see cref="StatusPatch"/> (merge patch with a resourceVersion
+/// precondition): two writers can never both record an intent.
 /// </summary>
-public sealed class StatusWriter(IKubernetes client) : IStatusWriter
+public sealed class StatusWriter<TEntity, TStatus>(IKubernetes client) : IStatusWriter<TEntity, TStatus>
+    where TEntity : IKubernetesObject<V1ObjectMeta>, IStatus<TStatus?>
+    where TStatus : class
 {
-    public async Task<V1alpha1ClusterBackupNow> WriteAsync(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, CancellationToken cancellationToken)
+    public async Task<TEntity> WriteAsync(TEntity resource, TStatus status, CancellationToken cancellationToken)
     {
-        var patch = new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["resourceVersion"] = resource.Metadata.ResourceVersion },
-            ["status"] = StatusPatch(resource.Status, status),
-        };
+        var kind = EntityKind<TEntity>.Attribute;
+        var patch = StatusPatch.Build(resource.Metadata.ResourceVersion, resource.Status, status);
         try
         {
             var stored = await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
-                V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, resource.Metadata.NamespaceProperty,
-                V1alpha1ClusterBackupNow.Plural, resource.Metadata.Name, cancellationToken: cancellationToken);
-            return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)stored).GetRawText());
+                new V1Patch(patch, V1Patch.PatchType.MergePatch),
+                kind.Group, kind.ApiVersion, resource.Metadata.NamespaceProperty, kind.PluralName, resource.Metadata.Name,
+                cancellationToken: cancellationToken);
+            return KubernetesJson.Deserialize<TEntity>(((JsonElement)stored).GetRawText());
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound)
         {
@@ -52,22 +36,5 @@ public sealed class StatusWriter(IKubernetes client) : IStatusWriter
             throw new StatusConflictException(
                 $"status of {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not written: {e.Response.StatusCode} (resourceVersion {resource.Metadata.ResourceVersion})", e);
         }
-    }
-
-    internal static JsonNode StatusPatch(ClusterBackupNowStatus? old, ClusterBackupNowStatus status)
-    {
-        var next = JsonNode.Parse(KubernetesJson.Serialize(status))!.AsObject();
-        if (old is not null)
-        {
-            foreach (var (key, _) in JsonNode.Parse(KubernetesJson.Serialize(old))!.AsObject())
-            {
-                if (!next.ContainsKey(key))
-                {
-                    next[key] = null;
-                }
-            }
-        }
-
-        return next;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.FaultInjection;
 
 namespace BackupOperator.Operator.Ocp;
 

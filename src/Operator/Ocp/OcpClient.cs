@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using BackupOperator.Operator.Diagnostics;
 using Polly;
 
 namespace BackupOperator.Operator.Ocp;
@@ -14,7 +13,7 @@ namespace BackupOperator.Operator.Ocp;
 /// this class only after <paramref name="masker"/> masked the connection's secrets in it, and for
 /// backupNow the object-store key sent with it.
 /// </summary>
-public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, OperatorMetrics? metrics = null, SecretMasker? masker = null) : IOcpApi
+public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, IOcpMetrics? metrics = null, SecretMasker? masker = null) : IOcpApi
 {
     /// <summary>Carries the intent's id; outside the AK/SK signature, which covers only x-ocp-* headers.</summary>
     public const string RequestIdHeader = "X-Request-Id";
@@ -95,7 +94,7 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
     private async Task<OcpResponse<T>> SendAsync<T>(string operation, Func<HttpRequestMessage> newRequest,
         JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken, SecretMasker? mask = null)
     {
-        var started = OperatorMetrics.Start();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = "ok";
         mask ??= _masker;
         try
@@ -110,7 +109,7 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
         }
         finally
         {
-            metrics?.OcpRequest(operation, outcome, OperatorMetrics.Since(started));
+            metrics?.OcpRequest(operation, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.FaultInjection;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -23,7 +23,7 @@ public interface IOcpClientFactory
 /// client is not disposed: a request still under way on it (a backupNow POST) finishes normally,
 /// and its handler is collected once nothing uses it.
 /// </summary>
-public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, OperatorMetrics? metrics = null,
+public sealed partial class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider time, ILogger<OcpClientFactory> logger, IOcpMetrics? metrics = null,
     Failpoints? failpoints = null)
     : IOcpClientFactory, IDisposable
 {
@@ -73,7 +73,7 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
     {
         if (uri.Scheme == Uri.UriSchemeHttp)
         {
-            Log.PlainHttp(logger, settings.Source, uri.Host);
+            LogPlainHttp(logger, settings.Source, uri.Host);
         }
 
         var sockets = new SocketsHttpHandler
@@ -164,4 +164,7 @@ public sealed class OcpClientFactory(IOptions<OcpOptions> options, TimeProvider 
         public string Source { get; } = source;
         public Lazy<(OcpClient Client, HttpClient Http)> Client { get; } = client;
     }
+
+    [LoggerMessage(2001, LogLevel.Warning, "OCP connection from {Source} to {Host} uses plain http: credentials and backup requests travel unencrypted")]
+    private static partial void LogPlainHttp(ILogger logger, string source, string host);
 }

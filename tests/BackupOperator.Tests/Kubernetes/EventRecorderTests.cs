@@ -3,8 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using BackupOperator.Operator.Kubernetes;
-using BackupOperator.Operator.Reconciliation;
-using BackupOperator.Tests.Reconciliation;
+using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+using BackupOperator.Operator.Runtime;
+using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -23,7 +24,7 @@ public sealed class EventRecorderTests
         var resource = TestResources.Backup();
         foreach (var reason in new[] { "Submitted", "Succeeded" })
         {
-            var record = recorder.RecordAsync(resource, BackupEvent.Normal(reason, "note"), CancellationToken.None);
+            var record = recorder.RecordAsync(resource, new ObjectEvent(false, reason, "note"), CancellationToken.None);
             Assert.True(record.IsCompleted, "recording must not wait for the API server");
         }
 
@@ -39,8 +40,8 @@ public sealed class EventRecorderTests
         var api = new EventApi();
         using var recorder = Recorder(api);
         await recorder.StartAsync(CancellationToken.None);
-        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal("Submitted", "note"), CancellationToken.None);
-        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Warn("Failed", "note"), CancellationToken.None);
+        await recorder.RecordAsync(TestResources.Backup(), new ObjectEvent(false, "Submitted", "note"), CancellationToken.None);
+        await recorder.RecordAsync(TestResources.Backup(), new ObjectEvent(true, "Failed", "note"), CancellationToken.None);
 
         var stop = recorder.StopAsync(CancellationToken.None);
         api.Open();
@@ -56,7 +57,7 @@ public sealed class EventRecorderTests
         await recorder.StartAsync(CancellationToken.None);
         for (var i = 0; i < 10; i++)
         {
-            Assert.True(recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal($"E{i}", "note"), CancellationToken.None).IsCompleted);
+            Assert.True(recorder.RecordAsync(TestResources.Backup(), new ObjectEvent(false, $"E{i}", "note"), CancellationToken.None).IsCompleted);
         }
 
         api.Open();
@@ -76,7 +77,7 @@ public sealed class EventRecorderTests
         await recorder.StartAsync(CancellationToken.None);
         for (var i = 0; i < 6; i++)
         {
-            await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal($"E{i}", "note"), CancellationToken.None);
+            await recorder.RecordAsync(TestResources.Backup(), new ObjectEvent(false, $"E{i}", "note"), CancellationToken.None);
         }
 
         await api.WaitForAsync(3); // the burst, at once: the clock has not moved
@@ -97,8 +98,8 @@ public sealed class EventRecorderTests
         using var recorder = Recorder(api);
         await recorder.StartAsync(CancellationToken.None);
 
-        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal("TimedOut", "note"), CancellationToken.None);
-        await recorder.RecordAsync(TestResources.Backup(), BackupEvent.Normal("Submitted", "note"), CancellationToken.None);
+        await recorder.RecordAsync(TestResources.Backup(), new ObjectEvent(false, "TimedOut", "note"), CancellationToken.None);
+        await recorder.RecordAsync(TestResources.Backup(), new ObjectEvent(false, "Submitted", "note"), CancellationToken.None);
         await api.WaitForAsync(1);
 
         Assert.Equal(["Submitted"], api.Reasons());

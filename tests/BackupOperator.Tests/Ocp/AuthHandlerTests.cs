@@ -1,6 +1,6 @@
 using System.Text;
 using BackupOperator.Operator.Ocp;
-using BackupOperator.Tests.Reconciliation;
+using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 

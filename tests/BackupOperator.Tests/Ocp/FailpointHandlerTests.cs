@@ -1,4 +1,5 @@
 using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.FaultInjection;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Tests.Diagnostics;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BackupOperator.Operator.Ocp;
-using BackupOperator.Tests.Reconciliation;
+using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 
 namespace BackupOperator.Tests.Ocp;
 

@@ -121,9 +121,17 @@ public sealed partial class RbacTests
             return (Backup.Group, Backup.PluralName);
         }
 
-        Assert.Contains("Entity.Group", args, StringComparison.Ordinal);
+        Assert.True(args.Contains("Entity.Group", StringComparison.Ordinal) || args.Contains("kind.Group", StringComparison.Ordinal),
+            $"{Path.GetFileName(file)}: a CustomObjects call that names its target neither by literals nor by an entity type's attribute");
         var generic = GenericClass().Match(code).Groups[1].Value;
-        var builtWith = Sources.SelectMany(f => Regex.Matches(File.ReadAllText(f), $@"new {generic}<(\w+)>")).Select(m => m.Groups[1].Value).Distinct().ToList();
+        var closings = Sources.SelectMany(f => Regex.Matches(File.ReadAllText(f), $@"\b{generic}<(\w+)[,>]")).Select(m => m.Groups[1].Value).Distinct().ToList();
+        // Closed with the runtime's own type parameter: built for every kind registered with AddController.
+        var builtWith = closings.Where(c => c is not ("T" or "TEntity"))
+            .Concat(closings.Any(c => c is "T" or "TEntity")
+                ? Sources.SelectMany(f => Regex.Matches(File.ReadAllText(f), @"AddController<\w+, (\w+)>")).Select(m => m.Groups[1].Value)
+                : [])
+            .Where(c => c is not ("T" or "TEntity"))
+            .Distinct().ToList();
         Assert.True(builtWith.SequenceEqual([nameof(V1alpha1ClusterBackupNow)]), $"{Path.GetFileName(file)}: {generic}<T> is built with {string.Join(", ", builtWith)}; extend {nameof(RbacTests)}");
         return (Backup.Group, Backup.PluralName);
     }
@@ -134,6 +142,6 @@ public sealed partial class RbacTests
     [GeneratedRegex("\"([^\"]*)\"")]
     private static partial Regex StringLiteral();
 
-    [GeneratedRegex(@"class (\w+)<T>")]
+    [GeneratedRegex(@"class (\w+)<T\w*[,>]")]
     private static partial Regex GenericClass();
 }

@@ -1,8 +1,0 @@
-namespace BackupOperator.Operator.Controller;
-
-/// <summary>What the controller loop reports; implemented by the operator's metrics.</summary>
-public interface IControllerMetrics
-{
-    /// <summary>result: done, requeue or error.</summary>
-    void Reconciled(string result, TimeSpan duration);
-}

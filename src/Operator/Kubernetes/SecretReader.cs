@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+
+namespace BackupOperator.Operator.Kubernetes;
+
+/// <summary>
+/// Secrets read by name when needed. A read is reused for <c>cacheDuration</c> (a failed read never
+/// is), so a burst of backups in one namespace costs the API server one read, not three per backup.
+/// </summary>
+public sealed class SecretReader(IKubernetes client, TimeProvider time, TimeSpan cacheDuration) : ISecretReader
+{
+    private const int PruneAbove = 256;
+    private readonly ConcurrentDictionary<(string Namespace, string Name), (DateTimeOffset ReadAt, IDictionary<string, byte[]> Data)> _reads = new();
+
+    public async Task<IDictionary<string, byte[]>> ReadAsync(string ns, string name, string field, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_reads.TryGetValue((ns, name), out var cached) && now - cached.ReadAt < cacheDuration)
+        {
+            return cached.Data;
+        }
+
+        try
+        {
+            var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+            var data = secret.Data ?? new Dictionary<string, byte[]>();
+            if (cacheDuration > TimeSpan.Zero)
+            {
+                _reads[(ns, name)] = (now, data);
+                if (_reads.Count > PruneAbove)
+                {
+                    foreach (var stale in _reads.Where(r => now - r.Value.ReadAt >= cacheDuration).Select(r => r.Key).ToList())
+                    {
+                        _reads.TryRemove(stale, out _);
+                    }
+                }
+            }
+
+            return data;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new SecretUnavailableException($"Secret {ns}/{name} ({field}) not found");
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new SecretUnavailableException($"the operator may not read Secret {ns}/{name} ({field}): RBAC must grant 'get' on secrets");
+        }
+    }
+}

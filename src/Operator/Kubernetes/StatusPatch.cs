@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using k8s;
+
+namespace BackupOperator.Operator.Kubernetes;
+
+/// <summary>
+/// The JSON merge patch that replaces a status: it carries metadata.resourceVersion, so the API
+/// server refuses it (409) when the object changed since it was read, and it sends the fields the
+/// new status no longer has as null, which merge patch reads as "remove".
+/// </summary>
+public static class StatusPatch
+{
+    public static string Build<TStatus>(string? resourceVersion, TStatus? old, TStatus next)
+        where TStatus : class =>
+        new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
+            ["status"] = Status(old, next),
+        }.ToJsonString();
+
+    internal static JsonObject Status<TStatus>(TStatus? old, TStatus next)
+        where TStatus : class
+    {
+        var patch = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
+        if (old is not null)
+        {
+            foreach (var (key, _) in JsonNode.Parse(KubernetesJson.Serialize(old))!.AsObject())
+            {
+                if (!patch.ContainsKey(key))
+                {
+                    patch[key] = null;
+                }
+            }
+        }
+
+        return patch;
+    }
+}

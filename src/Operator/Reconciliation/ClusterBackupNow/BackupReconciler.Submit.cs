@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BackupOperator.Entities;
+using BackupOperator.Operator.Ocp;
+
+namespace BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+
+public sealed partial class BackupReconciler
+{
+    private const int TaskListPageSize = 100;
+
+    // OCP refuses a backup of a cluster that is already backing up; its words for that vary.
+    private static readonly Regex BusyWords = new(@"in[ _-]?progress|busy|already (running|exists)|is running|concurrent",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>Submitting: adopt the task an earlier POST created, or send (again) when there is none.</summary>
+    private async Task<ReconcileDecision> SubmitAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    {
+        var s = step.Status;
+        if (s.SubmittedSpec is null && s.SubmittedGeneration is { } submitted && step.Generation is { } current && current != submitted)
+        {
+            // An intent of an operator that did not record the submitted spec, and the spec has changed
+            // since: what was sent is unknown, so nothing is sent and no task is looked up anywhere.
+            var unknown = $"spec changed (generation {current}) after generation {submitted} was submitted, and the submitted spec was not recorded: " +
+                $"nothing more is sent; check OCP for a backup started since {s.AttemptStartedAt:u}";
+            s.SetFailed("SubmittedSpecUnknown", unknown, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("Failed", unknown));
+        }
+
+        var clusterId = step.Spec.ClusterId;
+        IOcpApi api;
+        AccessKeyDto? accessKey;
+        try
+        {
+            api = await connector.ConnectAsync(step.Target, ct);
+            accessKey = await connector.GetStorageAccessKeyAsync(step.Target, ct);
+        }
+        catch (OcpConfigurationException e)
+        {
+            // An intent is kept: a POST may already have been sent with the earlier configuration.
+            // Warn once per new message, as a Pending resource does, not on every retry.
+            var isNew = s.Reason != "ConfigurationInvalid" || s.Message != e.Message;
+            s.Reason = "ConfigurationInvalid";
+            s.Message = e.Message;
+            var delay = RetryDelay(s.AttemptStartedAt, step.Now);
+            return isNew ? step.Finish(delay, BackupEvent.Warn("ConfigurationInvalid", e.Message)) : step.Finish(delay);
+        }
+
+        var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);
+        if (mayHaveBeenSent)
+        {
+            TaskInstance? adoptable;
+            try
+            {
+                adoptable = await FindOwnTaskAsync(step, api, peers, ct);
+                // OCP answered: an earlier outage is over, whatever the POST below meets.
+                s.UnreachableSince = null;
+                s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", step.Now, step.Generation);
+                s.Phase = s.Phase == BackupPhase.Unknown ? BackupPhase.Submitting : s.Phase;
+            }
+            catch (OcpApiException e)
+            {
+                // Without the task list there is no proof that no backup was started: never send blind.
+                return Unreachable(step, e, "cannot look up OCP's tasks before submitting");
+            }
+
+            if (adoptable is not null)
+            {
+                _journal.Forget(s.RequestId!);
+                _journal.Claim(clusterId, [adoptable.Id], step.Now, step.Resource.Metadata.Uid);
+                s.Adopted = true;
+                s.Tasks = [TaskMapping.ToState(adoptable)];
+                s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
+                return step.Finish(TimeSpan.Zero, BackupEvent.Normal("Adopted",
+                    $"found OCP task {adoptable.Id} for cluster {clusterId} created by an earlier attempt; not sending backupNow again"));
+            }
+        }
+
+        // An intent from before a restart: its POST may still be in flight into OCP. Keep looking, send later.
+        if (_journal.FirstSeenForeign(s.RequestId!, step.Now) is { } firstSeen && step.Now < firstSeen + _options.RecoveryQuietPeriod)
+        {
+            var wait = firstSeen + _options.RecoveryQuietPeriod - step.Now;
+            var isNew = s.Reason != "ConfirmingSubmission";
+            s.Reason = "ConfirmingSubmission";
+            s.Message = $"an earlier attempt may still reach OCP: no task found yet; looking again before sending (at most {_options.RecoveryQuietPeriod.TotalSeconds:0} s)";
+            var delay = wait < _options.PollInterval ? wait : _options.PollInterval;
+            return isNew ? step.Finish(delay, BackupEvent.Normal("ConfirmingSubmission", s.Message)) : step.Finish(delay);
+        }
+
+        if ((s.SubmitAttempts ?? 0) >= _options.MaxSubmitAttempts)
+        {
+            var message = $"gave up after {s.SubmitAttempts} backupNow attempts without a confirmed answer, and OCP lists no task created since {s.AttemptStartedAt:u} for cluster {clusterId}";
+            s.SetFailed("SubmissionUnconfirmed", message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("Failed", message));
+        }
+
+        return await SendAsync(step, api, accessKey, mayHaveBeenSent, ct);
+    }
+
+    /// <summary>The task this intent's earlier POST created, if OCP lists one: above the high-water mark, claimed by nobody.</summary>
+    private async Task<TaskInstance?> FindOwnTaskAsync(Step step, IOcpApi api, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    {
+        var s = step.Status;
+        var clusterId = step.Spec.ClusterId;
+        var window = new TaskAdoption.Window(s.TaskHighWaterMark, (s.AttemptStartedAt ?? step.Now) - _options.AdoptionClockSkew, _ocpZone);
+        var tasks = await TaskSearch.ReadAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
+        var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
+            .SelectMany(p => p.Status?.TaskIds ?? [])
+            .Concat(tasks.Where(t => _journal.IsClaimed(clusterId, t.Id, step.Resource.Metadata.Uid)).Select(t => t.Id))
+            .ToHashSet();
+        return TaskAdoption.FindCandidate(tasks, clusterId, window, _backupTaskName, claimed);
+    }
+
+    private async Task<ReconcileDecision> SendAsync(Step step, IOcpApi api, AccessKeyDto? accessKey, bool sentBefore, CancellationToken ct)
+    {
+        var s = step.Status;
+        var clusterId = step.Spec.ClusterId;
+        OcpResponse<BackupCommonResponse> response;
+        _journal.PostAttempted(s.RequestId!);
+        try
+        {
+            response = await api.BackupNowAsync(clusterId, BackupRequestBuilder.Build(step.Spec, accessKey), ct, s.RequestId);
+        }
+        catch (OcpApiException e) when (e.Kind == OcpFailureKind.Unreachable)
+        {
+            return Unreachable(step, e, "backupNow was not sent");
+        }
+        catch (OcpApiException e) when (e.MayHaveActed)
+        {
+            s.SubmitAttempts = (s.SubmitAttempts ?? 0) + 1;
+            s.Phase = BackupPhase.Submitting;
+            s.Reason = "SubmissionUnconfirmed";
+            s.Message = $"{e.Message}; the backup may have started: looking for its task before any new attempt";
+            return step.Finish(_options.SubmissionSettleDelay, BackupEvent.Warn("SubmissionUnconfirmed", s.Message));
+        }
+        catch (OcpApiException e)
+        {
+            _journal.Forget(s.RequestId!);
+            return Refused(step, e, sentBefore);
+        }
+
+        _journal.Forget(s.RequestId!);
+        var accepted = Accepted(step, response, sentBefore);
+        return step.Status.Phase == BackupPhase.Running ? await FollowAcceptedAsync(step, api, accepted, ct) : accepted;
+    }
+
+    /// <summary>
+    /// OCP says the cluster is busy. After a first POST, nothing was started: back to Pending, a new
+    /// intent later. After a POST whose answer was lost, the busy cluster may be that POST's backup:
+    /// the intent (and its high-water mark) is kept and its task is looked for again.
+    /// </summary>
+    private ReconcileDecision Busy(Step step, string detail, bool sentBefore)
+    {
+        var clusterId = step.Spec.ClusterId;
+        if (!sentBefore)
+        {
+            step.Status.ClearIntent();
+            return step.Pending("ClusterBusy", $"OCP: a backup of cluster {clusterId} is in progress ({detail}); will submit when it is free",
+                _options.BusyRecheckInterval, warn: false);
+        }
+
+        var s = step.Status;
+        var message = $"OCP: a backup of cluster {clusterId} is in progress ({detail}); it may be the one an earlier attempt of this backup started: looking for its task before any new attempt";
+        var isNew = s.Reason != "ConfirmingSubmission" || s.Message != message;
+        s.Phase = BackupPhase.Submitting;
+        s.Reason = "ConfirmingSubmission";
+        s.Message = message;
+        return isNew
+            ? step.Finish(_options.BusyRecheckInterval, BackupEvent.Normal("ConfirmingSubmission", message))
+            : step.Finish(_options.BusyRecheckInterval);
+    }
+
+    /// <summary>OCP answered 4xx: nothing was started. A busy cluster waits; anything else is final.</summary>
+    private ReconcileDecision Refused(Step step, OcpApiException e, bool sentBefore)
+    {
+        var s = step.Status;
+        s.TraceId = e.TraceId ?? s.TraceId;
+        if (e.HttpStatus == 409 || BusyWords.IsMatch(e.Detail) || (e.Code is not null && BusyWords.IsMatch(e.Code)))
+        {
+            return Busy(step, e.Detail, sentBefore);
+        }
+
+        if (e.HttpStatus is 408 or 429)
+        {
+            s.Reason = "OcpThrottled";
+            s.Message = e.Message;
+            return step.Finish(RetryDelay(s.AttemptStartedAt, step.Now));
+        }
+
+        var reason = e.HttpStatus switch
+        {
+            401 or 403 => "OcpAuthenticationFailed",
+            404 => "ClusterNotFound",
+            _ => "OcpRejected",
+        };
+        var message = $"OCP refused the backup: {e.Message}";
+        s.SetFailed(reason, message, step.Now, step.Generation);
+        return step.Finish(null, BackupEvent.Warn("Failed", message));
+    }
+
+    private ReconcileDecision Accepted(Step step, OcpResponse<BackupCommonResponse> response, bool sentBefore)
+    {
+        var s = step.Status;
+        var results = response.Data.BackupObjectOpsResultList ?? [];
+        var taskIds = results.SelectMany(r => r.TaskIdList ?? []).Distinct().ToList();
+        s.Successful = results.Count > 0 && results.All(r => r.BeSuccessful == true);
+        s.ObBackupTaskType = response.Data.ObBackupTaskType;
+        s.Results = results.Select(TaskMapping.ToResult).ToList();
+        s.TraceId = response.TraceId;
+        s.Server = response.Server;
+        s.OcpTimestamp = response.Timestamp;
+
+        if (taskIds.Count > 0)
+        {
+            // Ours, whatever the status write below meets: never adopted by another resource, found by this one.
+            _journal.Claim(step.Spec.ClusterId, taskIds, step.Now, step.Resource.Metadata.Uid);
+        }
+
+        if (s.Successful == true && taskIds.Count > 0)
+        {
+            var ids = string.Join(", ", taskIds);
+            s.SetRunning(taskIds, $"OCP accepted the backup: task(s) {ids}", step.Now, step.Generation);
+            return step.Finish(_options.PollInterval, BackupEvent.Normal("Submitted",
+                $"OCP accepted the backup of cluster {step.Spec.ClusterId}: task(s) {ids} (traceId {response.TraceId})"));
+        }
+
+        var failed = results.FirstOrDefault(r => r.BeSuccessful != true);
+        var detail = failed is null
+            ? "OCP answered without any backup object result"
+            : $"errorCode {failed.ErrorCode ?? "(none)"}: {failed.Hint ?? "(no hint)"}";
+        if (taskIds.Count == 0 && failed is not null
+            && (BusyWords.IsMatch(failed.Hint ?? string.Empty) || BusyWords.IsMatch(failed.ErrorCode ?? string.Empty)))
+        {
+            return Busy(step, detail, sentBefore);
+        }
+
+        var message = taskIds.Count == 0
+            ? $"OCP did not start the backup: {detail}"
+            : $"OCP reported a partial failure ({detail}); task(s) {string.Join(", ", taskIds)} were started: check them in OCP";
+        if (taskIds.Count > 0)
+        {
+            s.TaskIds = taskIds;
+        }
+
+        s.SetFailed("BackupRejected", message, step.Now, step.Generation);
+        return step.Finish(null, BackupEvent.Warn("Failed", message));
+    }
+
+    /// <summary>OCP could not be asked: Unknown, with the intent and tasks kept, retried with backoff.</summary>
+    private ReconcileDecision Unreachable(Step step, OcpApiException e, string context)
+    {
+        var s = step.Status;
+        var first = s.Phase != BackupPhase.Unknown;
+        var message = $"{context}: {e.Message}; retrying";
+        s.SetUnknown(e.Kind == OcpFailureKind.Rejected ? "OcpRefused" : "OcpUnreachable", message, step.Now, step.Generation);
+        var delay = RetryDelay(s.UnreachableSince, step.Now);
+        return first
+            ? step.Finish(delay, BackupEvent.Warn("Unknown", message))
+            : step.Finish(delay);
+    }
+
+    private static string Ids(IEnumerable<long> ids) => string.Join(", ", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+}

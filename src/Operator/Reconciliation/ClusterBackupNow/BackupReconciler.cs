@@ -1,0 +1,194 @@
+using System.Text.RegularExpressions;
+using BackupOperator.Entities;
+using BackupOperator.Operator.Ocp;
+using k8s;
+using Microsoft.Extensions.Options;
+
+namespace BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+
+/// <summary>
+/// The decision for one ClusterBackupNow: from (resource, peers on the same cluster, OCP's answers,
+/// clock) to the status to write, when to look again and what to tell. Exactly-once rests on three
+/// rules: the intent (requestId) is written before any POST; a resource with an intent looks for
+/// the task an earlier POST may have created before it sends again; a terminal resource never sends.
+/// </summary>
+public sealed partial class BackupReconciler(
+    IOcpConnector connector, TimeProvider time, IOptions<ReconcileOptions> options, SubmissionJournal? journal = null,
+    IOptions<OcpOptions>? ocpOptions = null)
+{
+    private readonly ReconcileOptions _options = options.Value;
+    private readonly SubmissionJournal _journal = journal ?? new SubmissionJournal();
+    private readonly TimeZoneInfo _ocpZone = ocpOptions?.Value.Zone ?? TimeZoneInfo.Utc;
+    private readonly Regex _backupTaskName = new(options.Value.BackupTaskNamePattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    public async Task<ReconcileDecision> ReconcileAsync(
+        V1alpha1ClusterBackupNow resource,
+        IReadOnlyCollection<V1alpha1ClusterBackupNow> clusterPeers,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var step = new Step(resource, Clone(resource.Status) ?? new ClusterBackupNowStatus(), now);
+        if (step.Status is { Phase: BackupPhase.Failed, Reason: "InvalidSpec" } && step.Generation > step.Status.ObservedGeneration)
+        {
+            // Nothing is ever sent for an invalid spec, so a corrected spec is simply a new request.
+            step = new Step(resource, new ClusterBackupNowStatus(), now);
+            step.Events.Add(BackupEvent.Normal("SpecCorrected", $"spec changed (generation {step.Generation}) after it was refused as invalid: checking it again"));
+        }
+
+        if (step.Status.TaskIds is { Count: > 0 } recorded)
+        {
+            // Whatever happens to this resource later (even its deletion), its tasks are never adopted by another.
+            _journal.Claim(resource.TargetClusterId, recorded, now, resource.Metadata.Uid);
+        }
+
+        NoteSpecChange(step);
+        if (step.Status.IsDone)
+        {
+            return Expire(step);
+        }
+
+        if (step.Status.TaskIds is { Count: > 0 })
+        {
+            return await FollowAsync(step, cancellationToken);
+        }
+
+        return step.Status.RequestId is null
+            ? await PrepareAsync(step, clusterPeers, cancellationToken)
+            : await SubmitAsync(step, clusterPeers, cancellationToken);
+    }
+
+    /// <summary>Pending: check the spec, wait for a busy cluster and for the connection, then record the intent.</summary>
+    private async Task<ReconcileDecision> PrepareAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    {
+        var s = step.Status;
+        var errors = SpecValidator.Validate(step.Spec);
+        if (errors.Count > 0)
+        {
+            var message = "invalid spec: " + string.Join("; ", errors);
+            s.SetFailed("InvalidSpec", message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("InvalidSpec", message));
+        }
+
+        var clusterId = step.Spec.ClusterId;
+        var busy = peers.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
+            && p.TargetClusterId == clusterId && IsActive(p.Status));
+        if (busy is not null)
+        {
+            var message = $"waiting: {busy.Metadata.NamespaceProperty}/{busy.Metadata.Name} is {busy.Status!.Phase} on cluster {clusterId}";
+            return step.Pending("ClusterBusy", message, _options.BusyRecheckInterval, warn: false);
+        }
+
+        IOcpApi api;
+        try
+        {
+            api = await connector.ConnectAsync(step.Target, ct);
+            await connector.GetStorageAccessKeyAsync(step.Target, ct);
+        }
+        catch (OcpConfigurationException e)
+        {
+            return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
+        }
+
+        long highWaterMark;
+        try
+        {
+            // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
+            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, _options.MaxTaskListPages, ct);
+        }
+        catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected)
+        {
+            // OCP refused the read (wrong credentials, no permission, throttled): nothing was sent,
+            // so a refusal is reported as final exactly as a refused backupNow would be.
+            return Refused(step, e, sentBefore: false);
+        }
+        catch (OcpApiException e)
+        {
+            return Unreachable(step, e, "cannot read OCP's newest task of the cluster before submitting");
+        }
+
+        var requestId = Guid.NewGuid().ToString("N");
+        _journal.IntentRecorded(requestId, step.Now);
+        // After a busy refusal the spec submitted first is submitted again, never a later edit.
+        s.SetSubmitting(requestId, s.SubmittedGeneration ?? step.Generation, step.Now, CloneSpec(step.Spec), highWaterMark);
+        return step.Finish(TimeSpan.Zero);
+    }
+
+    /// <summary>A finished backup with ttlSecondsAfterFinished: wait for its time, then ask for its deletion.</summary>
+    private static ReconcileDecision Expire(Step step)
+    {
+        if (step.Resource.Spec.TtlSecondsAfterFinished is not { } ttl || step.Status.CompletedAt is not { } completed)
+        {
+            return step.Finish(null);
+        }
+
+        var due = completed.AddSeconds(ttl);
+        return step.Now < due
+            ? step.Finish(due - step.Now)
+            : step.Finish(null, BackupEvent.Normal("Expired", $"finished {ttl} s ago (ttlSecondsAfterFinished): deleting this resource; the backup in OCP is kept")) with { DeleteResource = true };
+    }
+
+    /// <summary>A backup is active on its cluster once it has an intent, until it is terminal.</summary>
+    internal static bool IsActive(ClusterBackupNowStatus? s) =>
+        s is not null && !s.IsDone && (s.RequestId is not null || s.TaskIds is { Count: > 0 });
+
+    private void NoteSpecChange(Step step)
+    {
+        var s = step.Status;
+        if (s.SubmittedGeneration is { } submitted && step.Generation is { } current && current != submitted
+            && !s.IsConditionTrue(ConditionTypes.SpecChangeIgnored))
+        {
+            var message = $"spec changed (generation {current}) after generation {submitted} was submitted; a started backup cannot change: create a new ClusterBackupNow to run another";
+            s.SetCondition(ConditionTypes.SpecChangeIgnored, true, "ImmutableAfterSubmission", message, step.Now, step.Generation);
+            step.Events.Add(BackupEvent.Warn("SpecChangeIgnored", message));
+        }
+    }
+
+    private TimeSpan RetryDelay(DateTime? since, DateTime now)
+    {
+        var elapsed = since is null ? TimeSpan.Zero : now - since.Value;
+        var delay = TimeSpan.FromTicks(Math.Max(_options.RetryInterval.Ticks, elapsed.Ticks / 2));
+        return delay > _options.MaxRetryInterval ? _options.MaxRetryInterval : delay;
+    }
+
+    private static ClusterBackupNowStatus? Clone(ClusterBackupNowStatus? status) =>
+        status is null ? null : KubernetesJson.Deserialize<ClusterBackupNowStatus>(KubernetesJson.Serialize(status));
+
+    private static ClusterBackupNowSpec CloneSpec(ClusterBackupNowSpec spec) =>
+        KubernetesJson.Deserialize<ClusterBackupNowSpec>(KubernetesJson.Serialize(spec));
+
+    /// <summary>One reconcile's working state: the copy of the status being changed and the events to record.</summary>
+    private sealed class Step(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, DateTime now)
+    {
+        public V1alpha1ClusterBackupNow Resource { get; } = resource;
+        public ClusterBackupNowStatus Status { get; } = status;
+        public DateTime Now { get; } = now;
+        public long? Generation => Resource.Metadata.Generation;
+        public List<BackupEvent> Events { get; } = [];
+
+        /// <summary>The spec this step acts on: the submitted one once an intent exists, never a later edit.</summary>
+        public ClusterBackupNowSpec Spec => Status.SubmittedSpec ?? Resource.Spec;
+
+        /// <summary>The resource as the connector must see it: with the spec this step acts on.</summary>
+        public V1alpha1ClusterBackupNow Target => ReferenceEquals(Spec, Resource.Spec)
+            ? Resource
+            : new V1alpha1ClusterBackupNow { ApiVersion = Resource.ApiVersion, Kind = Resource.Kind, Metadata = Resource.Metadata, Spec = Spec, Status = Resource.Status };
+
+        public ReconcileDecision Finish(TimeSpan? requeueAfter, params BackupEvent[] events)
+        {
+            Events.AddRange(events);
+            Status.ObservedGeneration = Generation;
+            var changed = KubernetesJson.Serialize(Status) != (Resource.Status is null ? null : KubernetesJson.Serialize(Resource.Status));
+            return new ReconcileDecision(changed ? Status : null, requeueAfter, Events);
+        }
+
+        /// <summary>Pending with a reason; the event is told once per new reason, not on every retry.</summary>
+        public ReconcileDecision Pending(string reason, string message, TimeSpan requeueAfter, bool warn)
+        {
+            var isNew = Status.Reason != reason || Status.Message != message;
+            Status.SetPending(reason, message);
+            return isNew
+                ? Finish(requeueAfter, new BackupEvent(warn, reason, message))
+                : Finish(requeueAfter);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+
+/// <summary>Section "Backup": how the reconciler paces itself.</summary>
+public sealed class ReconcileOptions
+{
+    public const string Section = "Backup";
+
+    /// <summary>How often a running backup's tasks are read from OCP.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a backup waiting for a busy cluster checks again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan BusyRecheckInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Wait after an unconfirmed POST before looking for the task it may have created.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SubmissionSettleDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After a restart or a leader change, how long to keep looking for the task of an intent before
+    /// sending it again: a POST of the previous owner may still be on its way into OCP. At least
+    /// Ocp:RequestTimeout plus the time OCP may take to create the task.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RecoveryQuietPeriod { get; set; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>POSTs whose outcome stayed unknown before the backup is given up as Failed.</summary>
+    [Range(1, 100)]
+    public int MaxSubmitAttempts { get; set; } = 5;
+
+    /// <summary>How far OCP's clock may be behind ours when matching a task to a lost POST.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan AdoptionClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Most pages of OCP's task list read in one lookup (100 tasks a page newest first; 500 when OCP
+    /// ignores the sort and the whole list is read). A lookup
+    /// that needs more sends nothing and reports OCP's task list as unreadable.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxTaskListPages { get; set; } = 50;
+
+    /// <summary>A task created by backupNow has a name matching this (case-insensitive regular expression).</summary>
+    [Required]
+    public string BackupTaskNamePattern { get; set; } = "backup";
+
+    /// <summary>Longest wait between attempts while OCP or a Secret is unavailable.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>First wait after OCP or a Secret was unavailable; doubles up to MaxRetryInterval.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,9 +1,0 @@
-namespace BackupOperator.Operator.Reconciliation;
-
-/// <summary>OCP's task status words.</summary>
-public static class OcpTaskStatus
-{
-    public const string Running = "RUNNING";
-    public const string Failed = "FAILED";
-    public const string Successful = "SUCCESSFUL";
-}

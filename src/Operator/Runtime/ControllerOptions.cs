@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BackupOperator.Operator.Runtime;
+
+/// <summary>Section "Controller": what is watched and how much work runs at once.</summary>
+public sealed class ControllerOptions
+{
+    public const string Section = "Controller";
+
+    /// <summary>Namespaces to watch; empty means all (one cluster-wide list/watch).</summary>
+    public string[] Namespaces { get; set; } = [];
+
+    /// <summary>Reconciles running at once; one resource is never reconciled twice at once.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentReconciles { get; set; } = 2;
+
+    /// <summary>Every resource is looked at again this often, whatever the watch says.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A watch with no event or bookmark for this long is presumed dead and replaced by a re-list.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(6);
+
+    /// <summary>The server ends each watch after this long; the informer then re-watches.</summary>
+    [Range(10, 3600)]
+    public int WatchTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>How long running reconciles may finish after a stop was requested.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
+}

@@ -1,0 +1,99 @@
+using BackupOperator.Entities;
+
+namespace BackupOperator.Tests.Reconciliation.ClusterBackupNow;
+
+/// <summary>A spec OCP would refuse fails at once, naming the field, without a word to OCP.</summary>
+public sealed class SpecValidationTests
+{
+    private static readonly Dictionary<string, Action<ClusterBackupNowSpec>> Breakages = new()
+    {
+        ["clusterId 0"] = s => s.ClusterId = 0,
+        ["clusterId negative"] = s => s.ClusterId = -3,
+        ["backupMode unknown"] = s => s.BackupMode = "FAST_BACKUP",
+        ["backupMode missing"] = s => s.BackupMode = null,
+        ["dataBackupMode unknown"] = s => s.DataBackupMode = "DIFFERENTIAL",
+        ["dimension unknown"] = s => s.ObBackupObject = new ObBackupObject { BackupDimension = "DATABASE" },
+        ["dimension TENANT"] = s => s.ObBackupObject = new ObBackupObject { BackupDimension = "TENANT" },
+        ["object clusterId mismatch"] = s => s.ObBackupObject = new ObBackupObject { ClusterId = 9, BackupDimension = "CLUSTER" },
+        ["storage missing"] = s => s.ObBackupServiceStorageConfig = null,
+        ["storage base info missing"] = s => s.ObBackupServiceStorageConfig!.ObBackupStorageBaseInfo = null,
+        ["storage type unknown"] = s => Info(s).BackupStorageType = "BACKUP_STORAGE_NAS",
+        ["storage url empty"] = s => Info(s).StorageUrl = " ",
+        ["threshold 0"] = s => s.ObBackupServiceStorageConfig!.AlarmStoragePercentageThreshold = 0,
+        ["threshold 101"] = s => s.ObBackupServiceStorageConfig!.AlarmStoragePercentageThreshold = 101,
+        ["storageId 0"] = s => s.ObBackupServiceStorageConfig!.StorageId = 0,
+        ["configName too long"] = s => s.ObBackupServiceStorageConfig!.ConfigName = new string('c', 129),
+        ["serviceName too long"] = s => s.ObBackupServiceStorageConfig!.ServiceName = new string('s', 129),
+        ["OSS without key"] = s => Info(s).BackupStorageType = "BACKUP_STORAGE_OSS",
+        ["ocpSecretRef empty"] = s => s.OcpSecretRef = new LocalSecretReference { Name = "" },
+    };
+
+    [Theory]
+    [InlineData("clusterId 0", "spec.clusterId must be at least 1 (got 0)")]
+    [InlineData("clusterId negative", "spec.clusterId must be at least 1 (got -3)")]
+    [InlineData("backupMode unknown", "spec.backupMode \"FAST_BACKUP\" is not one of LOGICAL_BACKUP, PHYSICAL_BACKUP")]
+    [InlineData("backupMode missing", "spec.backupMode is required")]
+    [InlineData("dataBackupMode unknown", "spec.dataBackupMode \"DIFFERENTIAL\"")]
+    [InlineData("dimension unknown", "spec.obBackupObject.backupDimension \"DATABASE\"")]
+    [InlineData("dimension TENANT", "spec.obBackupObject.backupDimension TENANT is documented by OCP as unsupported")]
+    [InlineData("object clusterId mismatch", "spec.obBackupObject.clusterId (9) differs from spec.clusterId (8)")]
+    [InlineData("storage missing", "spec.obBackupServiceStorageConfig is required")]
+    [InlineData("storage base info missing", "spec.obBackupServiceStorageConfig.obBackupStorageBaseInfo is required")]
+    [InlineData("storage type unknown", "obBackupStorageBaseInfo.backupStorageType \"BACKUP_STORAGE_NAS\"")]
+    [InlineData("storage url empty", "obBackupStorageBaseInfo.storageUrl is required")]
+    [InlineData("threshold 0", "alarmStoragePercentageThreshold must be 1..100 (got 0)")]
+    [InlineData("threshold 101", "alarmStoragePercentageThreshold must be 1..100 (got 101)")]
+    [InlineData("storageId 0", "spec.obBackupServiceStorageConfig.storageId must be at least 1")]
+    [InlineData("configName too long", "spec.obBackupServiceStorageConfig.configName is longer than 128 characters")]
+    [InlineData("serviceName too long", "spec.obBackupServiceStorageConfig.serviceName is longer than 128 characters")]
+    [InlineData("OSS without key", "accessKeySecretRef.name is required for BACKUP_STORAGE_OSS")]
+    [InlineData("ocpSecretRef empty", "spec.ocpSecretRef.name must not be empty")]
+    public async Task Invalid_spec_fails_naming_the_field_with_a_warning_and_no_ocp_call(string breakage, string expected)
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        Breakages[breakage](backup.Spec);
+
+        var d = await h.ReconcileAsync(backup);
+
+        Assert.Equal(BackupPhase.Failed, d.Status!.Phase);
+        Assert.Equal("InvalidSpec", d.Status.Reason);
+        Assert.Contains(expected, d.Status.Message, StringComparison.Ordinal);
+        Assert.Null(d.Status.RequestId);
+        Assert.Null(d.RequeueAfter);
+        var e = Assert.Single(d.Events);
+        Assert.True(e.Warning);
+        Assert.Equal("InvalidSpec", e.Reason);
+        Assert.Contains(expected, e.Note, StringComparison.Ordinal);
+        Assert.Equal(0, h.Connector.Calls);
+        Assert.Equal(0, h.Ocp.Calls);
+    }
+
+    [Fact]
+    public async Task Every_problem_is_reported_at_once()
+    {
+        var backup = TestResources.Backup(clusterId: 0);
+        backup.Spec.BackupMode = "FAST_BACKUP";
+
+        var d = await new Harness().ReconcileAsync(backup);
+
+        Assert.Contains("spec.clusterId", d.Status!.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.backupMode", d.Status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Values_at_the_limits_are_accepted()
+    {
+        var backup = TestResources.Backup(storageType: "BACKUP_STORAGE_S3");
+        backup.Spec.ObBackupServiceStorageConfig!.AlarmStoragePercentageThreshold = 100;
+        backup.Spec.ObBackupServiceStorageConfig.ConfigName = new string('c', 128);
+        backup.Spec.ObBackupObject = new ObBackupObject { ClusterId = 8, BackupDimension = "CLUSTER" };
+        backup.Spec.BackupMode = "LOGICAL_BACKUP";
+
+        var d = await new Harness().ReconcileAsync(backup);
+
+        Assert.Equal(BackupPhase.Submitting, d.Status!.Phase);
+    }
+
+    private static ObBackupStorageBaseInfo Info(ClusterBackupNowSpec s) => s.ObBackupServiceStorageConfig!.ObBackupStorageBaseInfo!;
+}
