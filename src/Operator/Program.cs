@@ -1,4 +1,4 @@
-using BackupOperator.Operator;
+using BackupOperator.Operator.Hosting;
 
 // Configuration (appsettings.json) comes from the operator's own directory, wherever it is started from.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });

@@ -7,7 +7,7 @@ using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Runtime;
 using Microsoft.Extensions.Options;
 
-namespace BackupOperator.Operator;
+namespace BackupOperator.Operator.Hosting;
 
 /// <summary>
 /// /healthz (the process answers), /readyz (the cache is synced) and /metrics (Prometheus): three

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace BackupOperator.Operator;
+namespace BackupOperator.Operator.Hosting;
 
 /// <summary>Section "Http": where the probes and the metrics are served.</summary>
 public sealed class HttpOptions

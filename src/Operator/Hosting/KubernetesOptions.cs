@@ -1,6 +1,6 @@
 using k8s;
 
-namespace BackupOperator.Operator;
+namespace BackupOperator.Operator.Hosting;
 
 /// <summary>Section "Kubernetes": how to reach the API server.</summary>
 public sealed class KubernetesOptions

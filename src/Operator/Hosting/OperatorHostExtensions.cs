@@ -7,7 +7,7 @@ using BackupOperator.Operator.Runtime;
 using k8s;
 using Microsoft.Extensions.Options;
 
-namespace BackupOperator.Operator;
+namespace BackupOperator.Operator.Hosting;
 
 /// <summary>The composition root: the only place that knows every folder.</summary>
 public static class OperatorHostExtensions

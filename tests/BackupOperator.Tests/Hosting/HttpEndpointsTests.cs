@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using BackupOperator.Entities;
-using BackupOperator.Operator;
 using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.Hosting;
 using BackupOperator.Operator.Runtime;
 using BackupOperator.Tests.Runtime;
 using Microsoft.Extensions.DependencyInjection;
