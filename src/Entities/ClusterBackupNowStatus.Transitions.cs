@@ -43,6 +43,45 @@ public static class ClusterBackupNowStatusTransitions
         return s;
     }
 
+    /// <summary>
+    /// The phase stays and the reason says why it does not move on yet (e.g. a Secret is missing
+    /// while an intent is kept, or a restarted operator waits for an earlier POST to surface).
+    /// </summary>
+    public static ClusterBackupNowStatus SetWaiting(this ClusterBackupNowStatus s, string reason, string message)
+    {
+        s.Reason = reason;
+        s.Message = message;
+        return s;
+    }
+
+    /// <summary>
+    /// The intent is kept while the outcome of a POST that may have reached OCP is confirmed (a lost
+    /// answer, or "busy" after such a POST): Submitting, looking for its task before any new attempt.
+    /// </summary>
+    public static ClusterBackupNowStatus SetConfirming(this ClusterBackupNowStatus s, string reason, string message)
+    {
+        s.Phase = BackupPhase.Submitting;
+        s.Reason = reason;
+        s.Message = message;
+        return s;
+    }
+
+    /// <summary>
+    /// OCP answered: an outage is over. A backup that was Unknown returns to the phase its record
+    /// says: Running when it has tasks, else Submitting.
+    /// </summary>
+    public static ClusterBackupNowStatus SetOcpAnswered(this ClusterBackupNowStatus s, DateTime now, long? generation)
+    {
+        s.UnreachableSince = null;
+        s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", now, generation);
+        if (s.Phase == BackupPhase.Unknown)
+        {
+            s.Phase = s.TaskIds is { Count: > 0 } ? BackupPhase.Running : BackupPhase.Submitting;
+        }
+
+        return s;
+    }
+
     public static ClusterBackupNowStatus SetRunning(this ClusterBackupNowStatus s, IList<long> taskIds, string message, DateTime now, long? generation)
     {
         s.Phase = BackupPhase.Running;

@@ -66,8 +66,7 @@ public sealed partial class BackupReconciler
     {
         var s = step.Status;
         s.Tasks = tasks.Select(TaskMapping.ToState).ToList();
-        s.UnreachableSince = null;
-        s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", step.Now, step.Generation);
+        s.SetOcpAnswered(step.Now, step.Generation);
 
         var failed = tasks.FirstOrDefault(t => Is(t.Status, OcpTaskStatus.Failed));
         if (failed is not null)
@@ -86,9 +85,7 @@ public sealed partial class BackupReconciler
         }
 
         var states = string.Join(", ", tasks.Select(t => $"{t.Id} {t.Status ?? "(no status)"}"));
-        s.Phase = BackupPhase.Running;
-        s.Reason = "TasksRunning";
-        s.Message = $"following OCP task(s): {states}";
+        s.SetRunning(s.TaskIds!, $"following OCP task(s): {states}", step.Now, step.Generation);
         return wasUnknown
             ? step.Finish(_options.PollInterval, BackupEvent.Normal("Running", $"OCP answers again; {s.Message}"))
             : step.Finish(_options.PollInterval);

@@ -39,11 +39,7 @@ public sealed partial class BackupReconciler
         {
             // An intent is kept: a POST may already have been sent with the earlier configuration.
             // Warn once per new message, as a Pending resource does, not on every retry.
-            var isNew = s.Reason != "ConfigurationInvalid" || s.Message != e.Message;
-            s.Reason = "ConfigurationInvalid";
-            s.Message = e.Message;
-            var delay = RetryDelay(s.AttemptStartedAt, step.Now);
-            return isNew ? step.Finish(delay, BackupEvent.Warn("ConfigurationInvalid", e.Message)) : step.Finish(delay);
+            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting("ConfigurationInvalid", e.Message));
         }
 
         var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);
@@ -54,9 +50,7 @@ public sealed partial class BackupReconciler
             {
                 adoptable = await FindOwnTaskAsync(step, api, peers, ct);
                 // OCP answered: an earlier outage is over, whatever the POST below meets.
-                s.UnreachableSince = null;
-                s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", step.Now, step.Generation);
-                s.Phase = s.Phase == BackupPhase.Unknown ? BackupPhase.Submitting : s.Phase;
+                s.SetOcpAnswered(step.Now, step.Generation);
             }
             catch (OcpApiException e)
             {
@@ -80,11 +74,8 @@ public sealed partial class BackupReconciler
         if (_journal.FirstSeenForeign(s.RequestId!, step.Now) is { } firstSeen && step.Now < firstSeen + _options.RecoveryQuietPeriod)
         {
             var wait = firstSeen + _options.RecoveryQuietPeriod - step.Now;
-            var isNew = s.Reason != "ConfirmingSubmission";
-            s.Reason = "ConfirmingSubmission";
-            s.Message = $"an earlier attempt may still reach OCP: no task found yet; looking again before sending (at most {_options.RecoveryQuietPeriod.TotalSeconds:0} s)";
-            var delay = wait < _options.PollInterval ? wait : _options.PollInterval;
-            return isNew ? step.Finish(delay, BackupEvent.Normal("ConfirmingSubmission", s.Message)) : step.Finish(delay);
+            var message = $"an earlier attempt may still reach OCP: no task found yet; looking again before sending (at most {_options.RecoveryQuietPeriod.TotalSeconds:0} s)";
+            return step.FinishOnce(wait < _options.PollInterval ? wait : _options.PollInterval, warn: false, st => st.SetWaiting("ConfirmingSubmission", message));
         }
 
         if ((s.SubmitAttempts ?? 0) >= _options.MaxSubmitAttempts)
@@ -128,10 +119,9 @@ public sealed partial class BackupReconciler
         catch (OcpApiException e) when (e.MayHaveActed)
         {
             s.SubmitAttempts = (s.SubmitAttempts ?? 0) + 1;
-            s.Phase = BackupPhase.Submitting;
-            s.Reason = "SubmissionUnconfirmed";
-            s.Message = $"{e.Message}; the backup may have started: looking for its task before any new attempt";
-            return step.Finish(_options.SubmissionSettleDelay, BackupEvent.Warn("SubmissionUnconfirmed", s.Message));
+            var message = $"{e.Message}; the backup may have started: looking for its task before any new attempt";
+            s.SetConfirming("SubmissionUnconfirmed", message);
+            return step.Finish(_options.SubmissionSettleDelay, BackupEvent.Warn("SubmissionUnconfirmed", message));
         }
         catch (OcpApiException e)
         {
@@ -159,15 +149,8 @@ public sealed partial class BackupReconciler
                 _options.BusyRecheckInterval, warn: false);
         }
 
-        var s = step.Status;
         var message = $"OCP: a backup of cluster {clusterId} is in progress ({detail}); it may be the one an earlier attempt of this backup started: looking for its task before any new attempt";
-        var isNew = s.Reason != "ConfirmingSubmission" || s.Message != message;
-        s.Phase = BackupPhase.Submitting;
-        s.Reason = "ConfirmingSubmission";
-        s.Message = message;
-        return isNew
-            ? step.Finish(_options.BusyRecheckInterval, BackupEvent.Normal("ConfirmingSubmission", message))
-            : step.Finish(_options.BusyRecheckInterval);
+        return step.FinishOnce(_options.BusyRecheckInterval, warn: false, s => s.SetConfirming("ConfirmingSubmission", message));
     }
 
     /// <summary>OCP answered 4xx: nothing was started. A busy cluster waits; anything else is final.</summary>
@@ -182,8 +165,7 @@ public sealed partial class BackupReconciler
 
         if (e.HttpStatus is 408 or 429)
         {
-            s.Reason = "OcpThrottled";
-            s.Message = e.Message;
+            s.SetWaiting("OcpThrottled", e.Message);
             return step.Finish(RetryDelay(s.AttemptStartedAt, step.Now));
         }
 

@@ -181,13 +181,20 @@ public sealed partial class BackupReconciler(
             return new ReconcileDecision(changed ? Status : null, requeueAfter, Events);
         }
 
-        /// <summary>Pending with a reason; the event is told once per new reason, not on every retry.</summary>
-        public ReconcileDecision Pending(string reason, string message, TimeSpan requeueAfter, bool warn)
+        /// <summary>Pending with a reason; the event is told once per new reason or message, not on every retry.</summary>
+        public ReconcileDecision Pending(string reason, string message, TimeSpan requeueAfter, bool warn) =>
+            FinishOnce(requeueAfter, warn, s => s.SetPending(reason, message));
+
+        /// <summary>
+        /// Applies a transition that sets the reason and message, and tells it as an event (its reason,
+        /// its message) only when one of them is new: a retry that meets the same state says nothing.
+        /// </summary>
+        public ReconcileDecision FinishOnce(TimeSpan? requeueAfter, bool warn, Action<ClusterBackupNowStatus> transition)
         {
-            var isNew = Status.Reason != reason || Status.Message != message;
-            Status.SetPending(reason, message);
-            return isNew
-                ? Finish(requeueAfter, new BackupEvent(warn, reason, message))
+            var (reason, message) = (Status.Reason, Status.Message);
+            transition(Status);
+            return Status.Reason != reason || Status.Message != message
+                ? Finish(requeueAfter, new BackupEvent(warn, Status.Reason ?? "", Status.Message ?? ""))
                 : Finish(requeueAfter);
         }
     }
