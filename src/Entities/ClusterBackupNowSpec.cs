@@ -33,9 +33,17 @@ public sealed class ClusterBackupNowSpec
     [JsonPropertyName("ttlSecondsAfterFinished")]
     public int? TtlSecondsAfterFinished { get; set; }
 
-    /// <summary>Secret in the resource's namespace with the OCP connection; the operator's default when absent.</summary>
+    /// <summary>
+    /// Secret in the resource's namespace with this namespace's own OCP connection (url and
+    /// credentials). The Secret must be labelled <see cref="SecretUse.Label"/>: its owner lets
+    /// backups of the namespace use it. Exactly one of this and <see cref="OcpConnectionRef"/>.
+    /// </summary>
     [JsonPropertyName("ocpSecretRef")]
     public LocalSecretReference? OcpSecretRef { get; set; }
+
+    /// <summary>A ClusterOcpConnection that grants this namespace and this cluster. Exactly one of this and <see cref="OcpSecretRef"/>.</summary>
+    [JsonPropertyName("ocpConnectionRef")]
+    public OcpConnectionReference? OcpConnectionRef { get; set; }
 }
 
 public sealed class ObBackupObject

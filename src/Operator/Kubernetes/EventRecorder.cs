@@ -128,7 +128,8 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
             {
                 // client-go's convention: the object's name and a unique hex suffix.
                 ["name"] = $"{resource.Metadata.Name}.{now.UtcTicks:x}{Random.Shared.Next(0x10000):x4}",
-                ["namespace"] = resource.Metadata.NamespaceProperty,
+                // Events about a cluster-scoped object live in "default", as kubectl describe looks for them there.
+                ["namespace"] = string.IsNullOrEmpty(resource.Metadata.NamespaceProperty) ? "default" : resource.Metadata.NamespaceProperty,
             },
             ["eventTime"] = MicroTime(now),
             ["reportingController"] = ReportingController,

@@ -15,8 +15,10 @@ public sealed class ResourceReader<T>(IKubernetes client) : IResourceReader<T>
         var kind = EntityKind<T>.Attribute;
         try
         {
-            var obj = await client.CustomObjects.GetNamespacedCustomObjectAsync(
-                kind.Group, kind.ApiVersion, key.Namespace, kind.PluralName, key.Name, cancellationToken);
+            // A cluster-scoped object's key has no namespace.
+            var obj = string.IsNullOrEmpty(key.Namespace)
+                ? await client.CustomObjects.GetClusterCustomObjectAsync(kind.Group, kind.ApiVersion, kind.PluralName, key.Name, cancellationToken)
+                : await client.CustomObjects.GetNamespacedCustomObjectAsync(kind.Group, kind.ApiVersion, key.Namespace, kind.PluralName, key.Name, cancellationToken);
             return KubernetesJson.Deserialize<T>(((JsonElement)obj).GetRawText());
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)

@@ -20,10 +20,13 @@ public sealed class StatusWriter<TEntity, TStatus>(IKubernetes client) : IStatus
         var patch = StatusPatch.Build(resource.Metadata.ResourceVersion, resource.Status, status);
         try
         {
-            var stored = await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                new V1Patch(patch, V1Patch.PatchType.MergePatch),
-                kind.Group, kind.ApiVersion, resource.Metadata.NamespaceProperty, kind.PluralName, resource.Metadata.Name,
-                cancellationToken: cancellationToken);
+            var body = new V1Patch(patch, V1Patch.PatchType.MergePatch);
+            var stored = string.IsNullOrEmpty(resource.Metadata.NamespaceProperty)
+                ? await client.CustomObjects.PatchClusterCustomObjectStatusAsync(
+                    body, kind.Group, kind.ApiVersion, kind.PluralName, resource.Metadata.Name, cancellationToken: cancellationToken)
+                : await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+                    body, kind.Group, kind.ApiVersion, resource.Metadata.NamespaceProperty, kind.PluralName, resource.Metadata.Name,
+                    cancellationToken: cancellationToken);
             return KubernetesJson.Deserialize<TEntity>(((JsonElement)stored).GetRawText());
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound)

@@ -63,7 +63,7 @@ public static class ControllerRuntimeServiceCollectionExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"BackupOperator.Informer.{typeof(TEntity).Name}");
             var cache = sp.GetRequiredService<IResourceCache<TEntity>>();
-            var namespaces = o.Namespaces.Length == 0 ? [null] : o.Namespaces.Select(n => (string?)n).ToArray();
+            var namespaces = settings.ClusterScoped || o.Namespaces.Length == 0 ? [null] : o.Namespaces.Select(n => (string?)n).ToArray();
             return new InformerSet<TEntity>(namespaces
                 .Select(ns => new ResourceInformer<TEntity>(
                     new CustomResourceWatchSource<TEntity>(client, ns, o.WatchTimeoutSeconds, logger),

@@ -10,6 +10,9 @@ public sealed class ControllerSettings<TEntity>
     /// <summary>An index over the cache (see <see cref="IResourceCache{T}.ListByIndex"/>); none by default.</summary>
     public Func<TEntity, string>? Index { get; set; }
 
+    /// <summary>A cluster-scoped kind is watched cluster-wide, whatever Controller:Namespaces says.</summary>
+    public bool ClusterScoped { get; set; }
+
     /// <summary>Shapes each object as it enters the cache, after managedFields and last-applied-configuration are dropped.</summary>
     public Func<TEntity, TEntity>? Transform { get; set; }
 }

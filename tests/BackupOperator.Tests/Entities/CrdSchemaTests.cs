@@ -72,7 +72,7 @@ public sealed class CrdSchemaTests
         Assert.Equal(["Phase", "Cluster", "Backup mode", "Data mode", "Tasks", "Age"], columns);
     }
 
-    private static void Compare(YamlMappingNode schema, Type type, string path, List<string> mismatches)
+    internal static void Compare(YamlMappingNode schema, Type type, string path, List<string> mismatches)
     {
         var yamlProps = schema.Children.TryGetValue("properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode();
         var csharp = type.GetProperties()
@@ -109,7 +109,7 @@ public sealed class CrdSchemaTests
 
     private static List<string> Enum(YamlNode node) => ((YamlSequenceNode)node["enum"]).Select(Scalar).ToList();
 
-    private static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value!;
+    internal static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value!;
 
     private static YamlMappingNode LoadCrd()
     {
