@@ -5,7 +5,7 @@ namespace BackupOperator.Operator.Kubernetes;
 /// at <c>qps</c> a second, for one taker at a time (the event writer). Hand-written rather than
 /// System.Threading.RateLimiting's TokenBucketRateLimiter because that one refills from the real
 /// Stopwatch even with AutoReplenishment off (dotnet/runtime#106447), so it cannot follow a
-/// FakeTimeProvider, and it would need a timer replenishing it all the time. It is faster per token
+/// FakeTimeProvider, and it would need a timer replenishing it all the time. The library is faster per token
 /// (62–109 ns against 65–143 ns, neither allocates: bench/README.md, "Library replacements"), which at
 /// Events:Qps = 20 is under 1 µs a second.
 /// </summary>
