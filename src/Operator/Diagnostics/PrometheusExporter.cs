@@ -10,6 +10,10 @@ namespace BackupOperator.Operator.Diagnostics;
 /// The operator's meter in Prometheus text format (0.0.4): counters, histograms (Prometheus' default
 /// buckets) and observable gauges, each named backupoperator_&lt;instrument&gt;, plus the usual
 /// process_* series. A MeterListener keeps running totals; gauges are read at scrape time.
+/// Kept over prometheus-net's MeterAdapter by measurement (bench/LibraryBench; bench/README.md, "Library
+/// replacements"): prometheus-net costs 3.5–4 MiB more RSS after start, 8–9.5 MiB more after 1,000 scrapes,
+/// 2–5 times the median time per scrape and a 193 KiB DLL; it allocates less per scrape (45 KB against 197 KB)
+/// and would type our counters as gauges.
 /// </summary>
 public sealed class PrometheusExporter : IDisposable
 {

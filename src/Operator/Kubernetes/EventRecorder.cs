@@ -27,9 +27,7 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
     private readonly OperatorIdentity _identity;
     private readonly ILogger<EventRecorder> _logger;
     private readonly Channel<JsonObject> _pending;
-    private readonly EventOptions _rate;
-    private double _tokens;
-    private long _refilledAt;
+    private readonly TokenBucket _rate;
 
     public EventRecorder(IKubernetes client, TimeProvider time, OperatorIdentity identity, ILogger<EventRecorder> logger,
         IOptions<EventOptions> options, int capacity = QueueCapacity)
@@ -38,9 +36,7 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
         _time = time;
         _identity = identity;
         _logger = logger;
-        _rate = options.Value;
-        _tokens = _rate.Burst;
-        _refilledAt = time.GetTimestamp();
+        _rate = new TokenBucket(time, options.Value.Qps, options.Value.Burst);
         _pending = Channel.CreateBounded<JsonObject>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             dropped => NotRecorded(dropped, "the event queue is full"));
@@ -61,7 +57,7 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
     {
         await foreach (var body in _pending.Reader.ReadAllAsync(stoppingToken))
         {
-            await TakeTokenAsync(stoppingToken);
+            await _rate.TakeAsync(stoppingToken);
             try
             {
                 await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
@@ -93,24 +89,6 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
         }
 
         await base.StopAsync(cancellationToken);
-    }
-
-    /// <summary>A token bucket on the injected clock: Burst tokens, refilled at Qps.</summary>
-    private async Task TakeTokenAsync(CancellationToken ct)
-    {
-        while (true)
-        {
-            var now = _time.GetTimestamp();
-            _tokens = Math.Min(_rate.Burst, _tokens + (_time.GetElapsedTime(_refilledAt, now).TotalSeconds * _rate.Qps));
-            _refilledAt = now;
-            if (_tokens >= 1)
-            {
-                _tokens -= 1;
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds((1 - _tokens) / _rate.Qps), _time, ct);
-        }
     }
 
     private void NotRecorded(JsonObject body, string error) =>
