@@ -16,6 +16,7 @@ public sealed partial class RbacTests
     {
         ["ReadNamespacedSecret"] = ("", "secrets", "get"),
         ["GetNamespacedCustomObject"] = ("*", "", "get"),
+        ["GetClusterCustomObject"] = ("*", "", "get"),
         ["ListClusterCustomObject"] = ("*", "", "list"),
         ["ListNamespacedCustomObject"] = ("*", "", "list"),
         ["WatchListClusterCustomObject"] = ("*", "", "watch"),
@@ -23,6 +24,7 @@ public sealed partial class RbacTests
         ["CreateNamespacedCustomObject"] = ("*", "", "create"),
         ["DeleteNamespacedCustomObject"] = ("*", "", "delete"),
         ["PatchNamespacedCustomObjectStatus"] = ("*", "/status", "patch"),
+        ["PatchClusterCustomObjectStatus"] = ("*", "/status", "patch"),
     };
 
     // KubernetesClient's LeaseLock reads, creates and replaces the Lease.
