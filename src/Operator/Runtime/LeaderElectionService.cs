@@ -24,6 +24,16 @@ public sealed partial class LeaderElectionService(
     private volatile bool _isLeader;
     private volatile bool _stopping;
     private ILock? _lock;
+    private readonly ILock? _leaseLock;
+
+    /// <summary>With the given lease lock instead of a Lease on the API server (tests).</summary>
+    internal LeaderElectionService(
+        IKubernetes client,
+        IOptions<LeaderElectionOptions> options,
+        OperatorIdentity identity,
+        ILogger<LeaderElectionService> logger,
+        ILock leaseLock)
+        : this(client, options, identity, logger) => _leaseLock = leaseLock;
 
     public bool IsLeader => _isLeader;
 
@@ -54,7 +64,7 @@ public sealed partial class LeaderElectionService(
 
         // Every lease call ends before the renew deadline: see DeadlineLock.
         var callTimeout = o.RenewDeadline - o.RetryPeriod > TimeSpan.FromSeconds(1) ? o.RenewDeadline - o.RetryPeriod : TimeSpan.FromSeconds(1);
-        _lock = new DeadlineLock(new LeaseLock(client, LeaseNamespace, o.LeaseName, Identity), callTimeout);
+        _lock = new DeadlineLock(_leaseLock ?? new LeaseLock(client, LeaseNamespace, o.LeaseName, Identity), callTimeout);
         using var elector = new LeaderElector(new LeaderElectionConfig(_lock)
         {
             LeaseDuration = o.LeaseDuration,

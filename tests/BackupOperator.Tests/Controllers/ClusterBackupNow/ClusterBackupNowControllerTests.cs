@@ -13,22 +13,24 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BackupOperator.Tests.Controllers.ClusterBackupNow;
 
-/// <summary>The edge around the reconciler: locks by the submitted cluster, writes, and what a failed write means.</summary>
-public sealed class ClusterBackupNowControllerTests : IDisposable
+/// <summary>
+/// The edge around the reconciler: locks by the submitted cluster, writes (never on a slim copy),
+/// what a failed write means, and what follows a write: metrics, events, waking waiting backups, TTL deletion.
+/// </summary>
+public sealed class ClusterBackupNowControllerTests
 {
     private readonly FakeTimeProvider _time = new(TestResources.Start);
     private readonly ResourceCache<V1alpha1ClusterBackupNow> _cache = new(ClusterBackupNowController.ClusterIndex);
-    private readonly ControllerQueue<V1alpha1ClusterBackupNow> _queue;
     private readonly ClusterLocks _locks = new();
     private readonly StatusWrites _writes = new();
+    private readonly RecordedEvents _events = new();
+    private readonly RecordedDeletes _deletes = new();
+    private readonly WholeObjectReads _reads = new();
+    private readonly RecordedRequeues _requeues = new();
+    private readonly RecordedPhases _phases = new();
     private readonly FakeOcpApi _ocp = new();
 
-    public ClusterBackupNowControllerTests() => _queue = new ControllerQueue<V1alpha1ClusterBackupNow>(_time);
-
-    public void Dispose()
-    {
-        _queue.Dispose();
-    }
+    private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
     [Fact]
     public async Task A_status_write_to_a_deleted_resource_drops_the_key()
@@ -77,18 +79,214 @@ public sealed class ClusterBackupNowControllerTests : IDisposable
         Assert.All(_ocp.Posts, p => Assert.Equal(8, p.ClusterId));
     }
 
+    [Fact]
+    public async Task A_status_write_decided_on_a_slim_copy_is_decided_again_on_the_whole_object_and_based_on_it()
+    {
+        var whole = SettledWhole();
+        var slim = SettledBackups.Compact(whole);
+        Assert.True(SettledBackups.IsSlim(slim));
+        // Its spec is then edited. No decision on a settled backup writes today; a slim copy whose
+        // generation moved on stands for any decision that would.
+        slim.Metadata.Generation = 2;
+        whole.Metadata.Generation = 2;
+        _cache.Upsert(slim);
+        _reads.Whole = whole;
+
+        await Controller().ReconcileAsync(slim, CancellationToken.None);
+
+        Assert.Equal([new NamespacedName("db", "nightly")], _reads.Keys);
+        var (written, result) = Assert.Single(_writes.Writes);
+        Assert.Same(whole, written);
+        // Decided on the slim copy, the write would have replaced the conditions with the one it keeps.
+        var conditions = result.Status!.Conditions!.Select(c => c.Type).ToList();
+        Assert.Contains(ConditionTypes.Complete, conditions);
+        Assert.Contains(ConditionTypes.Submitted, conditions);
+        Assert.Contains(ConditionTypes.SpecChangeIgnored, conditions);
+        Assert.Equal(3000041, Assert.Single(result.Status.Tasks!).Id);
+    }
+
+    [Fact]
+    public async Task A_slim_copy_whose_object_is_gone_writes_nothing()
+    {
+        var slim = SettledBackups.Compact(SettledWhole());
+        slim.Metadata.Generation = 2;
+        _cache.Upsert(slim);
+        _reads.Whole = null;
+
+        var outcome = await Controller().ReconcileAsync(slim, CancellationToken.None);
+
+        Assert.Single(_reads.Keys);
+        Assert.Equal(0, _writes.Attempts);
+        Assert.Empty(_events.Recorded);
+        Assert.Null(outcome.RequeueAfter);
+    }
+
+    [Fact]
+    public async Task A_slim_copy_with_nothing_to_write_is_not_read_from_the_api_server()
+    {
+        var slim = SettledBackups.Compact(SettledWhole());
+        _cache.Upsert(slim);
+
+        await Controller().ReconcileAsync(slim, CancellationToken.None);
+
+        Assert.Empty(_reads.Keys);
+        Assert.Equal(0, _writes.Attempts);
+    }
+
+    [Fact]
+    public async Task A_backup_that_finishes_wakes_the_pending_backups_of_its_cluster()
+    {
+        var backup = Finishing();
+        _cache.Upsert(backup);
+        _cache.Upsert(Waiting("waiting", clusterId: 8));
+        _cache.Upsert(Waiting("elsewhere", clusterId: 9));
+        _cache.Upsert(TestResources.Backup(name: "earlier", status: TestResources.Terminal(BackupPhase.Succeeded, Now.AddHours(-1))));
+        _cache.Upsert(TestResources.Backup(name: "unknown", status: TestResources.Running(Now.AddHours(-1), 3000040).SetUnknown("OcpUnreachable", "no answer", Now, 1)));
+
+        await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        Assert.Equal(BackupPhase.Succeeded, Assert.Single(_writes.Writes).Written.Status!.Phase);
+        Assert.Equal([new NamespacedName("db", "waiting")], _requeues.Keys);
+    }
+
+    [Fact]
+    public async Task A_backup_still_running_wakes_nobody()
+    {
+        var backup = TestResources.Backup(status: TestResources.Running(Now.AddMinutes(-10), 3000041));
+        _ocp.Existing(TestResources.Task(3000041, status: OcpTaskStatus.Running));
+        _cache.Upsert(backup);
+        _cache.Upsert(Waiting("waiting", clusterId: 8));
+
+        await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        Assert.Equal(BackupPhase.Running, Assert.Single(_writes.Writes).Written.Status!.Phase);
+        Assert.Empty(_requeues.Keys);
+    }
+
+    [Fact]
+    public async Task A_backup_that_was_already_finished_wakes_nobody()
+    {
+        // Finished, then edited: its status is written again (the edit is ignored), but it freed its cluster long ago.
+        var whole = SettledWhole();
+        whole.Metadata.Generation = 2;
+        _cache.Upsert(whole);
+        _cache.Upsert(Waiting("waiting", clusterId: 8));
+
+        await Controller().ReconcileAsync(whole, CancellationToken.None);
+
+        Assert.Single(_writes.Writes);
+        Assert.Empty(_requeues.Keys);
+    }
+
+    [Fact]
+    public async Task Entering_a_phase_is_reported_with_the_submitted_cluster()
+    {
+        // Submitted for cluster 8, then edited to cluster 9: the backup that finishes is cluster 8's.
+        var status = TestResources.Running(Now.AddMinutes(-10), 3000041);
+        status.SubmittedSpec = TestResources.Backup(clusterId: 8).Spec;
+        var backup = TestResources.Backup(clusterId: 9, generation: 2, status: status);
+        _ocp.Existing(TestResources.Task(3000041, status: OcpTaskStatus.Successful));
+        _cache.Upsert(backup);
+
+        await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        Assert.Equal([(BackupPhase.Succeeded, 8L, TestResources.Start)], _phases.Entered);
+    }
+
+    [Fact]
+    public async Task A_status_write_within_a_phase_reports_no_phase_entered()
+    {
+        var backup = TestResources.Backup(status: TestResources.Running(Now.AddMinutes(-10), 3000041));
+        _ocp.Existing(TestResources.Task(3000041, status: OcpTaskStatus.Running));
+        _cache.Upsert(backup);
+
+        await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        Assert.Single(_writes.Writes);
+        Assert.Empty(_phases.Entered);
+    }
+
+    [Fact]
+    public async Task The_events_of_a_decision_are_recorded_on_the_object_as_written()
+    {
+        var backup = Finishing();
+        _cache.Upsert(backup);
+
+        await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        var written = Assert.Single(_writes.Writes).Written;
+        var (regarding, recorded) = Assert.Single(_events.Recorded);
+        Assert.Same(written, regarding);
+        Assert.Equal("written-1", regarding.Metadata.ResourceVersion);
+        Assert.Equal("Succeeded", recorded.Reason);
+        Assert.False(recorded.Warning);
+    }
+
+    [Fact]
+    public async Task A_finished_backup_past_its_ttl_is_deleted()
+    {
+        var backup = TestResources.Backup(status: TestResources.Terminal(BackupPhase.Succeeded, Now.AddHours(-2)));
+        backup.Spec.TtlSecondsAfterFinished = 3600;
+        _cache.Upsert(backup);
+
+        var outcome = await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        Assert.Equal("uid-nightly", Assert.Single(_deletes.Deleted).Metadata.Uid);
+        Assert.Equal("Expired", Assert.Single(_events.Recorded).Event.Reason);
+        Assert.Null(outcome.RequeueAfter);
+    }
+
+    [Fact]
+    public async Task A_finished_backup_within_its_ttl_is_kept_and_looked_at_again_when_it_is_due()
+    {
+        var backup = TestResources.Backup(status: TestResources.Terminal(BackupPhase.Succeeded, Now.AddMinutes(-10)));
+        backup.Spec.TtlSecondsAfterFinished = 3600;
+        _cache.Upsert(backup);
+
+        var outcome = await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        Assert.Empty(_deletes.Deleted);
+        Assert.Equal(TimeSpan.FromMinutes(50), outcome.RequeueAfter);
+    }
+
+    /// <summary>A backup of cluster 8 that succeeded an hour ago, as the API server has it (task states and all).</summary>
+    private V1alpha1ClusterBackupNow SettledWhole()
+    {
+        var status = TestResources.Terminal(BackupPhase.Succeeded, Now.AddHours(-1))
+            .With(s => s.Tasks = [new OcpTaskState { Id = 3000041, Name = "Backup cluster data", Status = OcpTaskStatus.Successful }]);
+        var whole = TestResources.Backup(status: status);
+        whole.Metadata.ResourceVersion = "7";
+        return whole;
+    }
+
+    /// <summary>A running backup of cluster 8 whose OCP task has just succeeded.</summary>
+    private V1alpha1ClusterBackupNow Finishing()
+    {
+        _ocp.Existing(TestResources.Task(3000041, status: OcpTaskStatus.Successful));
+        return TestResources.Backup(status: TestResources.Running(Now.AddMinutes(-10), 3000041));
+    }
+
+    /// <summary>A backup waiting for its cluster (Pending, no intent).</summary>
+    private static V1alpha1ClusterBackupNow Waiting(string name, long clusterId) =>
+        TestResources.Backup(clusterId: clusterId, name: name,
+            status: new ClusterBackupNowStatus { ObservedGeneration = 1 }.SetPending("ClusterBusy", $"waiting for cluster {clusterId}"));
+
     private ClusterBackupNowController Controller()
     {
         var reconciler = new BackupReconciler(new FakeOcpConnector(_ocp), _time,
             Microsoft.Extensions.Options.Options.Create(new ReconcileOptions { RecoveryQuietPeriod = TimeSpan.Zero }));
-        return new ClusterBackupNowController(reconciler, _cache, _writes, new NoEvents(), _locks, new NoDeletes(), new NoReads(), _queue, new NoMetrics(), _time,
+        return new ClusterBackupNowController(reconciler, _cache, _writes, _events, _locks, _deletes, _reads, _requeues, _phases, _time,
             new Failpoints(new Dictionary<string, FailpointAction>(), NullLogger<Failpoints>.Instance), NullLogger<ClusterBackupNowController>.Instance);
     }
 
+    /// <summary>Writes as the API server would: a new object with the status and a new resourceVersion.</summary>
     private sealed class StatusWrites : IStatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>
     {
         public Exception? Failure { get; set; }
         public int Attempts { get; private set; }
+
+        /// <summary>The object each successful write was based on, and the object it returned.</summary>
+        public List<(V1alpha1ClusterBackupNow Base, V1alpha1ClusterBackupNow Written)> Writes { get; } = [];
 
         public Task<V1alpha1ClusterBackupNow> WriteAsync(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, CancellationToken cancellationToken)
         {
@@ -98,30 +296,60 @@ public sealed class ClusterBackupNowControllerTests : IDisposable
                 throw Failure;
             }
 
-            resource.Status = status;
-            return Task.FromResult(resource);
+            var written = KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(KubernetesJson.Serialize(resource));
+            written.Status = KubernetesJson.Deserialize<ClusterBackupNowStatus>(KubernetesJson.Serialize(status));
+            written.Metadata.ResourceVersion = $"written-{Attempts}";
+            Writes.Add((resource, written));
+            return Task.FromResult(written);
         }
     }
 
-    private sealed class NoEvents : IEventRecorder
+    private sealed class RecordedEvents : IEventRecorder
     {
-        public Task RecordAsync(IKubernetesObject<V1ObjectMeta> regarding, ObjectEvent objectEvent, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+        public List<(IKubernetesObject<V1ObjectMeta> Regarding, ObjectEvent Event)> Recorded { get; } = [];
 
-    private sealed class NoDeletes : IResourceDeleter<V1alpha1ClusterBackupNow>
-    {
-        public Task DeleteAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    private sealed class NoReads : IResourceReader<V1alpha1ClusterBackupNow>
-    {
-        public Task<V1alpha1ClusterBackupNow?> ReadAsync(NamespacedName key, CancellationToken cancellationToken) => Task.FromResult<V1alpha1ClusterBackupNow?>(null);
-    }
-
-    private sealed class NoMetrics : IBackupMetrics
-    {
-        public void PhaseEntered(string phase, long clusterId, DateTimeOffset now)
+        public Task RecordAsync(IKubernetesObject<V1ObjectMeta> regarding, ObjectEvent objectEvent, CancellationToken cancellationToken)
         {
+            Recorded.Add((regarding, objectEvent));
+            return Task.CompletedTask;
         }
+    }
+
+    private sealed class RecordedDeletes : IResourceDeleter<V1alpha1ClusterBackupNow>
+    {
+        public List<V1alpha1ClusterBackupNow> Deleted { get; } = [];
+
+        public Task DeleteAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+        {
+            Deleted.Add(resource);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The API server's whole object (null: gone), and the keys read.</summary>
+    private sealed class WholeObjectReads : IResourceReader<V1alpha1ClusterBackupNow>
+    {
+        public V1alpha1ClusterBackupNow? Whole { get; set; }
+        public List<NamespacedName> Keys { get; } = [];
+
+        public Task<V1alpha1ClusterBackupNow?> ReadAsync(NamespacedName key, CancellationToken cancellationToken)
+        {
+            Keys.Add(key);
+            return Task.FromResult(Whole);
+        }
+    }
+
+    private sealed class RecordedRequeues : IEntityRequeue<V1alpha1ClusterBackupNow>
+    {
+        public List<NamespacedName> Keys { get; } = [];
+
+        public void Requeue(NamespacedName key) => Keys.Add(key);
+    }
+
+    private sealed class RecordedPhases : IBackupMetrics
+    {
+        public List<(string Phase, long ClusterId, DateTimeOffset At)> Entered { get; } = [];
+
+        public void PhaseEntered(string phase, long clusterId, DateTimeOffset now) => Entered.Add((phase, clusterId, now));
     }
 }

@@ -22,6 +22,40 @@ public sealed class ClusterLocksTests
     }
 
     [Fact]
+    public async Task Different_clusters_are_reconciled_in_parallel()
+    {
+        var locks = new ClusterLocks();
+        using var first = await locks.AcquireAsync(8, CancellationToken.None);
+
+        var other = locks.AcquireAsync(9, CancellationToken.None);
+
+        Assert.True(other.IsCompleted);
+        Assert.Equal(2, locks.Count);
+        (await other).Dispose();
+    }
+
+    [Fact]
+    public async Task A_lock_handed_to_a_waiter_stays_exclusive_and_is_removed_only_after_its_last_user()
+    {
+        var locks = new ClusterLocks();
+        var first = await locks.AcquireAsync(8, CancellationToken.None);
+        var second = locks.AcquireAsync(8, CancellationToken.None);
+
+        first.Dispose();
+        var secondHeld = await second.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // The first holder left, but the lock is in use: a newcomer must wait, not get a fresh lock.
+        Assert.Equal(1, locks.Count);
+        var third = locks.AcquireAsync(8, CancellationToken.None);
+        Assert.False(third.IsCompleted);
+        secondHeld.Dispose();
+        var thirdHeld = await third.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, locks.Count);
+        thirdHeld.Dispose();
+        Assert.Equal(0, locks.Count);
+    }
+
+    [Fact]
     public async Task Locks_of_clusters_nobody_holds_are_gone()
     {
         var locks = new ClusterLocks();

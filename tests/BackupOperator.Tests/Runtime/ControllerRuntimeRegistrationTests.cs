@@ -1,0 +1,161 @@
+using System.Text.Json.Serialization;
+using BackupOperator.Entities;
+using BackupOperator.Operator.Controllers.ClusterBackupNow;
+using BackupOperator.Operator.Runtime;
+using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BackupOperator.Tests.Runtime;
+
+/// <summary>
+/// Two resource kinds on one controller runtime: each gets its own cache, queue, informers and loop,
+/// and they share one leader gate. The hosted services are resolved, never started.
+/// </summary>
+public sealed class ControllerRuntimeRegistrationTests : IDisposable
+{
+    private readonly k8s.Kubernetes _client = new(new KubernetesClientConfiguration { Host = "https://kube.test" });
+    private readonly ServiceProvider _provider;
+
+    public ControllerRuntimeRegistrationTests()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LeaderElection:LeaseNamespace"] = "test" })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(TestResources.Start))
+            .AddSingleton<IKubernetes>(_client);
+        services.AddControllerRuntime(configuration);
+        services.AddController<BackupStubController, V1alpha1ClusterBackupNow>(c =>
+        {
+            c.Index = ClusterBackupNowController.ClusterIndex;
+            c.Transform = SettledBackups.Compact;
+        });
+        services.AddController<WidgetController, V1Widget>();
+        _provider = services.BuildServiceProvider();
+    }
+
+    public void Dispose()
+    {
+        _provider.Dispose();
+        _client.Dispose();
+    }
+
+    [Fact]
+    public void Each_kind_gets_its_own_controller_loop_and_both_stop_before_the_lease_is_released()
+    {
+        var hosted = _provider.GetServices<IHostedService>().ToList();
+
+        Assert.Single(hosted.OfType<LeaderElectionService>());
+        var backups = hosted.FindIndex(h => h is ControllerLoop<V1alpha1ClusterBackupNow>);
+        var widgets = hosted.FindIndex(h => h is ControllerLoop<V1Widget>);
+        Assert.Single(hosted.OfType<ControllerLoop<V1alpha1ClusterBackupNow>>());
+        Assert.Single(hosted.OfType<ControllerLoop<V1Widget>>());
+        // Hosted services stop in reverse order: the leader gate, registered first, stops last.
+        Assert.True(hosted.FindIndex(h => h is LeaderElectionService) < Math.Min(backups, widgets));
+    }
+
+    [Fact]
+    public void Each_kind_gets_its_own_cache_shaped_by_its_own_settings()
+    {
+        var backupCache = _provider.GetRequiredService<IResourceCache<V1alpha1ClusterBackupNow>>();
+        var widgetCache = _provider.GetRequiredService<IResourceCache<V1Widget>>();
+        var settled = TestResources.Backup(status: TestResources.Terminal(BackupPhase.Succeeded, TestResources.Start.UtcDateTime));
+
+        backupCache.Upsert(settled);
+        widgetCache.Upsert(new V1Widget { Metadata = new V1ObjectMeta { Name = "nightly", NamespaceProperty = "db" } });
+
+        Assert.Single(backupCache.ListByIndex("8"));
+        Assert.True(SettledBackups.IsSlim(Assert.Single(backupCache.List())));
+        Assert.Equal("nightly", Assert.Single(widgetCache.List()).Metadata.Name);
+        Assert.Throws<InvalidOperationException>(() => widgetCache.ListByIndex("8"));
+    }
+
+    [Fact]
+    public void Waking_an_object_of_one_kind_queues_it_for_that_kinds_controller_only()
+    {
+        var backupQueue = _provider.GetRequiredService<ControllerQueue<V1alpha1ClusterBackupNow>>();
+        var widgetQueue = _provider.GetRequiredService<ControllerQueue<V1Widget>>();
+
+        _provider.GetRequiredService<IEntityRequeue<V1Widget>>().Requeue(new NamespacedName("db", "nightly"));
+
+        Assert.Equal(1, widgetQueue.Count);
+        Assert.Equal(0, backupQueue.Count);
+        Assert.Same(backupQueue, _provider.GetRequiredService<IEntityRequeue<V1alpha1ClusterBackupNow>>());
+    }
+
+    [Fact]
+    public void Readiness_waits_for_the_caches_of_both_kinds()
+    {
+        var caches = _provider.GetServices<ICacheSyncStatus>().ToList();
+
+        Assert.Equal(2, caches.Count);
+        Assert.Contains(_provider.GetRequiredService<InformerSet<V1alpha1ClusterBackupNow>>(), caches);
+        Assert.Contains(_provider.GetRequiredService<InformerSet<V1Widget>>(), caches);
+        Assert.False(_provider.GetRequiredService<ControllerReadiness>().Check().Ready);
+    }
+
+    [Fact]
+    public void Both_kinds_share_one_leader_gate()
+    {
+        Assert.Same(_provider.GetRequiredService<LeaderElectionService>(), _provider.GetRequiredService<ILeadershipGate>());
+        Assert.IsType<WidgetController>(_provider.GetRequiredService<IEntityController<V1Widget>>());
+        Assert.IsType<BackupStubController>(_provider.GetRequiredService<IEntityController<V1alpha1ClusterBackupNow>>());
+    }
+
+    [Fact]
+    public void Adding_the_controller_runtime_twice_registers_it_once()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var services = new ServiceCollection();
+
+        services.AddControllerRuntime(configuration).AddControllerRuntime(configuration);
+
+        Assert.Single(services, d => d.ServiceType == typeof(LeaderElectionService));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+    }
+
+    [Fact]
+    public void Adding_a_controller_before_the_controller_runtime_is_refused_with_a_clear_message()
+    {
+        var services = new ServiceCollection();
+
+        var e = Assert.Throws<InvalidOperationException>(() => services.AddController<WidgetController, V1Widget>());
+
+        Assert.Contains("AddControllerRuntime", e.Message, StringComparison.Ordinal);
+        Assert.Empty(services);
+    }
+
+    /// <summary>A second, tiny resource kind.</summary>
+    [KubernetesEntity(Group = "test.example.com", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
+    public sealed class V1Widget : IKubernetesObject<V1ObjectMeta>
+    {
+        [JsonPropertyName("apiVersion")]
+        public string ApiVersion { get; set; } = "test.example.com/v1";
+
+        [JsonPropertyName("kind")]
+        public string Kind { get; set; } = "Widget";
+
+        [JsonPropertyName("metadata")]
+        public V1ObjectMeta Metadata { get; set; } = new();
+    }
+
+    public sealed class WidgetController : IEntityController<V1Widget>
+    {
+        public Task<ReconcileOutcome> ReconcileAsync(V1Widget resource, CancellationToken cancellationToken) => Task.FromResult(ReconcileOutcome.Done);
+
+        public Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    public sealed class BackupStubController : IEntityController<V1alpha1ClusterBackupNow>
+    {
+        public Task<ReconcileOutcome> ReconcileAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken) => Task.FromResult(ReconcileOutcome.Done);
+
+        public Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
