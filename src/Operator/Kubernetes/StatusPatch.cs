@@ -11,12 +11,17 @@ namespace BackupOperator.Operator.Kubernetes;
 public static class StatusPatch
 {
     public static string Build<TStatus>(string? resourceVersion, TStatus? old, TStatus next)
-        where TStatus : class =>
-        new JsonObject
+        where TStatus : class
+    {
+        // Without a resourceVersion, merge patch would read "resourceVersion": null as "remove it"
+        // and the write would go through unconditionally: never write a status without the precondition.
+        ArgumentException.ThrowIfNullOrEmpty(resourceVersion);
+        return new JsonObject
         {
             ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
             ["status"] = Status(old, next),
         }.ToJsonString();
+    }
 
     internal static JsonObject Status<TStatus>(TStatus? old, TStatus next)
         where TStatus : class

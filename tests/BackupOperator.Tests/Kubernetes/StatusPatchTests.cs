@@ -22,6 +22,15 @@ public sealed class StatusPatchTests
         Assert.Equal("4711", (string?)patch["metadata"]!["resourceVersion"]);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void A_status_is_never_written_without_the_resource_version_precondition(string? resourceVersion)
+    {
+        // "resourceVersion": null would remove the precondition and let a stale decision overwrite a newer status.
+        Assert.ThrowsAny<ArgumentException>(() => StatusPatch.Build(resourceVersion, Unreachable(), Running()));
+    }
+
     [Fact]
     public void The_patch_touches_only_the_resource_version_and_the_status()
     {
