@@ -12,23 +12,23 @@ namespace BackupOperator.Operator.Kubernetes;
 public sealed class SecretReader(IKubernetes client, TimeProvider time, TimeSpan cacheDuration) : ISecretReader
 {
     private const int PruneAbove = 256;
-    private readonly ConcurrentDictionary<(string Namespace, string Name), (DateTimeOffset ReadAt, IDictionary<string, byte[]> Data)> _reads = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), (DateTimeOffset ReadAt, SecretContent Content)> _reads = new();
 
-    public async Task<IDictionary<string, byte[]>> ReadAsync(string ns, string name, string field, CancellationToken cancellationToken)
+    public async Task<SecretContent> ReadContentAsync(string ns, string name, string field, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (_reads.TryGetValue((ns, name), out var cached) && now - cached.ReadAt < cacheDuration)
         {
-            return cached.Data;
+            return cached.Content;
         }
 
         try
         {
             var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
-            var data = secret.Data ?? new Dictionary<string, byte[]>();
+            var content = new SecretContent(secret.Data ?? new Dictionary<string, byte[]>(), secret.Metadata?.Labels ?? new Dictionary<string, string>());
             if (cacheDuration > TimeSpan.Zero)
             {
-                _reads[(ns, name)] = (now, data);
+                _reads[(ns, name)] = (now, content);
                 if (_reads.Count > PruneAbove)
                 {
                     foreach (var stale in _reads.Where(r => now - r.Value.ReadAt >= cacheDuration).Select(r => r.Key).ToList())
@@ -38,7 +38,7 @@ public sealed class SecretReader(IKubernetes client, TimeProvider time, TimeSpan
                 }
             }
 
-            return data;
+            return content;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

@@ -3,21 +3,12 @@ using System.ComponentModel.DataAnnotations;
 namespace BackupOperator.Operator.Ocp;
 
 /// <summary>
-/// Section "Ocp": the default connection (for resources without ocpSecretRef; environment
-/// variables Ocp__Url, Ocp__Username, ...) and the HTTP behaviour towards OCP.
+/// Section "Ocp": the HTTP behaviour towards OCP. Connections themselves are ClusterOcpConnection
+/// resources or a namespace's own Secret, never operator configuration.
 /// </summary>
 public sealed class OcpOptions
 {
     public const string Section = "Ocp";
-
-    public string? Url { get; set; }
-    public string? Username { get; set; }
-    public string? Password { get; set; }
-    public string? AccessKeyId { get; set; }
-    public string? AccessKeySecret { get; set; }
-
-    /// <summary>PEM file with the CA(s) that sign OCP's certificate, for the default connection.</summary>
-    public string? CaBundlePath { get; set; }
 
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -47,9 +38,4 @@ public sealed class OcpOptions
         OcpTime.FindZone(value) is null
             ? new ValidationResult($"Ocp:TimeZone '{value}' is not a time zone this system knows (use an IANA name such as UTC or Asia/Shanghai)", [nameof(TimeZone)])
             : ValidationResult.Success;
-
-    public OcpConnectionSettings? DefaultConnection(string? caBundle) =>
-        string.IsNullOrEmpty(Url) && string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(AccessKeyId)
-            ? null
-            : new OcpConnectionSettings("operator configuration 'Ocp'", Url, Username, Password, AccessKeyId, AccessKeySecret, caBundle);
 }

@@ -15,6 +15,8 @@ public sealed partial class RbacTests
     private static readonly Dictionary<string, (string Group, string Resource, string Verb)> Calls = new()
     {
         ["ReadNamespacedSecret"] = ("", "secrets", "get"),
+        ["ReadNamespace"] = ("", "namespaces", "get"),
+        ["GetClusterCustomObject"] = ("*", "", "get"),
         ["GetNamespacedCustomObject"] = ("*", "", "get"),
         ["GetClusterCustomObject"] = ("*", "", "get"),
         ["ListClusterCustomObject"] = ("*", "", "list"),
@@ -45,8 +47,10 @@ public sealed partial class RbacTests
             {
                 var method = call.Groups["method"].Value;
                 Assert.True(Calls.TryGetValue(method, out var need), $"{Path.GetFileName(file)} calls {method}: add it to the table in {nameof(RbacTests)} and to config/rbac");
-                var (group, resource) = need.Group == "*" ? CustomObjectTarget(file, code, call.Index) : (need.Group, need.Resource);
-                used.Add($"{group}/{resource}{(need.Group == "*" ? need.Resource : "")}/{need.Verb}");
+                foreach (var (group, resource) in need.Group == "*" ? CustomObjectTargets(file, code, call.Index) : [(need.Group, need.Resource)])
+                {
+                    used.Add($"{group}/{resource}{(need.Group == "*" ? need.Resource : "")}/{need.Verb}");
+                }
             }
         }
 
@@ -108,19 +112,20 @@ public sealed partial class RbacTests
         ((YamlSequenceNode)rule[key]).Select(n => ((YamlScalarNode)n).Value ?? "");
 
     // A CustomObjects call names its group and plural either as string literals ("events.k8s.io", "v1", ns, "events")
-    // or through an entity type: V1alpha1ClusterBackupNow's constants, or the attribute of the T the generic class is built with.
-    private static (string Group, string Resource) CustomObjectTarget(string file, string code, int at)
+    // or through an entity type: V1alpha1ClusterBackupNow's constants, or the attribute of the T the generic class is built with
+    // (every entity type it is closed with, directly or through AddController<TController, TEntity>).
+    private static List<(string Group, string Resource)> CustomObjectTargets(string file, string code, int at)
     {
         var args = code[at..code.IndexOf(';', at)];
         var literals = StringLiteral().Matches(args).Select(m => m.Groups[1].Value).ToList();
         if (literals.FirstOrDefault(l => l.Contains('.', StringComparison.Ordinal)) is { } group)
         {
-            return (group, literals[^1]);
+            return [(group, literals[^1])];
         }
 
         if (args.Contains("V1alpha1ClusterBackupNow.ApiGroup", StringComparison.Ordinal))
         {
-            return (Backup.Group, Backup.PluralName);
+            return [(Backup.Group, Backup.PluralName)];
         }
 
         Assert.True(args.Contains("Entity.Group", StringComparison.Ordinal) || args.Contains("kind.Group", StringComparison.Ordinal),
@@ -128,14 +133,18 @@ public sealed partial class RbacTests
         var generic = GenericClass().Match(code).Groups[1].Value;
         var closings = Sources.SelectMany(f => Regex.Matches(File.ReadAllText(f), $@"\b{generic}<(\w+)[,>]")).Select(m => m.Groups[1].Value).Distinct().ToList();
         // Closed with the runtime's own type parameter: built for every kind registered with AddController.
-        var builtWith = closings.Where(c => c is not ("T" or "TEntity"))
+        var builtWith = closings
             .Concat(closings.Any(c => c is "T" or "TEntity")
                 ? Sources.SelectMany(f => Regex.Matches(File.ReadAllText(f), @"AddController<\w+, (\w+)>")).Select(m => m.Groups[1].Value)
                 : [])
             .Where(c => c is not ("T" or "TEntity"))
             .Distinct().ToList();
-        Assert.True(builtWith.SequenceEqual([nameof(V1alpha1ClusterBackupNow)]), $"{Path.GetFileName(file)}: {generic}<T> is built with {string.Join(", ", builtWith)}; extend {nameof(RbacTests)}");
-        return (Backup.Group, Backup.PluralName);
+        var entities = typeof(V1alpha1ClusterBackupNow).Assembly.GetTypes()
+            .Select(t => (t.Name, Attribute: t.GetCustomAttribute<KubernetesEntityAttribute>()))
+            .Where(t => t.Attribute is not null)
+            .ToDictionary(t => t.Name, t => t.Attribute!);
+        Assert.True(builtWith.Count > 0 && builtWith.All(entities.ContainsKey), $"{Path.GetFileName(file)}: {generic}<T> is built with [{string.Join(", ", builtWith)}], not all entity types");
+        return builtWith.Select(b => (entities[b].Group, entities[b].PluralName)).ToList();
     }
 
     [GeneratedRegex(@"\.(?:CustomObjects|[A-Z]\w*V\d\w*)\.(?<method>\w+?)(?:WithHttpMessages)?Async\s*\(|\b(?<method>(?:Read|List|WatchList|Create|Replace|Patch|Delete)\w*(?:Namespaced|Cluster)\w*?)(?:WithHttpMessages)?Async\b")]

@@ -15,7 +15,7 @@ public static class ClusterBackupNowServiceCollectionExtensions
     public static IServiceCollection AddClusterBackupNowController(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IOcpConnector, SecretOcpConnector>();
+        services.AddSingleton<IOcpConnector, OcpConnector>();
         services.AddSingleton(sp =>
         {
             // What only this process knew (tasks recorded by deleted resources) may be stale once another leads.

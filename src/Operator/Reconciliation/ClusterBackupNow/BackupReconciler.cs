@@ -69,6 +69,22 @@ public sealed partial class BackupReconciler(
             return step.Finish(null, BackupEvent.Warn("InvalidSpec", message));
         }
 
+        try
+        {
+            // Before anything is sent, even the high-water-mark read: a connection or Secret this
+            // namespace may not use is never touched on its behalf.
+            await connector.AuthorizeAsync(step.Target, ct);
+        }
+        catch (OcpAccessDeniedException e)
+        {
+            s.SetFailed("NotAllowed", e.Message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("NotAllowed", e.Message));
+        }
+        catch (OcpConfigurationException e)
+        {
+            return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
+        }
+
         var clusterId = step.Spec.ClusterId;
         var busy = peers.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
             && p.TargetClusterId == clusterId && IsActive(p.Status));

@@ -41,6 +41,16 @@ public static class SpecValidator
         }
 
         ValidateStorage(errors, spec.ObBackupServiceStorageConfig);
+        if ((spec.OcpSecretRef is null) == (spec.OcpConnectionRef is null))
+        {
+            errors.Add("exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set");
+        }
+
+        if (spec.OcpConnectionRef is { } connectionRef && string.IsNullOrWhiteSpace(connectionRef.Name))
+        {
+            errors.Add("spec.ocpConnectionRef.name must not be empty");
+        }
+
         if (spec.OcpSecretRef is { } secretRef && string.IsNullOrWhiteSpace(secretRef.Name))
         {
             errors.Add("spec.ocpSecretRef.name must not be empty");

@@ -168,8 +168,16 @@ internal sealed class FakeOcpApi : IOcpApi
 internal sealed class FakeOcpConnector(IOcpApi api) : IOcpConnector
 {
     public OcpConfigurationException? Failure { get; set; }
+    public OcpAccessDeniedException? Denial { get; set; }
     public AccessKeyDto? AccessKey { get; set; }
     public int Calls { get; private set; }
+    public int Authorizations { get; private set; }
+
+    public Task AuthorizeAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    {
+        Authorizations++;
+        return Denial is not null ? throw Denial : Failure is not null ? throw Failure : Task.CompletedTask;
+    }
 
     public Task<IOcpApi> ConnectAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
     {

@@ -25,7 +25,10 @@ public sealed class SpecValidationTests
         ["configName too long"] = s => s.ObBackupServiceStorageConfig!.ConfigName = new string('c', 129),
         ["serviceName too long"] = s => s.ObBackupServiceStorageConfig!.ServiceName = new string('s', 129),
         ["OSS without key"] = s => Info(s).BackupStorageType = "BACKUP_STORAGE_OSS",
-        ["ocpSecretRef empty"] = s => s.OcpSecretRef = new LocalSecretReference { Name = "" },
+        ["ocpSecretRef empty"] = s => (s.OcpSecretRef, s.OcpConnectionRef) = (new LocalSecretReference { Name = "" }, null),
+        ["ocpConnectionRef empty"] = s => s.OcpConnectionRef = new OcpConnectionReference { Name = " " },
+        ["both connections"] = s => s.OcpSecretRef = new LocalSecretReference { Name = "ocp" },
+        ["no connection"] = s => s.OcpConnectionRef = null,
     };
 
     [Theory]
@@ -48,6 +51,9 @@ public sealed class SpecValidationTests
     [InlineData("serviceName too long", "spec.obBackupServiceStorageConfig.serviceName is longer than 128 characters")]
     [InlineData("OSS without key", "accessKeySecretRef.name is required for BACKUP_STORAGE_OSS")]
     [InlineData("ocpSecretRef empty", "spec.ocpSecretRef.name must not be empty")]
+    [InlineData("ocpConnectionRef empty", "spec.ocpConnectionRef.name must not be empty")]
+    [InlineData("both connections", "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set")]
+    [InlineData("no connection", "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set")]
     public async Task Invalid_spec_fails_naming_the_field_with_a_warning_and_no_ocp_call(string breakage, string expected)
     {
         var h = new Harness();

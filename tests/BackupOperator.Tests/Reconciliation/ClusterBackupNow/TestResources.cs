@@ -66,6 +66,7 @@ internal static class TestResources
                         AccessKeySecretRef = file ? null : new AccessKeySecretReference { Name = "oss-key" },
                     },
                 },
+                OcpConnectionRef = new OcpConnectionReference { Name = "ocp-shared" },
             },
             Status = status,
         };

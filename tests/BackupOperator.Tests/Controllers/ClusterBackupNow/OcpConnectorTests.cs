@@ -1,0 +1,245 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using BackupOperator.Entities;
+using BackupOperator.Operator.Controllers.ClusterBackupNow;
+using BackupOperator.Operator.Kubernetes;
+using BackupOperator.Operator.Ocp;
+using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BackupOperator.Tests.Controllers.ClusterBackupNow;
+
+/// <summary>Which connection and which Secrets a backup may use, and that it uses exactly those.</summary>
+public sealed class OcpConnectorTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(TestResources.Start);
+    private readonly KubeApi _api = new();
+    private readonly Factory _factory = new();
+
+    public OcpConnectorTests()
+    {
+        _api.Secrets[("db", "ocp")] = (Opened, new() { ["url"] = "https://ocp.example.com", ["username"] = "admin", ["password"] = "pw" });
+        _api.Secrets[("ocp-admin", "shared-creds")] = ([], new() { ["username"] = "svc", ["password"] = "pw2" });
+        _api.Namespaces["db"] = new() { ["team"] = "a" };
+        _api.Connections["shared"] = Connection(namespaces: ["db"]);
+    }
+
+    private static Dictionary<string, string> Opened => new() { [SecretUse.Label] = SecretUse.Value };
+
+    [Fact]
+    public async Task A_burst_of_backups_reads_the_secret_once_and_a_changed_secret_is_read_after_the_cache_time()
+    {
+        var connector = Connector(TimeSpan.FromSeconds(10));
+        await connector.ConnectAsync(OwnSecret("a"), CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("b"), CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await connector.ConnectAsync(OwnSecret("c"), CancellationToken.None);
+        Assert.Equal(1, _api.SecretReads);
+
+        _api.Secrets[("db", "ocp")].Data["url"] = "https://ocp-new.example.com";
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await connector.ConnectAsync(OwnSecret("d"), CancellationToken.None);
+        Assert.Equal(2, _api.SecretReads);
+        Assert.Equal("https://ocp-new.example.com", _factory.Last!.Url);
+    }
+
+    [Fact]
+    public async Task A_missing_secret_is_not_remembered_so_creating_it_takes_effect_at_once()
+    {
+        var connector = Connector(TimeSpan.FromSeconds(10));
+        var saved = _api.Secrets[("db", "ocp")];
+        _api.Secrets.Remove(("db", "ocp"));
+        var missing = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.ConnectAsync(OwnSecret("x"), CancellationToken.None));
+        Assert.Contains("not found", missing.Message, StringComparison.Ordinal);
+
+        _api.Secrets[("db", "ocp")] = saved;
+        await connector.ConnectAsync(OwnSecret("x"), CancellationToken.None);
+        Assert.Equal(2, _api.SecretReads);
+    }
+
+    [Fact]
+    public async Task A_zero_cache_time_reads_the_secret_every_time()
+    {
+        var connector = Connector(TimeSpan.Zero);
+        await connector.ConnectAsync(OwnSecret("x"), CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("x"), CancellationToken.None);
+        Assert.Equal(2, _api.SecretReads);
+    }
+
+    [Fact]
+    public async Task A_granted_connection_sends_its_own_credentials_to_its_own_url()
+    {
+        var connector = Connector(TimeSpan.Zero);
+        var backup = Shared();
+
+        await connector.AuthorizeAsync(backup, CancellationToken.None);
+        await connector.ConnectAsync(backup, CancellationToken.None);
+
+        Assert.Equal("https://ocp.shared.example.com", _factory.Last!.Url);
+        Assert.Equal("svc", _factory.Last.Username);
+        Assert.Equal([("ocp-admin", "shared-creds")], _api.SecretsRead);
+    }
+
+    [Fact]
+    public async Task A_namespace_the_connection_does_not_grant_is_refused_naming_the_connection_and_the_rule()
+    {
+        var connector = Connector(TimeSpan.Zero);
+        var backup = Shared(ns: "team-b");
+        _api.Namespaces["team-b"] = [];
+
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, CancellationToken.None));
+
+        Assert.Contains("ClusterOcpConnection shared does not grant namespace team-b", denied.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.SecretsRead);
+    }
+
+    [Fact]
+    public async Task A_label_selector_grant_follows_the_namespaces_labels_as_they_are_now()
+    {
+        _api.Connections["shared"] = Connection(selector: new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["backup"] = "allowed" } });
+        var connector = Connector(TimeSpan.Zero);
+        _api.Namespaces["db"] = new() { ["backup"] = "allowed" };
+        await connector.AuthorizeAsync(Shared(), CancellationToken.None);
+
+        _api.Namespaces["db"] = new() { ["backup"] = "revoked" };
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(Shared(), CancellationToken.None));
+        Assert.Contains("labels do not match spec.namespaceSelector", denied.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cluster_outside_the_allowed_list_is_refused()
+    {
+        _api.Connections["shared"] = Connection(namespaces: ["db"], clusters: [1, 2]);
+        var connector = Connector(TimeSpan.Zero);
+
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(Shared(clusterId: 8), CancellationToken.None));
+
+        Assert.Contains("does not allow cluster 8 (spec.allowedClusterIds: 1, 2)", denied.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_connection_is_a_configuration_problem_that_may_be_fixed()
+    {
+        var connector = Connector(TimeSpan.Zero);
+        _api.Connections.Clear();
+
+        var missing = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.AuthorizeAsync(Shared(), CancellationToken.None));
+
+        Assert.Contains("ClusterOcpConnection shared (spec.ocpConnectionRef) not found", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_namespace_secret_its_owner_did_not_open_to_backups_is_refused()
+    {
+        _api.Secrets[("db", "ocp")] = ([], _api.Secrets[("db", "ocp")].Data);
+        var connector = Connector(TimeSpan.Zero);
+
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(OwnSecret("x"), CancellationToken.None));
+
+        Assert.Contains($"Secret db/ocp (spec.ocpSecretRef) is not labelled {SecretUse.Label}=true", denied.Message, StringComparison.Ordinal);
+        Assert.Null(_factory.Last);
+    }
+
+    [Fact]
+    public async Task An_object_store_key_secret_needs_the_same_opt_in()
+    {
+        _api.Secrets[("db", "oss-key")] = ([], new() { ["accessKeyId"] = "id", ["accessKeySecret"] = "s3cr3t" });
+        var connector = Connector(TimeSpan.Zero);
+        var backup = Shared(storageType: "BACKUP_STORAGE_OSS");
+
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, CancellationToken.None));
+        Assert.Contains("Secret db/oss-key (accessKeySecretRef) is not labelled", denied.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", denied.Message, StringComparison.Ordinal);
+
+        _api.Secrets[("db", "oss-key")] = (Opened, _api.Secrets[("db", "oss-key")].Data);
+        await connector.AuthorizeAsync(backup, CancellationToken.None);
+        Assert.Equal("id", (await connector.GetStorageAccessKeyAsync(backup, CancellationToken.None))!.AccessKeyId);
+    }
+
+    public void Dispose() => _api.Dispose();
+
+    private static V1alpha1ClusterBackupNow OwnSecret(string name)
+    {
+        var backup = TestResources.Backup(name: name);
+        backup.Spec.OcpConnectionRef = null;
+        backup.Spec.OcpSecretRef = new LocalSecretReference { Name = "ocp" };
+        return backup;
+    }
+
+    private static V1alpha1ClusterBackupNow Shared(string ns = "db", long clusterId = 8, string storageType = OcpValues.StorageFile)
+    {
+        var backup = TestResources.Backup(ns: ns, clusterId: clusterId, storageType: storageType);
+        backup.Spec.OcpConnectionRef = new OcpConnectionReference { Name = "shared" };
+        return backup;
+    }
+
+    private static V1alpha1ClusterOcpConnection Connection(List<string>? namespaces = null, V1LabelSelector? selector = null, List<long>? clusters = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "shared" },
+        Spec = new ClusterOcpConnectionSpec
+        {
+            Url = "https://ocp.shared.example.com",
+            CredentialsSecretRef = new SecretReference { Namespace = "ocp-admin", Name = "shared-creds" },
+            Namespaces = namespaces,
+            NamespaceSelector = selector,
+            AllowedClusterIds = clusters,
+        },
+    };
+
+    private OcpConnector Connector(TimeSpan cache)
+    {
+        var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "https://kube.test" }, _api);
+        return new OcpConnector(new SecretReader(client, _time, cache), new NamespaceReader(client),
+            new ResourceReader<V1alpha1ClusterOcpConnection>(client), _factory);
+    }
+
+    /// <summary>The API server's GETs of Secrets, Namespaces and ClusterOcpConnections; records the Secrets read.</summary>
+    private sealed class KubeApi : DelegatingHandler
+    {
+        public Dictionary<(string Ns, string Name), (Dictionary<string, string> Labels, Dictionary<string, string> Data)> Secrets { get; } = [];
+        public Dictionary<string, Dictionary<string, string>> Namespaces { get; } = [];
+        public Dictionary<string, V1alpha1ClusterOcpConnection> Connections { get; } = [];
+        public List<(string Ns, string Name)> SecretsRead { get; } = [];
+        public int SecretReads => SecretsRead.Count;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            object? body = path switch
+            {
+                ["api", "v1", "namespaces", var ns, "secrets", var name] => Secret(ns, name),
+                ["api", "v1", "namespaces", var ns] => Namespaces.TryGetValue(ns, out var labels)
+                    ? new V1Namespace { Metadata = new V1ObjectMeta { Name = ns, Labels = labels } }
+                    : null,
+                ["apis", "ocp.oceanbase.com", "v1alpha1", "clusterocpconnections", var name] => Connections.GetValueOrDefault(name),
+                _ => throw new InvalidOperationException($"unexpected call {request.Method} {request.RequestUri}"),
+            };
+            return Task.FromResult(body is null
+                ? new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request, Content = new StringContent("""{"kind":"Status","code":404}""", Encoding.UTF8, "application/json") }
+                : new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Content = new StringContent(KubernetesJson.Serialize(body), Encoding.UTF8, "application/json") });
+        }
+
+        private V1Secret? Secret(string ns, string name)
+        {
+            SecretsRead.Add((ns, name));
+            return Secrets.TryGetValue((ns, name), out var s)
+                ? new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = s.Labels }, Data = s.Data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)) }
+                : null;
+        }
+    }
+
+    private sealed class Factory : IOcpClientFactory
+    {
+        public OcpConnectionSettings? Last { get; private set; }
+
+        public IOcpApi Get(OcpConnectionSettings settings)
+        {
+            Last = settings;
+            return new FakeOcpApi();
+        }
+    }
+}
