@@ -16,7 +16,6 @@ public sealed partial class RbacTests
     {
         ["ReadNamespacedSecret"] = ("", "secrets", "get"),
         ["ReadNamespace"] = ("", "namespaces", "get"),
-        ["GetClusterCustomObject"] = ("*", "", "get"),
         ["GetNamespacedCustomObject"] = ("*", "", "get"),
         ["GetClusterCustomObject"] = ("*", "", "get"),
         ["ListClusterCustomObject"] = ("*", "", "list"),
