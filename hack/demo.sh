@@ -35,10 +35,12 @@ ocp_url=$(cat "$work/ocp.url")
 
 log "installing the CRD and RBAC (kubectl apply -f config/crds -f config/rbac)"
 kubectl apply -f config/crds -f config/rbac >&2
-kubectl wait --for condition=established --timeout=60s crd/clusterbackupnows.ocp.oceanbase.com >&2
+kubectl wait --for condition=established --timeout=60s crd/clusterbackupnows.ocp.oceanbase.com crd/clusterocpconnections.ocp.oceanbase.com >&2
 kubectl create namespace db >&2
 kubectl -n db create secret generic ocp-credentials \
   --from-literal=url="$ocp_url" --from-literal=username=backup-bot --from-literal=password=demo-password >&2
+# The Secret owner opens it to backups of this namespace (see README, "Who may back up what").
+kubectl -n db label secret ocp-credentials ocp.oceanbase.com/usable-by-backups=true >&2
 
 log "starting the operator as ServiceAccount backup-operator-system/backup-operator"
 sa_token=$(kubectl -n backup-operator-system create token backup-operator --duration=2h)

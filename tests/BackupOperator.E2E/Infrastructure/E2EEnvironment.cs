@@ -98,10 +98,15 @@ public sealed class E2EEnvironment : IAsyncLifetime
         _operator = await StartOperatorAsync(ct, extra, kubeconfig: throughProxy ? ProxiedOperatorKubeconfig : null);
     }
 
-    public async Task CreateSecretAsync(string name, Dictionary<string, string> data, CancellationToken ct, string ns = Namespace) =>
+    /// <summary>A Secret in the test namespace; opened to backups (labelled for them) unless <paramref name="openToBackups"/> is false.</summary>
+    public async Task CreateSecretAsync(string name, Dictionary<string, string> data, CancellationToken ct, string ns = Namespace, bool openToBackups = true) =>
         await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = name },
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                Labels = openToBackups ? new Dictionary<string, string> { [SecretUse.Label] = SecretUse.Value } : null,
+            },
             StringData = data,
         }, ns, cancellationToken: ct);
 
