@@ -62,6 +62,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
             ["accessKeyId"] = SimulatorHandle.AccessKeyId,
             ["accessKeySecret"] = SimulatorHandle.AccessKeySecret,
         }, ct);
+        await SampleConnectionAsync(ct);
         var token = await Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
             new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 7200 } },
             OperatorServiceAccount, OperatorNamespace, cancellationToken: ct);
@@ -70,6 +71,21 @@ public sealed class E2EEnvironment : IAsyncLifetime
         _proxy = TcpProxy.Start(Api.Port);
         WriteOperatorKubeconfig(ProxiedOperatorKubeconfig, _proxy.Port);
         _operator = await StartOperatorAsync(ct);
+    }
+
+    /// <summary>
+    /// The samples' ClusterOcpConnection (config/samples), pointed at the simulator and granted to the
+    /// test namespace, with its credentials in the administrators' namespace.
+    /// </summary>
+    private async Task SampleConnectionAsync(CancellationToken ct)
+    {
+        var sample = Manifests.Load(RepoPaths.Config("samples")).OfType<V1alpha1ClusterOcpConnection>().Single();
+        var secret = sample.Spec.CredentialsSecretRef!;
+        await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = secret.Namespace } }, cancellationToken: ct);
+        await CreateSecretAsync(secret.Name!, new() { ["username"] = SimulatorHandle.User, ["password"] = SimulatorHandle.Password }, ct, secret.Namespace!, openToBackups: false);
+        sample.Spec.Url = Simulator.Url;
+        sample.Spec.Namespaces = [Namespace];
+        await Manifests.CreateAsync(Admin, sample, null, ct);
     }
 
     /// <summary>A kubeconfig with the operator's own token for an API server reached through <paramref name="port"/> (a proxy).</summary>

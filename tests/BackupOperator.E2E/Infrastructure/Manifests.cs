@@ -13,6 +13,7 @@ internal static class Manifests
     private static readonly Dictionary<string, Type> Types = new()
     {
         [$"{V1alpha1ClusterBackupNow.ApiGroup}/{V1alpha1ClusterBackupNow.Version}/{V1alpha1ClusterBackupNow.EntityKind}"] = typeof(V1alpha1ClusterBackupNow),
+        [$"{V1alpha1ClusterOcpConnection.ApiGroup}/{V1alpha1ClusterOcpConnection.Version}/{V1alpha1ClusterOcpConnection.EntityKind}"] = typeof(V1alpha1ClusterOcpConnection),
     };
 
     public static IReadOnlyList<object> Load(string fileOrDirectory)
@@ -67,6 +68,10 @@ internal static class Manifests
                     break;
                 case V1alpha1ClusterBackupNow backup:
                     await CreateBackupAsync(client, backup, backup.Metadata.NamespaceProperty ?? defaultNamespace!, ct);
+                    break;
+                case V1alpha1ClusterOcpConnection connection:
+                    await client.CustomObjects.CreateClusterCustomObjectAsync(connection,
+                        V1alpha1ClusterOcpConnection.ApiGroup, V1alpha1ClusterOcpConnection.Version, V1alpha1ClusterOcpConnection.Plural, cancellationToken: ct);
                     break;
                 default:
                     throw new NotSupportedException($"no apply for {obj.GetType().Name}");
