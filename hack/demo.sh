@@ -37,10 +37,15 @@ log "installing the CRD and RBAC (kubectl apply -f config/crds -f config/rbac)"
 kubectl apply -f config/crds -f config/rbac >&2
 kubectl wait --for condition=established --timeout=60s crd/clusterbackupnows.ocp.oceanbase.com crd/clusterocpconnections.ocp.oceanbase.com >&2
 kubectl create namespace db >&2
-kubectl -n db create secret generic ocp-credentials \
-  --from-literal=url="$ocp_url" --from-literal=username=backup-bot --from-literal=password=demo-password >&2
-# The Secret owner opens it to backups of this namespace (see README, "Who may back up what").
-kubectl -n db label secret ocp-credentials ocp.oceanbase.com/usable-by-backups=true >&2
+
+log "granting namespace db the OCP connection db-team (config/samples/ocp.oceanbase.com_v1alpha1_clusterocpconnection.yaml)"
+# The administrator's side: credentials in a namespace of their own, and a ClusterOcpConnection
+# that says who may back up which OCP clusters with them (see docs/access.md).
+kubectl create namespace ocp-admin >&2
+kubectl -n ocp-admin create secret generic ocp-db-team \
+  --from-literal=username=backup-bot --from-literal=password=demo-password >&2
+sed "s|url: https://ocp.example.com:8080|url: $ocp_url|" config/samples/ocp.oceanbase.com_v1alpha1_clusterocpconnection.yaml \
+  | kubectl apply -f - >&2
 
 log "starting the operator as ServiceAccount backup-operator-system/backup-operator"
 sa_token=$(kubectl -n backup-operator-system create token backup-operator --duration=2h)
@@ -69,4 +74,6 @@ echo; echo "\$ kubectl get cbn -n db nightly-1 -o jsonpath='{.status}'"
 kubectl -n db get cbn nightly-1 -o jsonpath='{.status}' | python3 -m json.tool
 echo; echo "\$ kubectl get cbn -n db"
 kubectl get cbn -n db
+echo; echo "\$ kubectl get cocp"
+kubectl get cocp
 [[ $phase == Succeeded ]] || { echo "demo backup ended in phase '$phase'; logs in $work" >&2; exit 1; }
