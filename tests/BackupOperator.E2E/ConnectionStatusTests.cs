@@ -14,8 +14,8 @@ namespace BackupOperator.E2E;
 [Collection(E2ECollection.Name)]
 public sealed class ConnectionStatusTests(E2EEnvironment env)
 {
-    /// <summary>Cluster-scoped objects' events go to the default namespace.</summary>
-    private const string EventNamespace = "default";
+    /// <summary>Events about cluster-scoped objects go to kube-system (see EventRecorder).</summary>
+    private const string EventNamespace = "kube-system";
 
     [Fact]
     public async Task A_connection_whose_Secret_is_missing_is_not_ready_and_becomes_ready_once_the_Secret_exists()
