@@ -39,6 +39,7 @@ public static class OperatorHostExtensions
         services.AddSingleton<IStatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>, StatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>>();
         services.AddSingleton<IResourceReader<V1alpha1ClusterBackupNow>, ResourceReader<V1alpha1ClusterBackupNow>>();
         services.AddSingleton<IResourceDeleter<V1alpha1ClusterBackupNow>, ResourceDeleter<V1alpha1ClusterBackupNow>>();
+        services.AddSingleton<IStatusWriter<V1alpha1ClusterOcpConnection, ClusterOcpConnectionStatus>, StatusWriter<V1alpha1ClusterOcpConnection, ClusterOcpConnectionStatus>>();
         services.AddSingleton<IResourceReader<V1alpha1ClusterOcpConnection>, ResourceReader<V1alpha1ClusterOcpConnection>>();
         services.AddSingleton<INamespaceReader, NamespaceReader>();
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -50,6 +51,7 @@ public static class OperatorHostExtensions
         // The controller runtime, then one controller per resource kind.
         services.AddControllerRuntime(configuration);
         services.AddClusterBackupNowController(configuration);
+        services.AddClusterOcpConnectionController(configuration);
 
         services.AddMetrics();
         services.AddSingleton<OperatorMetrics>();

@@ -95,6 +95,9 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
         LogEventNotRecorded(_logger, body["regarding"]?["namespace"]?.GetValue<string>() ?? "", body["regarding"]?["name"]?.GetValue<string>() ?? "",
             body["reason"]?.GetValue<string>() ?? "", error);
 
+    /// <summary>Where Events about cluster-scoped objects are written.</summary>
+    public const string ClusterScopedNamespace = "kube-system";
+
     internal static JsonObject Build(IKubernetesObject<V1ObjectMeta> resource, ObjectEvent e, DateTimeOffset now, string instance)
     {
         var note = e.Note.Length > MaxNoteLength ? e.Note[..(MaxNoteLength - 1)] + "…" : e.Note;
@@ -106,8 +109,10 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
             {
                 // client-go's convention: the object's name and a unique hex suffix.
                 ["name"] = $"{resource.Metadata.Name}.{now.UtcTicks:x}{Random.Shared.Next(0x10000):x4}",
-                // Events about a cluster-scoped object live in "default", as kubectl describe looks for them there.
-                ["namespace"] = string.IsNullOrEmpty(resource.Metadata.NamespaceProperty) ? "default" : resource.Metadata.NamespaceProperty,
+                // Events about a cluster-scoped object live in kube-system: every API server accepts an
+                // events.k8s.io Event with an empty regarding.namespace there ("default" only since 1.22;
+                // 1.20 answers 422), and kubectl describe finds them in any namespace.
+                ["namespace"] = string.IsNullOrEmpty(resource.Metadata.NamespaceProperty) ? ClusterScopedNamespace : resource.Metadata.NamespaceProperty,
             },
             ["eventTime"] = MicroTime(now),
             ["reportingController"] = ReportingController,

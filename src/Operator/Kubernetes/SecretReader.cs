@@ -46,7 +46,7 @@ public sealed class SecretReader(IKubernetes client, TimeProvider time, TimeSpan
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
         {
-            throw new SecretUnavailableException($"the operator may not read Secret {ns}/{name} ({field}): RBAC must grant 'get' on secrets");
+            throw new SecretUnavailableException($"the operator may not read Secret {ns}/{name} ({field}): RBAC must grant 'get' on secrets", forbidden: true);
         }
     }
 }

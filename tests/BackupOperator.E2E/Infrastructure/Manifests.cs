@@ -70,8 +70,7 @@ internal static class Manifests
                     await CreateBackupAsync(client, backup, backup.Metadata.NamespaceProperty ?? defaultNamespace!, ct);
                     break;
                 case V1alpha1ClusterOcpConnection connection:
-                    await client.CustomObjects.CreateClusterCustomObjectAsync(connection,
-                        V1alpha1ClusterOcpConnection.ApiGroup, V1alpha1ClusterOcpConnection.Version, V1alpha1ClusterOcpConnection.Plural, cancellationToken: ct);
+                    await CreateConnectionAsync(client, connection, ct);
                     break;
                 default:
                     throw new NotSupportedException($"no apply for {obj.GetType().Name}");
@@ -89,6 +88,14 @@ internal static class Manifests
         var created = await client.CustomObjects.CreateNamespacedCustomObjectAsync(
             backup, V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, ns, V1alpha1ClusterBackupNow.Plural, cancellationToken: ct);
         return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)created).GetRawText());
+    }
+
+    /// <summary>A ClusterOcpConnection is cluster-scoped: no namespace.</summary>
+    public static async Task<V1alpha1ClusterOcpConnection> CreateConnectionAsync(IKubernetes client, V1alpha1ClusterOcpConnection connection, CancellationToken ct)
+    {
+        var created = await client.CustomObjects.CreateClusterCustomObjectAsync(
+            connection, V1alpha1ClusterOcpConnection.ApiGroup, V1alpha1ClusterOcpConnection.Version, V1alpha1ClusterOcpConnection.Plural, cancellationToken: ct);
+        return KubernetesJson.Deserialize<V1alpha1ClusterOcpConnection>(((JsonElement)created).GetRawText());
     }
 
     private static async Task WaitEstablishedAsync(IKubernetes client, string name, CancellationToken ct)

@@ -37,6 +37,9 @@ internal sealed class OperatorProcess : IDisposable
         ["Backup__MaxRetryInterval"] = "00:00:02",
         ["Backup__RecoveryQuietPeriod"] = "00:00:05", // > Ocp__RequestTimeout, and > the simulator's 4 s delay faults
         ["Ocp__RequestTimeout"] = "00:00:03",
+        ["Connections__RecheckInterval"] = "00:00:05",
+        ["Connections__RetryInterval"] = "00:00:00.500",
+        ["Connections__MaxRetryInterval"] = "00:00:02",
         ["LeaderElection__LeaseNamespace"] = "backup-operator-system",
         ["LeaderElection__Identity"] = identity,
         ["LeaderElection__LeaseDuration"] = "00:00:04",

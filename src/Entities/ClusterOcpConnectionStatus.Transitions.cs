@@ -1,0 +1,81 @@
+using k8s.Models;
+
+namespace BackupOperator.Entities;
+
+/// <summary>The Ready condition of a ClusterOcpConnection, as methods, so every writer records it the same way.</summary>
+public static class ClusterOcpConnectionStatusTransitions
+{
+    /// <summary>The one condition: True when the Secret resolves and OCP answers an authenticated read.</summary>
+    public const string Ready = "Ready";
+
+    /// <summary>The reason of a working connection.</summary>
+    public const string Connected = "Connected";
+
+    public static ClusterOcpConnectionStatus SetReady(this ClusterOcpConnectionStatus s, string message, DateTime now, long? generation) =>
+        s.SetReadyCondition(true, Connected, message, now, generation);
+
+    public static ClusterOcpConnectionStatus SetNotReady(this ClusterOcpConnectionStatus s, string reason, string message, DateTime now, long? generation) =>
+        s.SetReadyCondition(false, reason, message, now, generation);
+
+    public static V1Condition? ReadyCondition(this ClusterOcpConnectionStatus? s) =>
+        s?.Conditions?.FirstOrDefault(c => c.Type == Ready);
+
+    public static bool IsReady(this ClusterOcpConnectionStatus? s) => s.ReadyCondition()?.Status == "True";
+
+    /// <summary>A deep copy: the decision works on it, never on the cached object.</summary>
+    public static ClusterOcpConnectionStatus Copy(this ClusterOcpConnectionStatus s) => new()
+    {
+        ObservedGeneration = s.ObservedGeneration,
+        Conditions = s.Conditions?.Select(c => new V1Condition
+        {
+            Type = c.Type,
+            Status = c.Status,
+            Reason = c.Reason,
+            Message = c.Message,
+            LastTransitionTime = c.LastTransitionTime,
+            ObservedGeneration = c.ObservedGeneration,
+        }).ToList(),
+    };
+
+    /// <summary>True when both record the same generation and the same conditions, field by field.</summary>
+    public static bool SameAs(this ClusterOcpConnectionStatus? a, ClusterOcpConnectionStatus? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        var left = a.Conditions ?? [];
+        var right = b.Conditions ?? [];
+        return a.ObservedGeneration == b.ObservedGeneration
+            && left.Count == right.Count
+            && left.Zip(right).All(p => p.First.Type == p.Second.Type && p.First.Status == p.Second.Status
+                && p.First.Reason == p.Second.Reason && p.First.Message == p.Second.Message
+                && p.First.LastTransitionTime == p.Second.LastTransitionTime && p.First.ObservedGeneration == p.Second.ObservedGeneration);
+    }
+
+    // lastTransitionTime moves only when the status flips; observedGeneration always follows the spec seen.
+    private static ClusterOcpConnectionStatus SetReadyCondition(this ClusterOcpConnectionStatus s, bool ready, string reason, string message, DateTime now, long? generation)
+    {
+        s.ObservedGeneration = generation;
+        s.Conditions ??= [];
+        var value = ready ? "True" : "False";
+        var existing = s.Conditions.FirstOrDefault(c => c.Type == Ready);
+        if (existing is null)
+        {
+            s.Conditions.Add(new V1Condition { Type = Ready, Status = value, Reason = reason, Message = message, LastTransitionTime = now, ObservedGeneration = generation });
+            return s;
+        }
+
+        if (existing.Status != value)
+        {
+            existing.LastTransitionTime = now;
+        }
+
+        existing.Status = value;
+        existing.Reason = reason;
+        existing.Message = message;
+        existing.ObservedGeneration = generation;
+        return s;
+    }
+}
