@@ -47,7 +47,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             await env.Simulator.ConfigureAsync(new { taskDurationMs = 0 }, ct);
             await env.Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
             {
-                Metadata = new V1ObjectMeta { Name = "ocp-credentials" },
+                // Opened to backups by its owner: without the label the operator refuses it (NotAllowed).
+                Metadata = new V1ObjectMeta { Name = "ocp-credentials", Labels = new Dictionary<string, string> { [SecretUse.Label] = SecretUse.Value } },
                 StringData = new Dictionary<string, string>
                 {
                     ["url"] = env.Simulator.Url,

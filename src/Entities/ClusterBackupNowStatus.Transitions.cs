@@ -129,27 +129,8 @@ public static class ClusterBackupNowStatusTransitions
     }
 
     /// <summary>Sets a condition; lastTransitionTime moves only when its status flips.</summary>
-    public static void SetCondition(this ClusterBackupNowStatus s, string type, bool status, string reason, string message, DateTime now, long? generation)
-    {
-        s.Conditions ??= [];
-        var value = status ? "True" : "False";
-        var existing = s.Conditions.FirstOrDefault(c => c.Type == type);
-        if (existing is null)
-        {
-            s.Conditions.Add(new V1Condition { LastTransitionTime = now, Message = message, Reason = reason, Status = value, Type = type, ObservedGeneration = generation });
-            return;
-        }
-
-        if (existing.Status != value)
-        {
-            existing.LastTransitionTime = now;
-        }
-
-        existing.Status = value;
-        existing.Reason = reason;
-        existing.Message = message;
-        existing.ObservedGeneration = generation;
-    }
+    public static void SetCondition(this ClusterBackupNowStatus s, string type, bool status, string reason, string message, DateTime now, long? generation) =>
+        Conditions.Set(s.Conditions ??= [], type, status, reason, message, now, generation);
 
     public static bool IsConditionTrue(this ClusterBackupNowStatus s, string type) =>
         s.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;

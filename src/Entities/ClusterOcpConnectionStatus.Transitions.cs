@@ -58,24 +58,7 @@ public static class ClusterOcpConnectionStatusTransitions
     private static ClusterOcpConnectionStatus SetReadyCondition(this ClusterOcpConnectionStatus s, bool ready, string reason, string message, DateTime now, long? generation)
     {
         s.ObservedGeneration = generation;
-        s.Conditions ??= [];
-        var value = ready ? "True" : "False";
-        var existing = s.Conditions.FirstOrDefault(c => c.Type == Ready);
-        if (existing is null)
-        {
-            s.Conditions.Add(new V1Condition { Type = Ready, Status = value, Reason = reason, Message = message, LastTransitionTime = now, ObservedGeneration = generation });
-            return s;
-        }
-
-        if (existing.Status != value)
-        {
-            existing.LastTransitionTime = now;
-        }
-
-        existing.Status = value;
-        existing.Reason = reason;
-        existing.Message = message;
-        existing.ObservedGeneration = generation;
+        Conditions.Set(s.Conditions ??= [], Ready, ready, reason, message, now, generation);
         return s;
     }
 }

@@ -1,6 +1,6 @@
 namespace BackupOperator.Operator.Ocp;
 
-/// <summary>Where OCP is and how to sign in; built from a Secret or from the operator's defaults.</summary>
+/// <summary>Where OCP is and how to sign in; built from a namespace's Secret or from a ClusterOcpConnection and its credentials Secret.</summary>
 public sealed record OcpConnectionSettings(
     string Source,
     string? Url,

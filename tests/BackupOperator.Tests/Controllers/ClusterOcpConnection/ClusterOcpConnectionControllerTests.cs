@@ -193,7 +193,7 @@ public sealed class ClusterOcpConnectionControllerTests
         public void Add(string ns, string name, params (string Key, string Value)[] data) =>
             _secrets[(ns, name)] = data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value));
 
-        public Task<IDictionary<string, byte[]>> ReadAsync(string ns, string name, string field, CancellationToken cancellationToken)
+        public Task<SecretContent> ReadContentAsync(string ns, string name, string field, CancellationToken cancellationToken)
         {
             Reads.Add((ns, name));
             if (Forbidden)
@@ -202,7 +202,7 @@ public sealed class ClusterOcpConnectionControllerTests
             }
 
             return _secrets.TryGetValue((ns, name), out var data)
-                ? Task.FromResult(data)
+                ? Task.FromResult(new SecretContent(data, new Dictionary<string, string>()))
                 : throw new SecretUnavailableException($"Secret {ns}/{name} ({field}) not found");
         }
     }
