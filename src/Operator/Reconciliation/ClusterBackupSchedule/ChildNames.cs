@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BackupOperator.Operator.Reconciliation.ClusterBackupSchedule;
+
+/// <summary>
+/// The names of a schedule's children, deterministic so that creating the child is the
+/// idempotence key (AlreadyExists: the slot or token is done). Every name is a DNS-1123
+/// subdomain of at most <see cref="MaxLength"/> characters, short enough for a label value too.
+/// <list type="bullet">
+/// <item>a slot: <c>&lt;schedule&gt;-&lt;yyyyMMddHHmmss of the slot in UTC&gt;</c>; UTC, because a repeated local hour would otherwise name two slots alike. The mode is not in the name: one slot, one child, whatever the mode.</item>
+/// <item>a run-now token: <c>&lt;schedule&gt;-now-&lt;first 10 hex of SHA-256(token)&gt;</c>.</item>
+/// <item><c>immediate</c>: the FULL slot at the schedule's creation time (no cron slot can be at that instant: slots are counted after it).</item>
+/// </list>
+/// A schedule name too long for the suffix keeps its start and gets 8 hex of SHA-256(name), so
+/// two long names with a common start still name their children apart.
+/// </summary>
+public static class ChildNames
+{
+    public const int MaxLength = 63;
+    private const string SlotFormat = "yyyyMMddHHmmss";
+    private const int HashOfNameLength = 8;
+    private const int HashOfTokenLength = 10;
+
+    public static string ForSlot(string scheduleName, DateTimeOffset slot)
+    {
+        var stamp = slot.UtcDateTime.ToString(SlotFormat, CultureInfo.InvariantCulture);
+        return $"{Prefix(scheduleName, MaxLength - 1 - stamp.Length)}-{stamp}";
+    }
+
+    public static string ForRunNow(string scheduleName, string token)
+    {
+        var suffix = "now-" + Hash(token, HashOfTokenLength);
+        return $"{Prefix(scheduleName, MaxLength - 1 - suffix.Length)}-{suffix}";
+    }
+
+    /// <summary>The scheduled-at annotation's value: the slot in RFC 3339, UTC, whole seconds.</summary>
+    public static string ScheduledAt(DateTimeOffset slot) =>
+        slot.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Prefix(string name, int max)
+    {
+        if (name.Length <= max)
+        {
+            return name;
+        }
+
+        var kept = name[..(max - 1 - HashOfNameLength)].TrimEnd('-', '.');
+        return $"{kept}-{Hash(name, HashOfNameLength)}";
+    }
+
+    private static string Hash(string text, int length) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..length];
+}
