@@ -33,12 +33,12 @@ public sealed record SlotPlan(
 /// INCREMENTAL cron; an instant both fire is one FULL slot.
 /// </summary>
 /// <remarks>
-/// Daylight saving is Cronos's (see the tests in ScheduleDaylightSavingTests): a slot whose local
+/// Daylight saving is Cronos's (see the tests in ScheduleTimeZoneTests): a slot whose local
 /// time falls into a skipped hour (spring forward) fires once, at the first instant after the gap
 /// (02:30 in Europe/Berlin on the last Sunday of March fires at 03:00 CEST); a slot whose local
 /// time occurs twice (autumn) fires once, at its first occurrence, when the cron names the hour;
-/// a cron with a wildcard or step in the hour or minute (*/30 * * * *) fires in both passes,
-/// as the clock does. Slots are instants: child names use UTC, so a repeated local hour never
+/// a cron with a wildcard, step or range in the hour (0 * * * *, 30 */1 * * *, 30 1-3 * * *)
+/// fires in both passes, as the clock does. Slots are instants: child names use UTC, so a repeated local hour never
 /// gives two slots one name.
 /// </remarks>
 public static class SlotPlanner
@@ -48,6 +48,9 @@ public static class SlotPlanner
 
     /// <summary>Next incremental slots that coincide with a FULL one are skipped up to this many times.</summary>
     private const int MaxCoincidingSlots = 1_000;
+
+    /// <summary>The first window searched back from now for the newest passed slot; it doubles from there.</summary>
+    private static readonly TimeSpan FirstWindow = TimeSpan.FromMinutes(2);
 
     /// <summary>Where slot counting starts: the newest handled slot, else the schedule's creation.</summary>
     public static DateTimeOffset Since(V1alpha1ClusterBackupSchedule schedule)
@@ -89,7 +92,13 @@ public static class SlotPlanner
             NextIncremental: nextIncremental);
     }
 
-    /// <summary>The newest slot in (since, now], FULL when both crons fire there.</summary>
+    /// <summary>
+    /// The newest slot in (since, now], FULL when both crons fire there. Found by forward search
+    /// only, in windows ending at now that double until one holds a slot or reaches since: Cronos's
+    /// backward search disagrees with its forward one in a daylight-saving gap (it answers 01:59:59
+    /// before the gap where the forward search fires at the gap's end), and the forward one is
+    /// what the next times and the counts use.
+    /// </summary>
     private static Slot? NewestPassed(CronSchedule schedule, DateTimeOffset since, DateTimeOffset now)
     {
         if (now <= since)
@@ -97,18 +106,36 @@ public static class SlotPlanner
             return null;
         }
 
-        var full = After(schedule.Full.GetPreviousOccurrence(now, schedule.Zone, inclusive: true), since);
-        var incremental = schedule.Incremental is null ? null : After(schedule.Incremental.GetPreviousOccurrence(now, schedule.Zone, inclusive: true), since);
-        return (full, incremental) switch
+        for (var window = FirstWindow; ; window += window)
         {
-            ({ } f, { } i) when i > f => new Slot(i, OcpValues.IncrementalBackup),
-            ({ } f, _) => new Slot(f, OcpValues.FullBackup),
-            (null, { } i) => new Slot(i, OcpValues.IncrementalBackup),
-            _ => null,
-        };
+            var reachesSince = window >= now - since;
+            var from = reachesSince ? since : now - window;
+            var full = LastIn(schedule.Full, schedule.Zone, from, now);
+            var incremental = schedule.Incremental is null ? null : LastIn(schedule.Incremental, schedule.Zone, from, now);
+            Slot? slot = (full, incremental) switch
+            {
+                ({ } f, { } i) when i > f => new Slot(i, OcpValues.IncrementalBackup),
+                ({ } f, _) => new Slot(f, OcpValues.FullBackup),
+                (null, { } i) => new Slot(i, OcpValues.IncrementalBackup),
+                _ => null,
+            };
+            if (slot is not null || reachesSince)
+            {
+                return slot;
+            }
+        }
     }
 
-    private static DateTimeOffset? After(DateTimeOffset? t, DateTimeOffset since) => t > since ? t : null;
+    private static DateTimeOffset? LastIn(Cronos.CronExpression cron, TimeZoneInfo zone, DateTimeOffset from, DateTimeOffset to)
+    {
+        DateTimeOffset? last = null;
+        foreach (var t in cron.GetOccurrences(from, to, zone, fromInclusive: false, toInclusive: true))
+        {
+            last = t;
+        }
+
+        return last;
+    }
 
     /// <summary>Distinct slot instants strictly between from and to, counted up to <see cref="MaxCountedMissedSlots"/>.</summary>
     private static (long Count, bool Capped) CountBetween(CronSchedule schedule, DateTimeOffset from, DateTimeOffset to)
