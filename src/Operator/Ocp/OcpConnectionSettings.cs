@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace BackupOperator.Operator.Ocp;
 
 /// <summary>Where OCP is and how to sign in; built from a namespace's Secret or from a ClusterOcpConnection and its credentials Secret.</summary>
@@ -11,6 +13,18 @@ public sealed record OcpConnectionSettings(
     string? CaBundle = null)
 {
     public bool UsesAccessKey => !string.IsNullOrEmpty(AccessKeyId);
+
+    /// <summary>
+    /// From a Secret's data: keys username/password or accessKeyId/accessKeySecret, optional caBundle,
+    /// and the url from key 'url' unless <paramref name="url"/> is given (a ClusterOcpConnection's spec.url).
+    /// </summary>
+    public static OcpConnectionSettings FromSecret(string source, IDictionary<string, byte[]> data, string? url = null) =>
+        new(source, url ?? Value(data, "url"), Value(data, "username"), Value(data, "password"),
+            Value(data, "accessKeyId"), Value(data, "accessKeySecret"), Value(data, "caBundle"));
+
+    /// <summary>A Secret's value as text; one written with `kubectl create secret --from-file` often ends in a newline.</summary>
+    public static string? Value(IDictionary<string, byte[]> data, string key) =>
+        data.TryGetValue(key, out var bytes) ? Encoding.UTF8.GetString(bytes).TrimEnd('\r', '\n') : null;
 
     /// <summary>Throws <see cref="OcpConfigurationException"/> naming what is wrong, never a value.</summary>
     public Uri Validate()

@@ -1,8 +1,8 @@
-using System.Text;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+using BackupOperator.Operator.Reconciliation.ClusterOcpConnection;
 using BackupOperator.Operator.Runtime;
 
 namespace BackupOperator.Operator.Controllers.ClusterBackupNow;
@@ -57,17 +57,13 @@ public sealed class OcpConnector(
             }
 
             var data = (await ReadSecretAsync(secretNs, secretName, $"ClusterOcpConnection {connectionName}", cancellationToken)).Data;
-            return factory.Get(new OcpConnectionSettings(
-                $"ClusterOcpConnection {connectionName}", connection.Spec.Url, Value(data, "username"), Value(data, "password"),
-                Value(data, "accessKeyId"), Value(data, "accessKeySecret"), Value(data, "caBundle")));
+            return factory.Get(ConnectionSettings.From(connection, data));
         }
 
         if (spec.OcpSecretRef?.Name is { Length: > 0 } name)
         {
             var data = (await ReadSecretAsync(ns, name, "spec.ocpSecretRef", cancellationToken)).Data;
-            return factory.Get(new OcpConnectionSettings(
-                $"Secret {ns}/{name}", Value(data, "url"), Value(data, "username"), Value(data, "password"),
-                Value(data, "accessKeyId"), Value(data, "accessKeySecret"), Value(data, "caBundle")));
+            return factory.Get(OcpConnectionSettings.FromSecret($"Secret {ns}/{name}", data));
         }
 
         throw new OcpConfigurationException("the spec names no OCP connection: set spec.ocpConnectionRef or spec.ocpSecretRef");
@@ -85,8 +81,8 @@ public sealed class OcpConnector(
         var data = (await ReadSecretAsync(ns, keyRef.Name!, "accessKeySecretRef", cancellationToken)).Data;
         var idKey = keyRef.AccessKeyIdKey ?? AccessKeySecretReference.DefaultIdKey;
         var secretKey = keyRef.AccessKeySecretKey ?? AccessKeySecretReference.DefaultSecretKey;
-        var id = Value(data, idKey);
-        var secret = Value(data, secretKey);
+        var id = OcpConnectionSettings.Value(data, idKey);
+        var secret = OcpConnectionSettings.Value(data, secretKey);
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))
         {
             throw new OcpConfigurationException(
@@ -129,8 +125,4 @@ public sealed class OcpConnector(
             throw new OcpConfigurationException(e.Message);
         }
     }
-
-    // A value written with `kubectl create secret --from-file` often ends in a newline.
-    private static string? Value(IDictionary<string, byte[]> data, string key) =>
-        data.TryGetValue(key, out var bytes) ? Encoding.UTF8.GetString(bytes).TrimEnd('\r', '\n') : null;
 }

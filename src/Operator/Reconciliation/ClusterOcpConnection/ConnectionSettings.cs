@@ -1,4 +1,3 @@
-using System.Text;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Ocp;
 
@@ -14,17 +13,9 @@ public static class ConnectionSettings
     public static OcpConnectionSettings From(V1alpha1ClusterOcpConnection connection, IDictionary<string, byte[]> secretData)
     {
         var secret = connection.Spec.CredentialsSecretRef;
-        return new OcpConnectionSettings(
+        return OcpConnectionSettings.FromSecret(
             $"Secret {secret?.Namespace}/{secret?.Name} ({ConnectionCheck.SecretField} of ClusterOcpConnection {connection.Metadata.Name})",
-            connection.Spec.Url?.Trim(),
-            Value(secretData, "username"),
-            Value(secretData, "password"),
-            Value(secretData, "accessKeyId"),
-            Value(secretData, "accessKeySecret"),
-            Value(secretData, "caBundle"));
+            secretData,
+            connection.Spec.Url?.Trim() ?? "");
     }
-
-    // A value written with `kubectl create secret --from-file` often ends in a newline.
-    private static string? Value(IDictionary<string, byte[]> data, string key) =>
-        data.TryGetValue(key, out var bytes) ? Encoding.UTF8.GetString(bytes).TrimEnd('\r', '\n') : null;
 }
