@@ -42,9 +42,44 @@ public sealed class ClusterBackupScheduleStatus
     [JsonPropertyName("missedSlots")]
     public long? MissedSlots { get; set; }
 
+    /// <summary>Slots not run because this schedule's previous backup was still active (concurrencyPolicy Forbid), counted over the schedule's life.</summary>
+    [JsonPropertyName("skippedSlots")]
+    public long? SkippedSlots { get; set; }
+
+    /// <summary>
+    /// The timing the operator last planned with. When spec.schedule, incrementalSchedule, timeZone or
+    /// suspend differ from it, the edit takes effect from now on: slots that passed before it are not run.
+    /// </summary>
+    [JsonPropertyName("observedSchedule")]
+    public ObservedSchedule? ObservedSchedule { get; set; }
+
     /// <summary>The last value of the run-now annotation that was served (its backup created).</summary>
     [JsonPropertyName("lastRunNowToken")]
     public string? LastRunNowToken { get; set; }
+}
+
+/// <summary>The fields of a schedule that decide when it fires, as last planned with.</summary>
+public sealed record ObservedSchedule
+{
+    [JsonPropertyName("schedule")]
+    public string? Schedule { get; set; }
+
+    [JsonPropertyName("incrementalSchedule")]
+    public string? IncrementalSchedule { get; set; }
+
+    [JsonPropertyName("timeZone")]
+    public string? TimeZone { get; set; }
+
+    [JsonPropertyName("suspend")]
+    public bool? Suspend { get; set; }
+
+    public static ObservedSchedule Of(ClusterBackupScheduleSpec spec) => new()
+    {
+        Schedule = spec.Schedule.Trim(),
+        IncrementalSchedule = string.IsNullOrWhiteSpace(spec.IncrementalSchedule) ? null : spec.IncrementalSchedule.Trim(),
+        TimeZone = spec.EffectiveTimeZone.Trim(),
+        Suspend = spec.Suspend == true,
+    };
 }
 
 /// <summary>The newest child, at a glance.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
+using BackupOperator.Operator.Controllers.ClusterBackupSchedule;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Runtime;
 
@@ -12,7 +13,7 @@ namespace BackupOperator.Operator.Diagnostics;
 /// Prometheus format on /metrics. Names say what a dashboard needs: outcomes, OCP latency,
 /// reconcile cost, queue pressure, the last good backup per cluster, who leads.
 /// </summary>
-public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMetrics
+public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMetrics, IScheduleMetrics
 {
     public const string MeterName = "BackupOperator";
     private readonly Counter<long> _transitions;
@@ -21,6 +22,7 @@ public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMe
     private readonly Counter<long> _reconcileErrors;
     private readonly Histogram<double> _queueWait;
     private readonly ConcurrentDictionary<long, double> _lastSuccess = new();
+    private readonly ConcurrentDictionary<NamespacedName, ClusterBackupScheduleStatus> _schedules = new();
 
     public OperatorMetrics(IMeterFactory meterFactory, IResourceCache<V1alpha1ClusterBackupNow> cache,
         ControllerQueue<V1alpha1ClusterBackupNow> queue, ILeadershipGate leadership)
@@ -47,6 +49,14 @@ public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMe
             description: "Unix time of the last Succeeded backup per OCP cluster (seen by this process).");
         meter.CreateObservableGauge("leader", () => leadership.IsLeader ? 1 : 0,
             description: "1 when this replica holds the leader lease.");
+        ScheduleGauge(meter, "schedule_next_run_timestamp_seconds", s => Seconds(s.NextScheduleTime),
+            "Unix time of each ClusterBackupSchedule's next slot (absent while suspended or invalid).");
+        ScheduleGauge(meter, "schedule_last_success_timestamp_seconds", s => Seconds(s.LastSuccessfulTime),
+            "Unix time each ClusterBackupSchedule's newest successful backup completed.");
+        ScheduleGauge(meter, "schedule_missed_slots", s => s.MissedSlots ?? 0,
+            "Slots each ClusterBackupSchedule never ran (operator down, starting deadline passed), over its life.");
+        ScheduleGauge(meter, "schedule_skipped_slots", s => s.SkippedSlots ?? 0,
+            "Slots each ClusterBackupSchedule skipped because its previous backup was active (Forbid), over its life.");
         queue.Dequeued += (_, waited) => _queueWait.Record(waited.TotalSeconds);
     }
 
@@ -58,6 +68,27 @@ public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMe
             _lastSuccess[clusterId] = now.ToUnixTimeMilliseconds() / 1000.0;
         }
     }
+
+    public void ScheduleObserved(NamespacedName schedule, ClusterBackupScheduleStatus? status)
+    {
+        if (status is not null)
+        {
+            _schedules[schedule] = status;
+        }
+    }
+
+    public void ScheduleDeleted(NamespacedName schedule) => _schedules.TryRemove(schedule, out _);
+
+    private static double? Seconds(DateTime? t) =>
+        t is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)).ToUnixTimeMilliseconds() / 1000.0 : null;
+
+    private void ScheduleGauge(Meter meter, string name, Func<ClusterBackupScheduleStatus, double?> value, string description) =>
+        meter.CreateObservableGauge(name, () => _schedules
+            .Select(p => (p.Key, Value: value(p.Value)))
+            .Where(p => p.Value is not null)
+            .Select(p => new Measurement<double>(p.Value!.Value,
+                new KeyValuePair<string, object?>("namespace", p.Key.Namespace), new KeyValuePair<string, object?>("schedule", p.Key.Name))),
+            description: description);
 
     public void OcpRequest(string operation, string outcome, TimeSpan duration) =>
         _ocpDuration.Record(duration.TotalSeconds,

@@ -1,5 +1,6 @@
 using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
+using BackupOperator.Operator.Controllers.ClusterBackupSchedule;
 using BackupOperator.Operator.Diagnostics;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
@@ -39,6 +40,8 @@ public static class OperatorHostExtensions
         services.AddSingleton<IStatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>, StatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>>();
         services.AddSingleton<IResourceReader<V1alpha1ClusterBackupNow>, ResourceReader<V1alpha1ClusterBackupNow>>();
         services.AddSingleton<IResourceDeleter<V1alpha1ClusterBackupNow>, ResourceDeleter<V1alpha1ClusterBackupNow>>();
+        services.AddSingleton<IResourceCreator<V1alpha1ClusterBackupNow>, ResourceCreator<V1alpha1ClusterBackupNow>>();
+        services.AddSingleton<IStatusWriter<V1alpha1ClusterBackupSchedule, ClusterBackupScheduleStatus>, StatusWriter<V1alpha1ClusterBackupSchedule, ClusterBackupScheduleStatus>>();
         services.AddSingleton<IStatusWriter<V1alpha1ClusterOcpConnection, ClusterOcpConnectionStatus>, StatusWriter<V1alpha1ClusterOcpConnection, ClusterOcpConnectionStatus>>();
         services.AddSingleton<IResourceReader<V1alpha1ClusterOcpConnection>, ResourceReader<V1alpha1ClusterOcpConnection>>();
         services.AddSingleton<INamespaceReader, NamespaceReader>();
@@ -52,12 +55,14 @@ public static class OperatorHostExtensions
         services.AddControllerRuntime(configuration);
         services.AddClusterBackupNowController(configuration);
         services.AddClusterOcpConnectionController(configuration);
+        services.AddClusterBackupScheduleController();
 
         services.AddMetrics();
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton<IControllerMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
         services.AddSingleton<IOcpMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
         services.AddSingleton<IBackupMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
+        services.AddSingleton<IScheduleMetrics>(sp => sp.GetRequiredService<OperatorMetrics>());
         return builder;
     }
 }

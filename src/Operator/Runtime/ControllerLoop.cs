@@ -18,6 +18,7 @@ public sealed partial class ControllerLoop<T>(
     IOptions<ControllerOptions> options,
     TimeProvider time,
     ILogger<ControllerLoop<T>> logger,
+    IEnumerable<IControllerWatch<T>> watches,
     IControllerMetrics? metrics = null) : BackgroundService
     where T : IKubernetesObject<V1ObjectMeta>
 {
@@ -31,11 +32,19 @@ public sealed partial class ControllerLoop<T>(
             informer.Changed += queue.Add;
         }
 
+        var watched = watches.ToList();
+        foreach (var watch in watched)
+        {
+            watch.Start(queue.Add);
+        }
+
         // Informers run on every replica so that a new leader starts with a warm cache.
         var informerTasks = informers.All.Select(i => Task.Run(() => i.RunAsync(stoppingToken), stoppingToken)).ToList();
         try
         {
+            // Owned kinds too: a decision about children must not be taken on a half-listed cache.
             await informers.WaitForSyncAsync(stoppingToken);
+            await Task.WhenAll(watched.Select(w => w.WaitForSyncAsync(stoppingToken)));
             _ = Task.Run(() => ReleaseStartupGarbageAsync(stoppingToken), CancellationToken.None);
             using var resync = time.CreateTimer(_ => EnqueueAll(), null, options.Value.ResyncPeriod, options.Value.ResyncPeriod);
             var workers = Enumerable.Range(0, options.Value.MaxConcurrentReconciles)

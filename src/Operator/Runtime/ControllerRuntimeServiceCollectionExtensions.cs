@@ -71,6 +71,11 @@ public static class ControllerRuntimeServiceCollectionExtensions
                 .ToList());
         });
         services.AddSingleton<ICacheSyncStatus>(sp => sp.GetRequiredService<InformerSet<TEntity>>());
+        foreach (var register in settings.Watches)
+        {
+            register(services);
+        }
+
         services.AddSingleton<IEntityController<TEntity>, TController>();
         services.AddHostedService<ControllerLoop<TEntity>>();
         return services;

@@ -1,4 +1,5 @@
 using k8s;
+using Microsoft.Extensions.DependencyInjection;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Runtime;
@@ -15,4 +16,23 @@ public sealed class ControllerSettings<TEntity>
 
     /// <summary>Shapes each object as it enters the cache, after managedFields and last-applied-configuration are dropped.</summary>
     public Func<TEntity, TEntity>? Transform { get; set; }
+
+    /// <summary>Registrations of what <see cref="Owns{TChild}"/> asked for, typed at compile time (no reflection: trimming and NativeAOT).</summary>
+    internal List<Action<IServiceCollection>> Watches { get; } = [];
+
+    /// <summary>
+    /// This kind creates <typeparamref name="TChild"/> objects and controls them (ownerReference
+    /// with controller: true): a change of a child wakes its owner, and
+    /// <see cref="Owners.ListOwned{TOwner, TChild}"/> lists an owner's children from the child
+    /// kind's cache, which must be registered by its own controller.
+    /// </summary>
+    public ControllerSettings<TEntity> Owns<TChild>()
+        where TChild : IKubernetesObject<V1ObjectMeta>
+    {
+        Watches.Add(services => services.AddSingleton<IControllerWatch<TEntity>>(sp => new OwnedKindWatch<TEntity, TChild>(
+            sp.GetService<InformerSet<TChild>>() ?? throw new InvalidOperationException(
+                $"{typeof(TEntity).Name} owns {typeof(TChild).Name}, but no controller for {typeof(TChild).Name} is registered"),
+            sp.GetRequiredService<IResourceCache<TChild>>())));
+        return this;
+    }
 }

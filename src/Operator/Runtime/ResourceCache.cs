@@ -14,6 +14,16 @@ public interface IResourceCache<T>
     /// <summary>The objects whose index value (see the cache's index function) is <paramref name="value"/>.</summary>
     IReadOnlyList<T> ListByIndex(string value);
 
+    /// <summary>The objects whose value in the named index (see <see cref="AddIndex"/>) is <paramref name="value"/>.</summary>
+    IReadOnlyList<T> ListByIndex(string indexName, string value);
+
+    /// <summary>
+    /// Adds a named index, also over the objects already cached (client-go's AddIndexers,
+    /// controller-runtime's IndexField). An object whose value is null is not in that index.
+    /// Adding a name twice keeps the first.
+    /// </summary>
+    void AddIndex(string indexName, Func<T, string?> index);
+
     /// <summary>Stores the object unless the cache already holds a newer one of the same resource.</summary>
     bool Upsert(T resource);
 
@@ -30,8 +40,11 @@ public interface IResourceCache<T>
 public sealed class ResourceCache<T>(Func<T, string>? index = null, Func<T, T>? transform = null) : IResourceCache<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
+    /// <summary>The name of the index given to the constructor.</summary>
+    public const string DefaultIndex = "";
+
     private readonly ConcurrentDictionary<NamespacedName, T> _items = new();
-    private readonly Dictionary<string, Dictionary<NamespacedName, T>> _byIndex = [];
+    private readonly Dictionary<string, Index> _indexes = index is null ? [] : new() { [DefaultIndex] = new Index(index) };
     private readonly Lock _write = new();
 
     public int Count => _items.Count;
@@ -47,9 +60,38 @@ public sealed class ResourceCache<T>(Func<T, string>? index = null, Func<T, T>? 
             throw new InvalidOperationException("this cache has no index");
         }
 
+        return ListByIndex(DefaultIndex, value);
+    }
+
+    public IReadOnlyList<T> ListByIndex(string indexName, string value)
+    {
         lock (_write)
         {
-            return _byIndex.TryGetValue(value, out var bucket) ? [.. bucket.Values] : [];
+            if (!_indexes.TryGetValue(indexName, out var named))
+            {
+                throw new InvalidOperationException($"this cache has no index \"{indexName}\"");
+            }
+
+            return named.Buckets.TryGetValue(value, out var bucket) ? [.. bucket.Values] : [];
+        }
+    }
+
+    public void AddIndex(string indexName, Func<T, string?> index)
+    {
+        lock (_write)
+        {
+            if (_indexes.ContainsKey(indexName))
+            {
+                return;
+            }
+
+            var named = new Index(index);
+            foreach (var (key, item) in _items)
+            {
+                named.Add(key, item);
+            }
+
+            _indexes[indexName] = named;
         }
     }
 
@@ -70,15 +112,9 @@ public sealed class ResourceCache<T>(Func<T, string>? index = null, Func<T, T>? 
             }
 
             _items[key] = resource;
-            if (index is not null)
+            foreach (var named in _indexes.Values)
             {
-                var value = index(resource);
-                if (!_byIndex.TryGetValue(value, out var bucket))
-                {
-                    _byIndex[value] = bucket = [];
-                }
-
-                bucket[key] = resource;
+                named.Add(key, resource);
             }
 
             return true;
@@ -98,9 +134,9 @@ public sealed class ResourceCache<T>(Func<T, string>? index = null, Func<T, T>? 
 
     private void Unindex(NamespacedName key, T existing)
     {
-        if (index?.Invoke(existing) is { } value && _byIndex.TryGetValue(value, out var bucket) && bucket.Remove(key) && bucket.Count == 0)
+        foreach (var named in _indexes.Values)
         {
-            _byIndex.Remove(value);
+            named.Remove(key, existing);
         }
     }
 
@@ -111,4 +147,33 @@ public sealed class ResourceCache<T>(Func<T, string>? index = null, Func<T, T>? 
         && long.TryParse(candidate.Metadata.ResourceVersion, out var c)
         && long.TryParse(existing.Metadata.ResourceVersion, out var e)
         && c < e;
+
+    /// <summary>One index: its function and, per value, the objects that have it.</summary>
+    private sealed class Index(Func<T, string?> valueOf)
+    {
+        public Dictionary<string, Dictionary<NamespacedName, T>> Buckets { get; } = [];
+
+        public void Add(NamespacedName key, T item)
+        {
+            if (valueOf(item) is not { } value)
+            {
+                return;
+            }
+
+            if (!Buckets.TryGetValue(value, out var bucket))
+            {
+                Buckets[value] = bucket = [];
+            }
+
+            bucket[key] = item;
+        }
+
+        public void Remove(NamespacedName key, T item)
+        {
+            if (valueOf(item) is { } value && Buckets.TryGetValue(value, out var bucket) && bucket.Remove(key) && bucket.Count == 0)
+            {
+                Buckets.Remove(value);
+            }
+        }
+    }
 }

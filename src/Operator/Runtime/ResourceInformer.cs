@@ -7,7 +7,8 @@ namespace BackupOperator.Operator.Runtime;
 /// Keeps the cache equal to the API server: list, then watch from the list's resourceVersion
 /// (with bookmarks); re-watch when the stream ends, re-list when the resourceVersion expired (410)
 /// or the stream went silent for longer than <paramref name="stallTimeout"/>, back off on errors.
-/// Every change is announced by key through <see cref="Changed"/>.
+/// Every change is announced by key through <see cref="Changed"/>, and with the object (its last
+/// state, for a deletion) through <see cref="ObjectChanged"/>, for controllers that map it to another key.
 /// </summary>
 public sealed partial class ResourceInformer<T>(
     IWatchSource<T> source, IResourceCache<T> cache, TimeProvider time, TimeSpan stallTimeout, ILogger logger, string? scope = null)
@@ -18,6 +19,8 @@ public sealed partial class ResourceInformer<T>(
     private long _lastEventTicks;
 
     public event Action<NamespacedName>? Changed;
+
+    public event Action<T>? ObjectChanged;
 
     public bool HasSynced => _synced.Task.IsCompleted;
 
@@ -79,6 +82,7 @@ public sealed partial class ResourceInformer<T>(
             present.Add(key);
             cache.Upsert(item);
             Changed?.Invoke(key);
+            ObjectChanged?.Invoke(item);
         }
 
         // Only this informer's namespace (all of them for a cluster-wide one): with several namespaces
@@ -86,8 +90,13 @@ public sealed partial class ResourceInformer<T>(
         foreach (var gone in cache.List().Select(i => NamespacedName.From(i))
             .Where(k => (scope is null || k.Namespace == scope) && !present.Contains(k)).ToList())
         {
+            cache.TryGet(gone, out var last);
             cache.Remove(gone);
             Changed?.Invoke(gone);
+            if (last is not null)
+            {
+                ObjectChanged?.Invoke(last);
+            }
         }
 
         LogListed(logger, typeof(T).Name, items.Count, resourceVersion);
@@ -113,6 +122,7 @@ public sealed partial class ResourceInformer<T>(
         }
 
         Changed?.Invoke(key);
+        ObjectChanged?.Invoke(e.Resource);
     }
 
     private void Touch() => Interlocked.Exchange(ref _lastEventTicks, time.GetUtcNow().UtcTicks);

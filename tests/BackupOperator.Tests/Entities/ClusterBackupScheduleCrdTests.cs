@@ -7,13 +7,12 @@ using static BackupOperator.Tests.Entities.CrdSchemaTests;
 namespace BackupOperator.Tests.Entities;
 
 /// <summary>
-/// The pending ClusterBackupSchedule CRD (config/crds-pending, not applied until its controller
-/// lands) and its C# types describe the same fields, with the contract's names and defaults.
+/// The ClusterBackupSchedule CRD and its C# types describe the same fields, with the contract's names and defaults.
 /// </summary>
 public sealed class ClusterBackupScheduleCrdTests
 {
     private const string File = "ocp.oceanbase.com_clusterbackupschedules.yaml";
-    private static readonly YamlMappingNode Crd = Load("crds-pending", File);
+    private static readonly YamlMappingNode Crd = Load("crds", File);
 
     private static YamlMappingNode Version => (YamlMappingNode)((YamlSequenceNode)Crd["spec"]["versions"])[0];
 
@@ -36,10 +35,41 @@ public sealed class ClusterBackupScheduleCrdTests
     }
 
     [Fact]
-    public void It_is_not_applied_yet()
+    public void It_is_installed_with_the_others() =>
+        Assert.Contains(File, System.IO.File.ReadAllText(RepoRoot.Path("config", "crds", "Kustomization")), StringComparison.Ordinal);
+
+    [Fact]
+    public void Every_status_field_has_a_description_for_kubectl_explain()
     {
-        Assert.False(System.IO.File.Exists(RepoRoot.Path("config", "crds", File)));
-        Assert.DoesNotContain("clusterbackupschedules", System.IO.File.ReadAllText(RepoRoot.Path("config", "crds", "Kustomization")), StringComparison.Ordinal);
+        var missing = new List<string>();
+        Walk((YamlMappingNode)Schema["properties"]["status"], "status", missing);
+        Assert.True(missing.Count == 0, "no description: " + string.Join(", ", missing));
+
+        static void Walk(YamlMappingNode node, string path, List<string> missing)
+        {
+            if (!node.Children.TryGetValue("properties", out var properties))
+            {
+                return;
+            }
+
+            foreach (var (key, value) in ((YamlMappingNode)properties).Children)
+            {
+                var child = (YamlMappingNode)value;
+                var name = $"{path}.{Scalar(key)}";
+                // Condition entries and the observed timing follow the spec's and Kubernetes' own field names.
+                if (path.EndsWith(".conditions", StringComparison.Ordinal) || path.EndsWith(".observedSchedule", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (!child.Children.ContainsKey("description"))
+                {
+                    missing.Add(name);
+                }
+
+                Walk(child, name, missing);
+            }
+        }
     }
 
     [Theory]

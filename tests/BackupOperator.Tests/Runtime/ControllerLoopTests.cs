@@ -66,7 +66,7 @@ public sealed class ControllerLoopTests
         var queue = new ControllerQueue<V1alpha1ClusterBackupNow>(_time);
         var informer = new ResourceInformer<V1alpha1ClusterBackupNow>(source, cache, _time, TimeSpan.FromMinutes(6), NullLogger.Instance);
         var loop = new ControllerLoop<V1alpha1ClusterBackupNow>(new InformerSet<V1alpha1ClusterBackupNow>([informer]), cache, queue, handler,
-            leadership, Options.Create(new ControllerOptions { MaxConcurrentReconciles = 4 }), _time, NullLogger<ControllerLoop<V1alpha1ClusterBackupNow>>.Instance);
+            leadership, Options.Create(new ControllerOptions { MaxConcurrentReconciles = 4 }), _time, NullLogger<ControllerLoop<V1alpha1ClusterBackupNow>>.Instance, []);
         return (loop, source, cache, queue);
     }
 

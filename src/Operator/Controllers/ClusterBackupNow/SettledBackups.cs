@@ -49,8 +49,16 @@ public static class SettledBackups
                 Generation = m.Generation,
                 CreationTimestamp = m.CreationTimestamp,
                 Labels = m.Labels,
+                // What a schedule reads of its children: who owns it, and its slot or run-now token.
+                OwnerReferences = m.OwnerReferences,
+                Annotations = ScheduleAnnotations(m.Annotations),
             },
-            Spec = new ClusterBackupNowSpec { ClusterId = resource.Spec.ClusterId, TtlSecondsAfterFinished = resource.Spec.TtlSecondsAfterFinished },
+            Spec = new ClusterBackupNowSpec
+            {
+                ClusterId = resource.Spec.ClusterId,
+                TtlSecondsAfterFinished = resource.Spec.TtlSecondsAfterFinished,
+                DataBackupMode = Intern(resource.Spec.DataBackupMode),
+            },
             Status = new ClusterBackupNowStatus
             {
                 Phase = Intern(s.Phase),
@@ -67,6 +75,18 @@ public static class SettledBackups
         };
         Slim.Add(slim, slim);
         return slim;
+    }
+
+    private static Dictionary<string, string>? ScheduleAnnotations(IDictionary<string, string>? annotations)
+    {
+        if (annotations is null)
+        {
+            return null;
+        }
+
+        var kept = annotations.Where(a => a.Key is V1alpha1ClusterBackupSchedule.ScheduledAtAnnotation or V1alpha1ClusterBackupSchedule.RunNowAnnotation)
+            .ToDictionary(a => a.Key, a => a.Value);
+        return kept.Count == 0 ? null : kept;
     }
 
     private static string? Intern(string? value) => value is null ? null : string.Intern(value);

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Json;
+using BackupOperator.Entities;
+
+namespace BackupOperator.Operator.Reconciliation.ClusterBackupSchedule;
+
+/// <summary>
+/// The schedule's decision, pure: (schedule with its stored status, its children, now) →
+/// <see cref="ScheduleDecision"/>. Exactly once per slot and per run-now token rests on three rules:
+/// <list type="number">
+/// <item>a child's name is derived from the slot (or the token), so creating it twice is AlreadyExists;</item>
+/// <item>the newest slot handled is where the next pass counts from: the stored lastScheduleTime, or a
+/// newer slot child that exists (its status write was lost);</item>
+/// <item>a finished child is pruned only once the stored status says its slot or token was handled,
+/// so a lost status write can never make a pruned slot due again.</item>
+/// </list>
+/// </summary>
+public static class ScheduleReconciler
+{
+    /// <summary>The longest wait between passes, so a clock step or a lost timer costs at most this.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(5);
+
+    /// <summary>A pass wakes this much after the slot, never a hair before it.</summary>
+    private static readonly TimeSpan AfterSlot = TimeSpan.FromMilliseconds(5);
+
+    public static ScheduleDecision Decide(V1alpha1ClusterBackupSchedule schedule, IReadOnlyList<ScheduleChild> children, DateTimeOffset now)
+    {
+        var spec = schedule.Spec;
+        var stored = schedule.Status;
+        var status = Copy(stored);
+        var generation = schedule.Metadata.Generation;
+        var name = schedule.Metadata.Name;
+        var events = new List<ScheduleEvent>();
+        var timing = ObservedSchedule.Of(spec);
+        var timingChanged = stored?.ObservedSchedule is { } observed && observed != timing;
+        status.ObservedSchedule = timing;
+
+        ChildRequest? create = null;
+        TimeSpan? requeue = null;
+        if (!CronSchedule.TryParse(spec, out var cron, out var error))
+        {
+            var already = stored.IsInvalid() && stored.Condition(ClusterBackupScheduleStatusTransitions.InvalidSchedule)?.Message == error.Message;
+            status.SetInvalid(error.Reason, error.Message, now.UtcDateTime, generation);
+            status.NextScheduleTime = status.NextFullScheduleTime = status.NextIncrementalScheduleTime = null;
+            if (!already)
+            {
+                events.Add(new ScheduleEvent(true, ScheduleEvent.InvalidSchedule, $"{error.Message}; no backup runs until it is fixed"));
+            }
+        }
+        else
+        {
+            var suspended = spec.Suspend == true;
+            var since = Since(schedule, children);
+            var plan = SlotPlanner.Plan(cron, since, now, spec.StartingDeadlineSeconds);
+            var newest = plan.Newest;
+            var due = plan.Due;
+            var missed = plan.Missed;
+            var missedIsLowerBound = plan.MissedCountIsLowerBound;
+
+            // immediate: one more FULL slot, at the creation time, before any other slot was handled.
+            if (spec.Immediate == true && stored?.LastScheduleTime is null && !children.Any(c => c.IsSlot)
+                && schedule.Metadata.CreationTimestamp is { } created)
+            {
+                var immediate = new Slot(new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)), OcpValues.FullBackup);
+                var late = spec.StartingDeadlineSeconds is { } deadline && now - immediate.At > TimeSpan.FromSeconds(Math.Max(0, deadline));
+                if (newest is null && !late)
+                {
+                    newest = due = immediate;
+                }
+                else
+                {
+                    newest ??= immediate;
+                    missed++;
+                }
+            }
+
+            if (timingChanged || suspended)
+            {
+                // An edit counts from now, and a suspended schedule runs nothing: the slots that passed are consumed, not missed.
+                due = null;
+                missed = 0;
+            }
+
+            if (missed > 0)
+            {
+                status.MissedSlots = (status.MissedSlots ?? 0) + missed;
+                var count = missedIsLowerBound ? $"at least {missed}" : missed.ToString(CultureInfo.InvariantCulture);
+                var after = plan.DeadlinePassed || due is null
+                    ? $"the newest, {Stamp(newest!.Value.At)}, is past startingDeadlineSeconds ({spec.StartingDeadlineSeconds}s)"
+                    : $"only the newest, {Stamp(due.Value.At)}, runs";
+                events.Add(new ScheduleEvent(true, ScheduleEvent.MissedSchedule,
+                    $"{count} slot(s) after {Stamp(since)} were missed (the operator was not running, or their starting deadline passed); {after}"));
+            }
+
+            if (due is { } slot)
+            {
+                var active = children.Where(c => !c.IsDone).Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
+                if (spec.EffectiveConcurrencyPolicy == ConcurrencyPolicies.Forbid && active.Count > 0)
+                {
+                    status.SkippedSlots = (status.SkippedSlots ?? 0) + 1;
+                    events.Add(new ScheduleEvent(false, ScheduleEvent.SkippedActive,
+                        $"slot {Stamp(slot.At)} ({slot.DataBackupMode}) skipped: {string.Join(", ", active)} still active (concurrencyPolicy Forbid)"));
+                }
+                else
+                {
+                    create = new ChildRequest(ChildNames.ForSlot(name, slot.At), slot.DataBackupMode, slot.At, null);
+                    events.Add(new ScheduleEvent(false, ScheduleEvent.Scheduled,
+                        $"created ClusterBackupNow {create.Name} ({slot.DataBackupMode}) for slot {Stamp(slot.At)}"));
+                }
+            }
+
+            if (newest is { } handled && (status.LastScheduleTime is not { } last || handled.At.UtcDateTime > last))
+            {
+                status.LastScheduleTime = handled.At.UtcDateTime;
+            }
+
+            status.NextScheduleTime = suspended ? null : plan.Next?.At.UtcDateTime;
+            status.NextFullScheduleTime = suspended ? null : plan.NextFull?.UtcDateTime;
+            status.NextIncrementalScheduleTime = suspended ? null : plan.NextIncremental?.UtcDateTime;
+            status.SetValid(suspended, ReadyMessage(plan, suspended), now.UtcDateTime, generation);
+            if (!suspended && plan.Next is { } next)
+            {
+                var wait = next.At - now + AfterSlot;
+                requeue = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxWait ? MaxWait : wait;
+            }
+            else if (!suspended)
+            {
+                requeue = MaxWait;
+            }
+
+            // Run now: an explicit request, so neither suspend nor Forbid holds it back; one child per token.
+            if (RunNowToken(schedule) is { } token && token != stored?.LastRunNowToken)
+            {
+                if (create is null)
+                {
+                    create = new ChildRequest(ChildNames.ForRunNow(name, token), OcpValues.FullBackup, null, token);
+                    status.LastRunNowToken = token;
+                    events.Add(new ScheduleEvent(false, ScheduleEvent.Scheduled,
+                        $"created ClusterBackupNow {create.Name} ({OcpValues.FullBackup}) for run-now token '{token}'"));
+                }
+                else
+                {
+                    requeue = TimeSpan.Zero; // one child per pass: the token is served by the next one
+                }
+            }
+        }
+
+        Summarize(status, children, create);
+        return new ScheduleDecision(create, status, events, Prunable(schedule, children), requeue);
+    }
+
+    /// <summary>The trimmed run-now annotation, or null when absent or blank.</summary>
+    public static string? RunNowToken(V1alpha1ClusterBackupSchedule schedule) =>
+        schedule.Metadata.Annotations is { } a && a.TryGetValue(V1alpha1ClusterBackupSchedule.RunNowAnnotation, out var t) && !string.IsNullOrWhiteSpace(t)
+            ? t.Trim()
+            : null;
+
+    /// <summary>Where this pass counts slots from: the stored lastScheduleTime (else the creation time), or a newer slot child's slot.</summary>
+    public static DateTimeOffset Since(V1alpha1ClusterBackupSchedule schedule, IReadOnlyList<ScheduleChild> children)
+    {
+        var since = SlotPlanner.Since(schedule);
+        foreach (var child in children)
+        {
+            if (child.IsSlot && child.ScheduledAt > since)
+            {
+                since = child.ScheduledAt.Value;
+            }
+        }
+
+        return since;
+    }
+
+    /// <summary>
+    /// Finished children beyond the history limits, oldest first out. A child is never pruned before the
+    /// stored status records its slot (lastScheduleTime at or after it) or its token (lastRunNowToken),
+    /// and a child of the current run-now token only once that token is recorded.
+    /// </summary>
+    public static IReadOnlyList<string> Prunable(V1alpha1ClusterBackupSchedule schedule, IReadOnlyList<ScheduleChild> children)
+    {
+        var stored = schedule.Status;
+        var currentToken = RunNowToken(schedule);
+        bool Recorded(ScheduleChild c) => c.RunNowToken is { } token
+            ? token != currentToken || stored?.LastRunNowToken == token
+            : c.ScheduledAt is { } at && stored?.LastScheduleTime is { } last && at.UtcDateTime <= DateTime.SpecifyKind(last, DateTimeKind.Utc);
+
+        var finished = ScheduleChild.NewestFirst(children.Where(c => c.IsDone)).ToList();
+        var keepSucceeded = Math.Max(0, schedule.Spec.EffectiveSuccessfulBackupsHistoryLimit);
+        var keepFailed = Math.Max(0, schedule.Spec.EffectiveFailedBackupsHistoryLimit);
+        return finished.Where(c => c.Succeeded).Skip(keepSucceeded)
+            .Concat(finished.Where(c => !c.Succeeded).Skip(keepFailed))
+            .Where(Recorded)
+            .Select(c => c.Name)
+            .ToList();
+    }
+
+    /// <summary>active, lastBackup and lastSuccessfulTime from the children (and the one being created).</summary>
+    private static void Summarize(ClusterBackupScheduleStatus status, IReadOnlyList<ScheduleChild> children, ChildRequest? create)
+    {
+        var active = children.Where(c => !c.IsDone).Select(c => c.Name);
+        if (create is not null)
+        {
+            active = active.Append(create.Name);
+        }
+
+        var names = active.Distinct().Order(StringComparer.Ordinal).ToList();
+        status.Active = names.Count == 0 ? null : names;
+
+        var newest = ScheduleChild.NewestFirst(children).FirstOrDefault();
+        if (create is not null && children.All(c => c.Name != create.Name))
+        {
+            status.LastBackup = new ScheduledBackupSummary { Name = create.Name, DataBackupMode = create.DataBackupMode };
+        }
+        else if (newest is not null)
+        {
+            status.LastBackup = new ScheduledBackupSummary
+            {
+                Name = newest.Name,
+                DataBackupMode = newest.DataBackupMode,
+                Phase = newest.Phase,
+                TaskIds = newest.TaskIds is { Count: > 0 } ids ? [.. ids] : null,
+                CompletedAt = newest.CompletedAt,
+            };
+        }
+
+        foreach (var c in children.Where(c => c.Succeeded && c.CompletedAt is not null))
+        {
+            if (status.LastSuccessfulTime is not { } last || c.CompletedAt > last)
+            {
+                status.LastSuccessfulTime = c.CompletedAt;
+            }
+        }
+    }
+
+    private static string ReadyMessage(SlotPlan plan, bool suspended)
+    {
+        if (suspended)
+        {
+            return "spec.suspend is true: no new backups";
+        }
+
+        if (plan.Next is null)
+        {
+            return "no future slot: the crons never fire again";
+        }
+
+        var full = plan.NextFull is { } f ? $"next FULL at {Stamp(f)}" : "no future FULL slot";
+        return plan.NextIncremental is { } i ? $"{full}, next INCREMENTAL at {Stamp(i)}" : full;
+    }
+
+    private static string Stamp(DateTimeOffset t) => ChildNames.ScheduledAt(t);
+
+    private static ClusterBackupScheduleStatus Copy(ClusterBackupScheduleStatus? status) =>
+        status is null ? new ClusterBackupScheduleStatus() : JsonSerializer.Deserialize<ClusterBackupScheduleStatus>(JsonSerializer.SerializeToUtf8Bytes(status))!;
+}
