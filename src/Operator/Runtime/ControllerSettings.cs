@@ -1,6 +1,6 @@
 using k8s;
-using Microsoft.Extensions.DependencyInjection;
 using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupOperator.Operator.Runtime;
 
