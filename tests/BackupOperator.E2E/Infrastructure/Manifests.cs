@@ -14,6 +14,7 @@ internal static class Manifests
     {
         [$"{V1alpha1ClusterBackupNow.ApiGroup}/{V1alpha1ClusterBackupNow.Version}/{V1alpha1ClusterBackupNow.EntityKind}"] = typeof(V1alpha1ClusterBackupNow),
         [$"{V1alpha1ClusterOcpConnection.ApiGroup}/{V1alpha1ClusterOcpConnection.Version}/{V1alpha1ClusterOcpConnection.EntityKind}"] = typeof(V1alpha1ClusterOcpConnection),
+        [$"{V1alpha1ClusterBackupSchedule.ApiGroup}/{V1alpha1ClusterBackupSchedule.Version}/{V1alpha1ClusterBackupSchedule.EntityKind}"] = typeof(V1alpha1ClusterBackupSchedule),
     };
 
     public static IReadOnlyList<object> Load(string fileOrDirectory)
@@ -72,6 +73,9 @@ internal static class Manifests
                 case V1alpha1ClusterOcpConnection connection:
                     await CreateConnectionAsync(client, connection, ct);
                     break;
+                case V1alpha1ClusterBackupSchedule schedule:
+                    await CreateScheduleAsync(client, schedule, schedule.Metadata.NamespaceProperty ?? defaultNamespace!, ct);
+                    break;
                 default:
                     throw new NotSupportedException($"no apply for {obj.GetType().Name}");
             }
@@ -88,6 +92,14 @@ internal static class Manifests
         var created = await client.CustomObjects.CreateNamespacedCustomObjectAsync(
             backup, V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, ns, V1alpha1ClusterBackupNow.Plural, cancellationToken: ct);
         return KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(((JsonElement)created).GetRawText());
+    }
+
+    public static async Task<V1alpha1ClusterBackupSchedule> CreateScheduleAsync(IKubernetes client, V1alpha1ClusterBackupSchedule schedule, string ns, CancellationToken ct)
+    {
+        schedule.Metadata.NamespaceProperty = ns;
+        var created = await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            schedule, V1alpha1ClusterBackupSchedule.ApiGroup, V1alpha1ClusterBackupSchedule.Version, ns, V1alpha1ClusterBackupSchedule.Plural, cancellationToken: ct);
+        return KubernetesJson.Deserialize<V1alpha1ClusterBackupSchedule>(((JsonElement)created).GetRawText());
     }
 
     /// <summary>A ClusterOcpConnection is cluster-scoped: no namespace.</summary>

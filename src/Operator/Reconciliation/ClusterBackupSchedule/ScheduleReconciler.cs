@@ -54,8 +54,17 @@ public static class ScheduleReconciler
             var plan = SlotPlanner.Plan(cron, since, now, spec.StartingDeadlineSeconds);
             var newest = plan.Newest;
             var due = plan.Due;
-            var missed = plan.Missed;
-            var missedIsLowerBound = plan.MissedCountIsLowerBound;
+            var (missed, missedIsLowerBound) = (plan.Missed, plan.MissedCountIsLowerBound);
+
+            // A child newer than the stored lastScheduleTime: the pass that created it lost its status write,
+            // and with it the count of the slots it missed before that child's slot. Count them again.
+            var recorded = SlotPlanner.Since(schedule);
+            if (since > recorded)
+            {
+                var (between, capped) = SlotPlanner.CountBetween(cron, recorded, since);
+                missed += Math.Max(0, between - children.Count(c => c.IsSlot && c.ScheduledAt > recorded && c.ScheduledAt < since));
+                missedIsLowerBound |= capped;
+            }
 
             // immediate: one more FULL slot, at the creation time, before any other slot was handled.
             if (spec.Immediate == true && stored?.LastScheduleTime is null && !children.Any(c => c.IsSlot)

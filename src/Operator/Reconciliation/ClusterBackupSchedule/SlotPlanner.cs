@@ -138,7 +138,7 @@ public static class SlotPlanner
     }
 
     /// <summary>Distinct slot instants strictly between from and to, counted up to <see cref="MaxCountedMissedSlots"/>.</summary>
-    private static (long Count, bool Capped) CountBetween(CronSchedule schedule, DateTimeOffset from, DateTimeOffset to)
+    public static (long Count, bool Capped) CountBetween(CronSchedule schedule, DateTimeOffset from, DateTimeOffset to)
     {
         if (to <= from)
         {
