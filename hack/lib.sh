@@ -43,7 +43,7 @@ ensure_kubectl() {
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >&2
 }
 
-# A Lua interpreter for the Argo CD health check's tests (config/argocd/health.lua).
+# A Lua interpreter for the Argo CD health checks' tests (config/argocd/*.lua).
 ensure_lua() {
   if command -v lua5.4 >/dev/null 2>&1 || command -v lua >/dev/null 2>&1; then
     return 0

@@ -9,7 +9,7 @@ source hack/lib.sh
 ensure_dotnet
 ensure_tools
 ensure_kubectl   # InstallTests render config/default with `kubectl kustomize`
-ensure_lua       # ArgoHealthTests run config/argocd/health.lua
+ensure_lua       # ArgoHealthTests and ScheduleArgoHealthTests run config/argocd/*.lua
 bash hack/install-apiserver.sh >/dev/null   # provision (cached) before the clock of any test starts
 
 results="${TEST_RESULTS_DIR:-$(mktemp -d)}"
