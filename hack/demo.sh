@@ -35,7 +35,7 @@ ocp_url=$(cat "$work/ocp.url")
 
 log "installing the CRD and RBAC (kubectl apply -f config/crds -f config/rbac)"
 kubectl apply -f config/crds -f config/rbac >&2
-kubectl wait --for condition=established --timeout=60s crd/clusterbackupnows.ocp.oceanbase.com crd/clusterocpconnections.ocp.oceanbase.com >&2
+kubectl wait --for condition=established --timeout=60s crd/clusterbackupnows.ocp.oceanbase.com crd/clusterocpconnections.ocp.oceanbase.com crd/clusterbackupschedules.ocp.oceanbase.com >&2
 kubectl create namespace db >&2
 
 log "granting namespace db the OCP connection db-team (config/samples/ocp.oceanbase.com_v1alpha1_clusterocpconnection.yaml)"
@@ -68,6 +68,17 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
+log "applying the sample schedule (config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupschedule.yaml: FULL nightly, INCREMENTAL hourly)"
+kubectl -n db apply -f config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupschedule.yaml >&2
+log "asking the schedule for one FULL backup now: kubectl annotate cbs nightly ocp.oceanbase.com/run-now=<token>"
+kubectl -n db annotate cbs nightly "ocp.oceanbase.com/run-now=demo-$(date +%s)" --overwrite >&2
+scheduled=""
+for _ in $(seq 1 120); do
+  scheduled=$(kubectl -n db get cbn -l ocp.oceanbase.com/schedule=nightly -o jsonpath='{.items[*].status.phase}' 2>/dev/null || true)
+  [[ $scheduled == Succeeded || $scheduled == Failed ]] && break
+  sleep 0.5
+done
+
 echo; echo "\$ kubectl describe cbn -n db nightly-1 | sed -n '/Events:/,\$p'"
 kubectl describe cbn -n db nightly-1 | sed -n '/Events:/,$p'
 echo; echo "\$ kubectl get cbn -n db nightly-1 -o jsonpath='{.status}'"
@@ -76,4 +87,9 @@ echo; echo "\$ kubectl get cbn -n db"
 kubectl get cbn -n db
 echo; echo "\$ kubectl get cocp"
 kubectl get cocp
+echo; echo "\$ kubectl get cbs -n db -o wide"
+kubectl get cbs -n db -o wide
+echo; echo "\$ kubectl get cbn -n db -l ocp.oceanbase.com/schedule=nightly"
+kubectl get cbn -n db -l ocp.oceanbase.com/schedule=nightly
+[[ $scheduled == Succeeded ]] || { echo "the schedule's run-now backup ended in phase '$scheduled'; logs in $work" >&2; exit 1; }
 [[ $phase == Succeeded ]] || { echo "demo backup ended in phase '$phase'; logs in $work" >&2; exit 1; }

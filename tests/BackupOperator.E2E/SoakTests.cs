@@ -9,8 +9,9 @@ namespace BackupOperator.E2E;
 /// Randomized soak: each trial is a random schedule of backups (some sharing a cluster), OCP faults,
 /// operator kills, API-server restarts and partitions of the operator from the API server (through
 /// a proxy: some shorter, some longer than the lease), drawn from a printed seed so any failure
-/// replays (SOAK_SEED=... SOAK_TRIALS=...). Ends with the tally: duplicates, stuck, lost,
-/// misattributed and orphans must all be 0.
+/// replays (SOAK_SEED=... SOAK_TRIALS=...). Each trial also runs a ClusterBackupSchedule firing every
+/// 3 s through all of it. Ends with the tally: duplicates, stuck, lost, misattributed, orphans, and
+/// slots with two children or not accounted for (neither a child nor counted missed/skipped) must all be 0.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
@@ -42,10 +43,11 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
             await env.RestartOperatorAsync(CancellationToken.None);
         }
 
-        var line = $"soak: seed {seed} trials {trials} backups {tally.Backups} duplicatePosts {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans} (operator kills {tally.Kills}, API server restarts {tally.ApiRestarts}, partitions {tally.Partitions}, faults {tally.Faults}; attribution by {(tally.StrictTrials > 0 ? "request id" : "task ids only")})";
+        var line = $"soak: seed {seed} trials {trials} backups {tally.Backups} duplicatePosts {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans} slots {tally.Slots} doubledSlots {tally.DoubledSlots} unaccountedSlots {tally.UnaccountedSlots} (scheduled backups {tally.Scheduled}, missed or skipped {tally.MissedOrSkipped}; operator kills {tally.Kills}, API server restarts {tally.ApiRestarts}, partitions {tally.Partitions}, faults {tally.Faults}; attribution by {(tally.StrictTrials > 0 ? "request id" : "task ids only")})";
         output.WriteLine(line);
         await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "backup-operator-soak.log"), line + Environment.NewLine, ct);
-        Assert.True(tally.Duplicates == 0 && tally.Stuck == 0 && tally.Lost == 0 && tally.Misattributed == 0 && tally.Orphans == 0,
+        Assert.True(tally.Duplicates == 0 && tally.Stuck == 0 && tally.Lost == 0 && tally.Misattributed == 0 && tally.Orphans == 0
+            && tally.DoubledSlots == 0 && tally.UnaccountedSlots == 0,
             line + "\n" + string.Join('\n', tally.Problems));
     }
 
@@ -54,6 +56,16 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         var rng = new Random(unchecked((seed * 7919) + trial)); // deterministic across processes, unlike HashCode
         var baseCluster = 20_000 + (trial * 3); // one environment per run: clusters of different trials never mix
         var backups = new List<(string Name, long Cluster, bool ExpectFailure)>();
+
+        // A schedule on its own cluster, firing every 3 s through the trial's kills, restarts and partitions.
+        var schedule = $"soak-{seed}-{trial}-cbs";
+        var scheduleCluster = 40_000 + trial;
+        var scheduleSpec = ScheduleOps.Nfs(schedule, scheduleCluster, $"*/{SchedulePeriod} * * * * *");
+        scheduleSpec.Spec.ConcurrencyPolicy = rng.Next(2) == 0 ? ConcurrencyPolicies.Allow : ConcurrencyPolicies.Forbid;
+        scheduleSpec.Spec.SuccessfulBackupsHistoryLimit = 1000;
+        scheduleSpec.Spec.FailedBackupsHistoryLimit = 1000;
+        await env.CreateScheduleAsync(scheduleSpec, ct);
+
         var count = rng.Next(2, 6);
         for (var i = 0; i < count; i++)
         {
@@ -127,15 +139,43 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
             final.Add(await env.GetBackupAsync(name, ct));
         }
 
+        // The schedule: frozen by a kill, suspended, and its children finished by a fresh operator.
+        IReadOnlyList<V1alpha1ClusterBackupNow> children = [];
+        try
+        {
+            (var slots, children) = await env.FreezeAndCountAsync(schedule, SchedulePeriod,
+                () => env.RestartOperatorAsync(ct, throughProxy: true), TimeSpan.FromSeconds(180), ct);
+            tally.Kills++;
+            tally.Slots += slots.Slots;
+            tally.DoubledSlots += slots.Doubled;
+            tally.UnaccountedSlots += slots.Unaccounted;
+            tally.Scheduled += children.Count;
+            tally.MissedOrSkipped += slots.Slots - children.Count(c => ScheduleOps.SlotOf(c) is { } at && at <= slots.Last);
+            tally.Problems.AddRange(slots.Problems);
+            var started = await env.Simulator.StartedAsync(scheduleCluster, ct);
+            if (started > children.Count)
+            {
+                tally.Duplicates += started - children.Count;
+                tally.Problems.Add($"schedule {schedule}: {started} backups started for {children.Count} child(ren)");
+            }
+        }
+        catch (TimeoutException e)
+        {
+            tally.Stuck++;
+            tally.Problems.Add(e.Message.Split('\n')[0]);
+            children = await env.ChildrenAsync(schedule, ct);
+        }
+
+        final.AddRange(children);
         var attribution = Attribution.Check(final, await env.Simulator.PostLogAsync(ct),
-            await env.Simulator.BackupsStartedAsync(ct), backups.Select(b => b.Cluster).Distinct().ToList());
+            await env.Simulator.BackupsStartedAsync(ct), backups.Select(b => b.Cluster).Append(scheduleCluster).Distinct().ToList());
         tally.Misattributed += attribution.Misattributed;
         tally.Orphans += attribution.Orphans;
         tally.StrictTrials += attribution.Strict ? 1 : 0;
         tally.Problems.AddRange(attribution.Problems);
 
         await env.Simulator.ClearFaultsAsync(ct);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => b.Cluster).Distinct().Count()} cluster(s) ok so far: dup {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => b.Cluster).Distinct().Count()} cluster(s), {children.Count} scheduled ({scheduleSpec.Spec.ConcurrencyPolicy}); so far: dup {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans} doubledSlots {tally.DoubledSlots} unaccountedSlots {tally.UnaccountedSlots}"));
     }
 
     /// <summary>
@@ -184,8 +224,16 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         }
     }
 
+    private const int SchedulePeriod = 3;
+
     private sealed class Tally
     {
+        public int Slots { get; set; }
+        public int DoubledSlots { get; set; }
+        public int UnaccountedSlots { get; set; }
+        public int Scheduled { get; set; }
+        public int MissedOrSkipped { get; set; }
+
         public int Backups { get; set; }
         public int Duplicates { get; set; }
         public int Stuck { get; set; }

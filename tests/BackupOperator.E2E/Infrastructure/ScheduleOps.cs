@@ -82,6 +82,33 @@ internal static class ScheduleOps
         await Task.Delay(TimeSpan.FromMilliseconds(next - ms), ct);
     }
 
+    /// <summary>
+    /// Stops the operator (SIGKILL) to freeze the schedule's status, suspends the schedule, starts the operator
+    /// again with <paramref name="restart"/> and waits (bounded) until every child finished; then counts the slots.
+    /// </summary>
+    public static async Task<(SlotTally Tally, IReadOnlyList<V1alpha1ClusterBackupNow> Children)> FreezeAndCountAsync(
+        this E2EEnvironment env, string name, int period, Func<Task> restart, TimeSpan timeout, CancellationToken ct)
+    {
+        env.Operator.Kill();
+        var frozen = await env.GetScheduleAsync(name, ct);
+        await env.PatchScheduleAsync(name, new { spec = new { suspend = true } }, ct);
+        await restart();
+        var children = await env.FinishedChildrenAsync(name, timeout, ct);
+        return (SlotTally.Count(frozen, children, period), children);
+    }
+
+    /// <summary>The schedule's children once all of them finished (bounded by <paramref name="timeout"/>).</summary>
+    public static async Task<IReadOnlyList<V1alpha1ClusterBackupNow>> FinishedChildrenAsync(this E2EEnvironment env, string schedule, TimeSpan timeout, CancellationToken ct)
+    {
+        IReadOnlyList<V1alpha1ClusterBackupNow> children = [];
+        await env.UntilAsync(async () =>
+        {
+            children = await env.ChildrenAsync(schedule, ct);
+            return children.All(c => BackupPhase.IsTerminal(c.Status?.Phase));
+        }, timeout, $"all children of {schedule} finished", ct);
+        return children;
+    }
+
     /// <summary>The slot a child carries in its scheduled-at annotation.</summary>
     public static DateTimeOffset? SlotOf(V1alpha1ClusterBackupNow child) =>
         child.Metadata.Annotations?.TryGetValue(V1alpha1ClusterBackupSchedule.ScheduledAtAnnotation, out var at) == true
