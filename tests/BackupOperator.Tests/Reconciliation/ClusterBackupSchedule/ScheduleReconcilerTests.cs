@@ -101,6 +101,83 @@ public sealed class ScheduleReconcilerTests
         Assert.True(sim.Status.MissedSlots is null or 0);
     }
 
+    [Theory]
+    [InlineData(1, ConcurrencyPolicies.Forbid)]
+    [InlineData(2, ConcurrencyPolicies.Forbid)]
+    [InlineData(3, ConcurrencyPolicies.Allow)]
+    [InlineData(4, ConcurrencyPolicies.Allow)]
+    [InlineData(5, ConcurrencyPolicies.Forbid)]
+    public void Whatever_happens_nothing_runs_twice_nothing_catches_up_and_every_token_is_served_once(int seed, string policy)
+    {
+        var random = new Random(seed);
+        var spec = Spec("0 2 * * *", "*/20 * * * *", "Europe/Berlin", s => (s.ConcurrencyPolicy, s.StartingDeadlineSeconds) = (policy, random.Next(2) == 0 ? null : 900));
+        var start = Utc(2026, 10, 23, 9, 7);
+        var sim = new ScheduleSim(spec, start)
+        {
+            Runs = _ => TimeSpan.FromMinutes(random.Next(1, 90)),
+            Fails = _ => random.Next(5) == 0,
+            TtlAfterFinished = TimeSpan.FromMinutes(random.Next(0, 30)),
+            Faults = _ => random.Next(4) == 0 ? PassFault.LoseStatusWrite : random.Next(20) == 0 ? PassFault.RefuseCreate : PassFault.None,
+        };
+        var suspended = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        DateTimeOffset? suspendedSince = null;
+        var tokens = 0;
+
+        while (sim.Now < start.AddDays(4))
+        {
+            switch (random.Next(10))
+            {
+                case 0:
+                    sim.Down(sim.Now + TimeSpan.FromMinutes(random.Next(1, 600)));
+                    break;
+                case 1:
+                    if (suspendedSince is { } since)
+                    {
+                        suspended.Add((since, sim.Now));
+                        suspendedSince = null;
+                    }
+                    else
+                    {
+                        suspendedSince = sim.Now;
+                    }
+
+                    sim.Edit(s => s.Suspend = suspendedSince is not null);
+                    break;
+                case 2:
+                    sim.RunNow($"token-{++tokens}");
+                    break;
+                default:
+                    break;
+            }
+
+            sim.Advance(TimeSpan.FromMinutes(random.Next(1, 180)));
+        }
+
+        if (suspendedSince is { } open)
+        {
+            suspended.Add((open, sim.Now));
+        }
+
+        sim.Resync = TimeSpan.FromMinutes(10);
+        sim.Faults = _ => PassFault.None;
+        sim.Advance(TimeSpan.FromMinutes(1)); // the last token, if pending, is served now
+
+        var twice = sim.Created.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, "created twice: " + string.Join(", ", twice));
+        foreach (var child in sim.SlotChildren)
+        {
+            var slot = DateTimeOffset.Parse(child.ScheduledAt!, CultureInfo.InvariantCulture);
+            Assert.Empty(ExpectedSlots.Between(spec, slot, child.At)); // created before the next slot passed: no catching up
+            Assert.DoesNotContain(suspended, s => s.From <= slot && slot <= s.To);
+            Assert.DoesNotContain(suspended, s => s.From <= child.At && child.At <= s.To);
+        }
+
+        // Every token is served once at most; the last one, and each that stayed long enough, is served.
+        Assert.Equal($"token-{tokens}", sim.Status.LastRunNowToken);
+        Assert.Contains(sim.RunNowChildren, c => c.RunNowToken == $"token-{tokens}");
+        Assert.True(tokens >= 2 && sim.SlotChildren.Count() > 20, $"{tokens} tokens, {sim.SlotChildren.Count()} slot children");
+    }
+
     [Fact]
     public void A_slot_whose_status_write_was_lost_stays_handled_once_its_child_is_gone()
     {
