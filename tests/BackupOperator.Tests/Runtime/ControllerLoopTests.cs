@@ -58,7 +58,11 @@ public sealed class ControllerLoopTests
     }
 
     private (ControllerLoop<V1alpha1ClusterBackupNow> Loop, FakeWatchSource Source, ResourceCache<V1alpha1ClusterBackupNow> Cache, ControllerQueue<V1alpha1ClusterBackupNow> Queue) Build(
-        RecordingHandler handler, ILeadershipGate leadership, params V1alpha1ClusterBackupNow[] items)
+        RecordingHandler handler, ILeadershipGate leadership, params V1alpha1ClusterBackupNow[] items) =>
+        Build(handler, leadership, [], items);
+
+    private (ControllerLoop<V1alpha1ClusterBackupNow> Loop, FakeWatchSource Source, ResourceCache<V1alpha1ClusterBackupNow> Cache, ControllerQueue<V1alpha1ClusterBackupNow> Queue) Build(
+        RecordingHandler handler, ILeadershipGate leadership, IControllerWatch<V1alpha1ClusterBackupNow>[] watches, params V1alpha1ClusterBackupNow[] items)
     {
         var source = new FakeWatchSource();
         source.Lists.Enqueue((items, "1"));
@@ -66,7 +70,7 @@ public sealed class ControllerLoopTests
         var queue = new ControllerQueue<V1alpha1ClusterBackupNow>(_time);
         var informer = new ResourceInformer<V1alpha1ClusterBackupNow>(source, cache, _time, TimeSpan.FromMinutes(6), NullLogger.Instance);
         var loop = new ControllerLoop<V1alpha1ClusterBackupNow>(new InformerSet<V1alpha1ClusterBackupNow>([informer]), cache, queue, handler,
-            leadership, Options.Create(new ControllerOptions { MaxConcurrentReconciles = 4 }), _time, NullLogger<ControllerLoop<V1alpha1ClusterBackupNow>>.Instance, []);
+            leadership, Options.Create(new ControllerOptions { MaxConcurrentReconciles = 4 }), _time, NullLogger<ControllerLoop<V1alpha1ClusterBackupNow>>.Instance, watches);
         return (loop, source, cache, queue);
     }
 
@@ -246,6 +250,40 @@ public sealed class ControllerLoopTests
         Assert.Single(handler.Calls);
 
         leadership.Lead();
+        await WaitReconciledAsync(handler);
+        Assert.Equal(["a", "a"], handler.Calls);
+        await loop.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Another kind's watch (Owns): its sync is awaited, its keys are enqueued.</summary>
+    private sealed class ManualWatch : IControllerWatch<V1alpha1ClusterBackupNow>
+    {
+        public TaskCompletionSource Synced { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Action<NamespacedName>? Enqueue { get; private set; }
+
+        public void Start(Action<NamespacedName> enqueue) => Enqueue = enqueue;
+
+        public Task WaitForSyncAsync(CancellationToken cancellationToken) => Synced.Task.WaitAsync(cancellationToken);
+    }
+
+    [Fact]
+    public async Task Nothing_is_reconciled_before_the_owned_kinds_cache_has_synced_and_its_keys_wake_the_owner()
+    {
+        var handler = new RecordingHandler();
+        var watch = new ManualWatch();
+        var (loop, source, _, _) = Build(handler, new AlwaysLeader(), [watch], Resource("a", "1"));
+        await loop.StartAsync(CancellationToken.None);
+        await source.Watches.Reader.ReadAsync(); // its own kind has listed and synced
+        Assert.NotNull(watch.Enqueue); // started before the wait
+
+        Assert.False(await handler.Reconciled.WaitAsync(TimeSpan.FromMilliseconds(300)), "reconciled on a half-listed owned kind");
+        Assert.Empty(handler.Calls);
+
+        watch.Synced.SetResult();
+        await WaitReconciledAsync(handler);
+        Assert.Equal(["a"], handler.Calls);
+
+        watch.Enqueue!(new NamespacedName("db", "a")); // a child of "a" changed
         await WaitReconciledAsync(handler);
         Assert.Equal(["a", "a"], handler.Calls);
         await loop.StopAsync(CancellationToken.None);

@@ -131,6 +131,88 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
         Assert.Empty(services);
     }
 
+    [Fact]
+    public void Owning_a_kind_whose_controller_is_not_registered_fails_with_a_clear_message_when_resolved()
+    {
+        using var provider = Provider(services => services.AddController<ScheduleStubController, V1alpha1ClusterBackupSchedule>(c => c.Owns<V1alpha1ClusterBackupNow>()));
+
+        var e = Assert.Throws<InvalidOperationException>(() => provider.GetServices<IControllerWatch<V1alpha1ClusterBackupSchedule>>().ToList());
+
+        Assert.Equal("V1alpha1ClusterBackupSchedule owns V1alpha1ClusterBackupNow, but no controller for V1alpha1ClusterBackupNow is registered", e.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Owning_a_registered_kind_indexes_its_cache_by_owner_and_uses_its_informers_whatever_the_order(bool ownerFirst)
+    {
+        using var provider = Provider(services =>
+        {
+            if (ownerFirst)
+            {
+                services.AddController<ScheduleStubController, V1alpha1ClusterBackupSchedule>(c => c.Owns<V1alpha1ClusterBackupNow>());
+            }
+
+            services.AddController<BackupStubController, V1alpha1ClusterBackupNow>();
+            if (!ownerFirst)
+            {
+                services.AddController<ScheduleStubController, V1alpha1ClusterBackupSchedule>(c => c.Owns<V1alpha1ClusterBackupNow>());
+            }
+        });
+        var backups = provider.GetRequiredService<IResourceCache<V1alpha1ClusterBackupNow>>();
+        backups.Upsert(new V1alpha1ClusterBackupNow
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "nightly-20260501020000",
+                NamespaceProperty = "db",
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "ocp.oceanbase.com/v1alpha1", Kind = "ClusterBackupSchedule", Name = "nightly", Uid = "u1", Controller = true }],
+            },
+        });
+
+        var watch = Assert.Single(provider.GetServices<IControllerWatch<V1alpha1ClusterBackupSchedule>>());
+        Assert.IsType<OwnedKindWatch<V1alpha1ClusterBackupSchedule, V1alpha1ClusterBackupNow>>(watch);
+        Assert.Empty(provider.GetServices<IControllerWatch<V1alpha1ClusterBackupNow>>());
+        watch.Start(_ => { });
+
+        Assert.Single(backups.ListByIndex(Owners.IndexName<V1alpha1ClusterBackupSchedule>(), "db/nightly"));
+        Assert.Single(provider.GetServices<IHostedService>().OfType<ControllerLoop<V1alpha1ClusterBackupSchedule>>());
+    }
+
+    [Fact]
+    public void The_schedule_controller_owns_ClusterBackupNow()
+    {
+        var services = new ServiceCollection();
+        services.AddControllerRuntime(new ConfigurationBuilder().Build());
+
+        services.AddClusterBackupScheduleController();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IControllerWatch<V1alpha1ClusterBackupSchedule>));
+        Assert.Single(services, d => d.ServiceType == typeof(IEntityController<V1alpha1ClusterBackupSchedule>)
+            && d.ImplementationType == typeof(BackupOperator.Operator.Controllers.ClusterBackupSchedule.ClusterBackupScheduleController));
+    }
+
+    private ServiceProvider Provider(Action<IServiceCollection> register)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LeaderElection:LeaseNamespace"] = "test" })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(TestResources.Start))
+            .AddSingleton<IKubernetes>(_client);
+        services.AddControllerRuntime(configuration);
+        register(services);
+        return services.BuildServiceProvider();
+    }
+
+    public sealed class ScheduleStubController : IEntityController<V1alpha1ClusterBackupSchedule>
+    {
+        public Task<ReconcileOutcome> ReconcileAsync(V1alpha1ClusterBackupSchedule resource, CancellationToken cancellationToken) => Task.FromResult(ReconcileOutcome.Done);
+
+        public Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     /// <summary>A second, tiny resource kind.</summary>
     [KubernetesEntity(Group = "test.example.com", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
     public sealed class V1Widget : IKubernetesObject<V1ObjectMeta>

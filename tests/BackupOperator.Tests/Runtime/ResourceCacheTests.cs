@@ -72,4 +72,68 @@ public sealed class ResourceCacheTests
         Assert.Empty(cache.ListByIndex("7"));
         Assert.Equal(2, cache.List().Count);
     }
+
+    [Fact]
+    public void A_named_index_covers_the_objects_already_cached_and_follows_upserts_and_removals()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>();
+        cache.Upsert(Phased("a", "1", "Running"));
+        cache.Upsert(Phased("b", "1", "Succeeded"));
+
+        cache.AddIndex("phase", r => r.Status?.Phase);
+
+        Assert.Equal(["a"], Names(cache.ListByIndex("phase", "Running")));
+        Assert.Equal(["b"], Names(cache.ListByIndex("phase", "Succeeded")));
+
+        cache.Upsert(Phased("a", "2", "Succeeded")); // moves to another value
+        cache.Upsert(Phased("c", "1", "Running"));
+        Assert.Equal(["a", "b"], Names(cache.ListByIndex("phase", "Succeeded")));
+        Assert.Equal(["c"], Names(cache.ListByIndex("phase", "Running")));
+
+        Assert.False(cache.Upsert(Phased("a", "1", "Running"))); // older: the index does not move either
+        Assert.Equal(["c"], Names(cache.ListByIndex("phase", "Running")));
+
+        cache.Remove(new NamespacedName("db", "b"));
+        Assert.Equal(["a"], Names(cache.ListByIndex("phase", "Succeeded")));
+        Assert.Empty(cache.ListByIndex("phase", "Failed"));
+    }
+
+    [Fact]
+    public void An_object_whose_value_is_null_is_not_in_the_index_until_it_has_one()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>();
+        cache.AddIndex("phase", r => r.Status?.Phase);
+
+        cache.Upsert(Resource("a", "1"));
+        Assert.Empty(cache.ListByIndex("phase", ""));
+        cache.Upsert(Phased("a", "2", "Running"));
+        Assert.Equal(["a"], Names(cache.ListByIndex("phase", "Running")));
+        cache.Upsert(Resource("a", "3")); // its value is gone again: so is its entry
+        Assert.Empty(cache.ListByIndex("phase", "Running"));
+        Assert.Single(cache.List());
+    }
+
+    [Fact]
+    public void An_unknown_index_is_an_error_and_a_name_added_twice_keeps_the_first()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>(r => r.Metadata.Uid);
+        cache.Upsert(Phased("a", "1", "Running"));
+
+        var unknown = Assert.Throws<InvalidOperationException>(() => cache.ListByIndex("phase", "Running"));
+        Assert.Contains("\"phase\"", unknown.Message, StringComparison.Ordinal);
+
+        cache.AddIndex("phase", r => r.Status?.Phase);
+        cache.AddIndex("phase", r => r.Metadata.Name);
+        Assert.Equal(["a"], Names(cache.ListByIndex("phase", "Running")));
+        Assert.Empty(cache.ListByIndex("phase", "a"));
+
+        // The constructor's index is still the default one.
+        Assert.Equal(["a"], Names(cache.ListByIndex("uid-a")));
+        Assert.Equal(["a"], Names(cache.ListByIndex(ResourceCache<V1alpha1ClusterBackupNow>.DefaultIndex, "uid-a")));
+        Assert.Throws<InvalidOperationException>(() => new ResourceCache<V1alpha1ClusterBackupNow>().ListByIndex("uid-a"));
+    }
+
+    private static V1alpha1ClusterBackupNow Phased(string name, string rv, string phase) => Resource(name, rv, uid: "uid-" + name, phase: phase);
+
+    private static IEnumerable<string> Names(IEnumerable<V1alpha1ClusterBackupNow> items) => items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal);
 }

@@ -10,7 +10,7 @@ namespace BackupOperator.Operator.Reconciliation.ClusterBackupSchedule;
 /// <list type="number">
 /// <item>a child's name is derived from the slot (or the token), so creating it twice is AlreadyExists;</item>
 /// <item>the newest slot handled is where the next pass counts from: the stored lastScheduleTime, or a
-/// newer slot child that exists (its status write was lost);</item>
+/// newer slot child that exists (its status write was lost), which the pass then records in lastScheduleTime;</item>
 /// <item>a finished child is pruned only once the stored status says its slot or token was handled,
 /// so a lost status write can never make a pruned slot due again.</item>
 /// </list>
@@ -118,9 +118,20 @@ public static class ScheduleReconciler
                 }
             }
 
-            if (newest is { } handled && (status.LastScheduleTime is not { } last || handled.At.UtcDateTime > last))
+            // A slot child newer than the stored status (the write that recorded it was lost) is recorded too,
+            // so its slot stays handled once the child is gone (its TTL, a deletion by hand), as Since counts.
+            var handledUpTo = newest?.At;
+            foreach (var child in children)
             {
-                status.LastScheduleTime = handled.At.UtcDateTime;
+                if (child.IsSlot && (handledUpTo is null || child.ScheduledAt > handledUpTo))
+                {
+                    handledUpTo = child.ScheduledAt;
+                }
+            }
+
+            if (handledUpTo is { } handled && (status.LastScheduleTime is not { } last || handled.UtcDateTime > last))
+            {
+                status.LastScheduleTime = handled.UtcDateTime;
             }
 
             status.NextScheduleTime = suspended ? null : plan.Next?.At.UtcDateTime;
