@@ -94,11 +94,13 @@ public static class ScheduleReconciler
             {
                 status.MissedSlots = (status.MissedSlots ?? 0) + missed;
                 var count = missedIsLowerBound ? $"at least {missed}" : missed.ToString(CultureInfo.InvariantCulture);
-                var after = plan.DeadlinePassed || due is null
-                    ? $"the newest, {Stamp(newest!.Value.At)}, is past startingDeadlineSeconds ({spec.StartingDeadlineSeconds}s)"
-                    : $"only the newest, {Stamp(due.Value.At)}, runs";
+                var after = due is { } run
+                    ? $"only the newest, {Stamp(run.At)}, runs"
+                    : plan.DeadlinePassed && newest is { } late
+                        ? $"the newest, {Stamp(late.At)}, is past startingDeadlineSeconds ({spec.StartingDeadlineSeconds}s)"
+                        : "none of them runs";
                 events.Add(new ScheduleEvent(true, ScheduleEvent.MissedSchedule,
-                    $"{count} slot(s) after {Stamp(since)} were missed (the operator was not running, or their starting deadline passed); {after}"));
+                    $"{count} slot(s) after {Stamp(recorded)} were missed (the operator was not running, or their starting deadline passed); {after}"));
             }
 
             if (due is { } slot)
