@@ -72,6 +72,7 @@ public sealed class BackupWaiter(IBackupReader reader, TimeProvider time)
                 }
 
                 var window = (int)WatchWindow.TotalSeconds;
+                var watchStarted = time.GetTimestamp();
                 await foreach (var (type, backup) in reader.WatchBackupAsync(ns, name, current.Metadata.ResourceVersion, window, token))
                 {
                     if (backup is null)
@@ -92,6 +93,13 @@ public sealed class BackupWaiter(IBackupReader reader, TimeProvider time)
                 }
 
                 retry = PollInterval;
+
+                // A watch the server ends at once (or an ERROR event) must not turn into a busy loop: at most one read a PollInterval.
+                var rest = PollInterval - time.GetElapsedTime(watchStarted);
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, time, token);
+                }
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
             {

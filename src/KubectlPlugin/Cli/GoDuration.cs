@@ -65,7 +65,7 @@ public static partial class GoDuration
 
         if (d.Seconds > 0 || d.Milliseconds > 0)
         {
-            parts.Add(d.Milliseconds > 0 ? $"{d.Seconds}.{d.Milliseconds:000}s".TrimEnd('0') : $"{d.Seconds}s");
+            parts.Add(d.Milliseconds > 0 ? $"{d.Seconds}.{d.Milliseconds:000}".TrimEnd('0') + "s" : $"{d.Seconds}s");
         }
 
         return string.Concat(parts);

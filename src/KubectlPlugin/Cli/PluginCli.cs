@@ -71,7 +71,9 @@ public static class PluginCli
         }
 
         var command = string.Join(' ', names);
-        var first = parsed.Errors.Count > 0 ? parsed.Errors[0].Message : "invalid arguments";
+        // An unknown word explains more than the missing command it leaves behind.
+        var first = parsed.Errors.Select(e => e.Message).OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).FirstOrDefault()
+            ?? "invalid arguments";
         return $"error: {ApiErrors.OneLine(first)} (see '{command} --help')";
     }
 }
