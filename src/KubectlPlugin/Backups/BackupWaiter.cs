@@ -15,8 +15,11 @@ namespace BackupOperator.KubectlPlugin.Backups;
 /// </summary>
 public sealed class BackupWaiter(IBackupReader reader, TimeProvider time)
 {
-    /// <summary>The longest one watch request stays open; the server ends it and the loop reads again.</summary>
-    public static readonly TimeSpan WatchWindow = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The longest one watch request stays open; the server ends it and the loop reads again. Below
+    /// the client's request timeout, so a quiet watch is ended by the server, not cut by the client.
+    /// </summary>
+    public static readonly TimeSpan WatchWindow = KubeConnection.RequestTimeout - TimeSpan.FromSeconds(5);
 
     /// <summary>How often a backup that is not there yet is looked for, and the first wait after a failed request.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);

@@ -20,8 +20,9 @@ public static class ApiErrors
             HttpOperationException h => FromResponse(h, at),
             HttpRequestException r => new PluginException($"cannot reach {at}: {Innermost(r)}", ExitCodes.Error, e),
             AuthenticationException a => new PluginException($"TLS with {at} failed: {OneLine(a.Message)}", ExitCodes.Error, e),
-            TimeoutException or TaskCanceledException => new PluginException(
+            TimeoutException or TaskCanceledException { InnerException: TimeoutException } => new PluginException(
                 $"{at} did not answer within {GoDuration.Format(KubeConnection.RequestTimeout)}", ExitCodes.Error, e),
+            OperationCanceledException => new PluginException("interrupted", ExitCodes.Error, e), // Ctrl-C, not a timeout
             KubeConfigException k => new PluginException($"kubeconfig: {OneLine(k.Message)}", ExitCodes.Error, e),
             KubernetesClientException k => new PluginException($"kubeconfig credentials: {OneLine(k.Message)}", ExitCodes.Error, e),
             IOException io => new PluginException(OneLine(io.Message), ExitCodes.Error, e),
