@@ -24,7 +24,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
     {
         const long clusterId = 9401;
         var ct = TestTimeout.Token();
-        var file = await ManifestAsync(Backups.Nfs("name-in-the-file", clusterId), ct);
+        var file = await ManifestAsync("name-in-the-file", clusterId, ct);
 
         var run = await PluginAsync(ct, "backup", "create", "plugin-ok", "-f", file, "--wait", "--timeout", "90s", "-n", Ns);
 
@@ -44,7 +44,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
         const long clusterId = 9402;
         var ct = TestTimeout.Token();
         await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "beSuccessfulFalse", errorCode = "OB_BACKUP_DEST_UNREACHABLE", hint = "NFS path /obbackup/ is not mounted on observer 10.0.0.7" }, ct);
-        var file = await ManifestAsync(Backups.Nfs("plugin-refused", clusterId), ct);
+        var file = await ManifestAsync("plugin-refused", clusterId, ct);
 
         // The manifest's own name and namespace; the manifest read from standard input.
         var run = await PluginAsync(["backup", "create", "-f", "-", "--wait"], await File.ReadAllTextAsync(file, ct), false, ct);
@@ -219,31 +219,31 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
         var ct = TestTimeout.Token();
         var unreachable = Path.Combine(env.Api.Directory, "plugin-unreachable.kubeconfig");
         env.Api.WriteKubeconfig(unreachable, KubeApiServer.AdminToken, KubeApiServer.FreePort());
-        var file = await ManifestAsync(Backups.Nfs("plugin-bad-input", 9407), ct);
-        var duplicate = await ManifestAsync(Backups.Nfs("plugin-ok-twice", 9407), ct);
+        var file = await ManifestAsync("plugin-bad-input", 9407, ct);
+        var duplicate = await ManifestAsync("plugin-ok-twice", 9407, ct);
         Assert.Equal(0, (await PluginAsync(ct, "backup", "create", "-f", duplicate)).ExitCode);
-        var invalid = await ManifestAsync(Backups.Nfs("plugin-invalid", 9407), ct, yaml => yaml.Replace("PHYSICAL_BACKUP", "SNAPSHOT", StringComparison.Ordinal));
-        var unknownField = await ManifestAsync(Backups.Nfs("plugin-unknown-field", 9407), ct, yaml => yaml.Replace("clusterId: 9407", "clusterId: 9407\n  clusterIdd: 1", StringComparison.Ordinal));
+        var invalid = await ManifestAsync("plugin-invalid", 9407, ct, yaml => yaml.Replace("PHYSICAL_BACKUP", "SNAPSHOT", StringComparison.Ordinal));
+        var unknownField = await ManifestAsync("plugin-unknown-field", 9407, ct, yaml => yaml.Replace("clusterId: 9407", "clusterId: 9407\n  clusterIdd: 1", StringComparison.Ordinal));
 
-        (string[] Args, string Expected)[] cases =
+        (string[] Args, string Pattern)[] cases =
         [
-            (["backup", "list", "--kubeconfig", unreachable], "error: cannot reach the API server at https://127.0.0.1:"),
-            (["backup", "list", "--kubeconfig", "/no/such/kubeconfig"], "error: kubeconfig /no/such/kubeconfig not found"),
-            (["backup", "list", "--context", "no-such-context", "--kubeconfig", Admin], "error: kubeconfig "),
-            (["backup", "list", "--no-such-flag"], "error: Unrecognized command or argument '--no-such-flag'"),
-            (["backup", "wait", "x", "--timeout", "soon"], "error: invalid --timeout 'soon'"),
-            (["backup", "create", "x", "-f", "/no/such/file.yaml", "--kubeconfig", Admin], "error: cannot read /no/such/file.yaml"),
-            (["backup", "create", "x", "-f", file, "--from-schedule", "s", "--kubeconfig", Admin], "error: give exactly one of -f FILE and --from-schedule SCHEDULE"),
-            (["backup", "create", "-f", invalid, "--kubeconfig", Admin], "error: ClusterBackupNow.ocp.oceanbase.com \"plugin-invalid\" is invalid: spec.backupMode"),
-            (["backup", "create", "-f", unknownField, "--kubeconfig", Admin], "error: " + unknownField + ": not a ClusterBackupNow manifest: "),
-            (["backup", "create", "-f", duplicate, "--kubeconfig", Admin], "error: clusterbackupnow \"plugin-ok-twice\" already exists in namespace \"e2e\""),
-            (["backup", "create", "-f", file, "-n", "other", "--kubeconfig", Admin], "error: the namespace of the manifest (e2e) does not match --namespace other"),
+            (["backup", "list", "--kubeconfig", unreachable], Regex.Escape("error: cannot reach the API server at https://127.0.0.1:")),
+            (["backup", "list", "--kubeconfig", "/no/such/kubeconfig"], Regex.Escape("error: kubeconfig /no/such/kubeconfig not found")),
+            (["backup", "list", "--context", "no-such-context", "--kubeconfig", Admin], Regex.Escape($"error: kubeconfig {Admin}: ") + ".*no-such-context"),
+            (["backup", "list", "--no-such-flag"], Regex.Escape("error: Unrecognized command or argument '--no-such-flag'")),
+            (["backup", "wait", "x", "--timeout", "soon"], Regex.Escape("error: invalid --timeout 'soon'")),
+            (["backup", "create", "x", "-f", "/no/such/file.yaml", "--kubeconfig", Admin], Regex.Escape("error: cannot read /no/such/file.yaml")),
+            (["backup", "create", "x", "-f", file, "--from-schedule", "s", "--kubeconfig", Admin], Regex.Escape("error: give exactly one of -f FILE and --from-schedule SCHEDULE")),
+            (["backup", "create", "-f", invalid, "--kubeconfig", Admin], "error: \\S+ \"plugin-invalid\" is invalid: .*spec\\.backupMode"),
+            (["backup", "create", "-f", unknownField, "--kubeconfig", Admin], Regex.Escape($"error: {unknownField}: not a ClusterBackupNow manifest: ")),
+            (["backup", "create", "-f", duplicate, "--kubeconfig", Admin], Regex.Escape("error: clusterbackupnow \"plugin-ok-twice\" already exists in namespace \"e2e\"")),
+            (["backup", "create", "-f", file, "-n", "other", "--kubeconfig", Admin], Regex.Escape("error: the namespace of the manifest (e2e) does not match --namespace other")),
         ];
-        foreach (var (args, expected) in cases)
+        foreach (var (args, pattern) in cases)
         {
             var run = await KubectlOcp.RunAsync(args, ct, limit: TimeSpan.FromSeconds(60));
             Assert.True(run.ExitCode == 4, $"{string.Join(' ', args)}: {run}");
-            Assert.StartsWith(expected, run.Stderr, StringComparison.Ordinal);
+            Assert.Matches("^" + pattern, run.Stderr);
             Assert.True(run.Stderr.TrimEnd('\n').Split('\n').Length == 1, $"{string.Join(' ', args)}: not one line:\n{run.Stderr}");
             Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
             Assert.Equal("", run.Stdout);
@@ -312,10 +312,32 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
     private Task<KubectlOcp.Run> PluginAsync(string[] args, string? stdin, bool viaKubectl, CancellationToken ct) =>
         KubectlOcp.RunAsync(args, ct, new Dictionary<string, string> { ["KUBECONFIG"] = Admin }, viaKubectl, stdin);
 
-    private async Task<string> ManifestAsync(V1alpha1ClusterBackupNow backup, CancellationToken ct, Func<string, string>? edit = null)
+    /// <summary>A manifest as a user writes it (the NFS backup of <see cref="Backups.Nfs"/>), in the API server's scratch directory.</summary>
+    private async Task<string> ManifestAsync(string name, long clusterId, CancellationToken ct, Func<string, string>? edit = null)
     {
-        var path = Path.Combine(env.Api.Directory, $"{backup.Metadata.Name}.yaml");
-        var yaml = KubernetesYaml.Serialize(backup);
+        var yaml = $"""
+            apiVersion: ocp.oceanbase.com/v1alpha1
+            kind: ClusterBackupNow
+            metadata:
+              name: {name}
+              namespace: {Ns}
+            spec:
+              clusterId: {clusterId}
+              backupMode: PHYSICAL_BACKUP
+              dataBackupMode: FULL_BACKUP
+              ocpSecretRef:
+                name: ocp-credentials
+              obBackupServiceStorageConfig:
+                alarmStoragePercentageThreshold: 95
+                configName: nfs-main
+                serviceName: ob-backup
+                storageId: 26
+                obBackupStorageBaseInfo:
+                  backupStorageType: BACKUP_STORAGE_FILE
+                  storageUrl: /obbackup/
+
+            """;
+        var path = Path.Combine(env.Api.Directory, $"{name}.yaml");
         await File.WriteAllTextAsync(path, edit is null ? yaml : edit(yaml), ct);
         return path;
     }
