@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace BackupOperator.Operator.Reconciliation.ClusterBackupSchedule;
+namespace BackupOperator.Entities;
 
 /// <summary>
 /// The names of a schedule's children, deterministic so that creating the child is the

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using BackupOperator.Operator.Reconciliation.ClusterBackupSchedule;
+using BackupOperator.Entities;
 using static BackupOperator.Tests.Reconciliation.ClusterBackupSchedule.Schedules;
 
-namespace BackupOperator.Tests.Reconciliation.ClusterBackupSchedule;
+namespace BackupOperator.Tests.Entities;
 
 /// <summary>Children are named from the schedule and the slot or token: deterministic, distinct, valid.</summary>
 public sealed partial class ChildNamesTests

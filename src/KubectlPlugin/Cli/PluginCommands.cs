@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace BackupOperator.KubectlPlugin.Cli;
+
+/// <summary>
+/// The command tree, its flags and their help: `kubectl ocp backup create|wait|list|describe` and
+/// `kubectl ocp schedule run-now`, with kubectl's --kubeconfig, --context and -n on every one.
+/// </summary>
+public sealed class PluginCommands
+{
+    public PluginCommands()
+    {
+        Root = new RootCommand("Create, wait for and inspect OceanBase backups run by BackupOperator (ClusterBackupNow, ClusterBackupSchedule).")
+        {
+            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(),
+        };
+    }
+
+    /// <summary>How users call the plugin: kubectl finds kubectl-ocp on PATH and runs it for `kubectl ocp`.</summary>
+    public const string DisplayName = "kubectl ocp";
+
+    public RootCommand Root { get; }
+
+    public Option<string?> Kubeconfig { get; } = new("--kubeconfig")
+    {
+        Description = "Path to the kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else the Pod's service account).",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string?> Context { get; } = new("--context")
+    {
+        Description = "The kubeconfig context to use (default: its current-context).",
+        HelpName = "NAME",
+        Recursive = true,
+    };
+
+    public Option<string?> Namespace { get; } = new("--namespace", "-n")
+    {
+        Description = "The namespace (default: the context's namespace, else \"default\").",
+        HelpName = "NAMESPACE",
+        Recursive = true,
+    };
+
+    public Command Create { get; } = new("create", """
+        Create a ClusterBackupNow and print its name.
+          from a manifest:   kubectl ocp backup create nightly-42 -f backup.yaml --wait --timeout 2h
+          from a schedule:   kubectl ocp backup create drill-1 --from-schedule nightly
+        A backup from a schedule copies its backupTemplate (labels, annotations, spec) with
+        dataBackupMode FULL_BACKUP (INCREMENTAL_BACKUP with --incremental); the schedule does not
+        own it, so its history limits never delete it.
+        """);
+
+    public Argument<string?> CreateName { get; } = new("NAME")
+    {
+        Description = "The backup's name (with -f: replaces the manifest's metadata.name).",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public Option<string?> File { get; } = new("--filename", "-f")
+    {
+        Description = "A file with one ClusterBackupNow (YAML or JSON); - reads standard input.",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> FromSchedule { get; } = new("--from-schedule")
+    {
+        Description = "Copy the backupTemplate of this ClusterBackupSchedule.",
+        HelpName = "SCHEDULE",
+    };
+
+    public Option<bool> Incremental { get; } = new("--incremental")
+    {
+        Description = "With --from-schedule: an INCREMENTAL_BACKUP instead of a FULL_BACKUP.",
+    };
+
+    public Option<bool> CreateWait { get; } = new("--wait")
+    {
+        Description = "Then wait until the backup ends, as `kubectl ocp backup wait` does (same output and exit codes).",
+    };
+
+    public Option<TimeSpan?> CreateTimeout { get; } = TimeoutOption();
+
+    public Command Wait { get; } = new("wait", """
+        Wait until a backup is Succeeded or Failed, print one line (phase, cluster, task ids,
+        traceId, and OCP's reason and hint on failure), and exit by its result:
+          0 Succeeded   1 Failed   2 timed out   3 not found or not allowed   4 any other error
+        """);
+
+    public Argument<string> WaitName { get; } = new("NAME") { Description = "The ClusterBackupNow to wait for." };
+
+    public Option<TimeSpan?> WaitTimeout { get; } = TimeoutOption();
+
+    public Command List { get; } = new("list", "List backups: NAME, PHASE, CLUSTER, MODES (backupMode/dataBackupMode), TASKS (OCP task ids), AGE.");
+
+    public Option<bool> AllNamespaces { get; } = new("--all-namespaces", "-A") { Description = "List the backups of every namespace." };
+
+    public Command Describe { get; } = new("describe", "Show one backup: its spec, OCP's verdict, tasks (state, times), traceId, conditions and events.");
+
+    public Argument<string> DescribeName { get; } = new("NAME") { Description = "The ClusterBackupNow to describe." };
+
+    public Command RunNow { get; } = new("run-now", """
+        Start an extra FULL backup of a ClusterBackupSchedule now: sets a fresh run-now token
+        (annotation ocp.oceanbase.com/run-now) and prints it with the name of the backup the operator
+        creates for it (<schedule>-now-<hash of the token>).
+        """);
+
+    public Argument<string> RunNowSchedule { get; } = new("SCHEDULE") { Description = "The ClusterBackupSchedule." };
+
+    public Option<bool> RunNowWait { get; } = new("--wait")
+    {
+        Description = "Then wait for that backup, as `kubectl ocp backup wait` does (same output and exit codes).",
+    };
+
+    public Option<TimeSpan?> RunNowTimeout { get; } = TimeoutOption();
+
+    private Command BackupCommand()
+    {
+        Create.Arguments.Add(CreateName);
+        Create.Options.Add(File);
+        Create.Options.Add(FromSchedule);
+        Create.Options.Add(Incremental);
+        Create.Options.Add(CreateWait);
+        Create.Options.Add(CreateTimeout);
+        Create.Validators.Add(ValidateCreate);
+        Wait.Arguments.Add(WaitName);
+        Wait.Options.Add(WaitTimeout);
+        List.Options.Add(AllNamespaces);
+        Describe.Arguments.Add(DescribeName);
+        return new Command("backup", "ClusterBackupNow: one on-demand backup through OCP.") { Create, Wait, List, Describe };
+    }
+
+    private Command ScheduleCommand()
+    {
+        RunNow.Arguments.Add(RunNowSchedule);
+        RunNow.Options.Add(RunNowWait);
+        RunNow.Options.Add(RunNowTimeout);
+        RunNow.Validators.Add(result =>
+        {
+            if (result.GetValue(RunNowTimeout) is not null && !result.GetValue(RunNowWait))
+            {
+                result.AddError("--timeout goes with --wait");
+            }
+        });
+        return new Command("schedule", "ClusterBackupSchedule: full and incremental backups on a cron.") { RunNow };
+    }
+
+    private void ValidateCreate(CommandResult result)
+    {
+        var file = result.GetValue(File);
+        var schedule = result.GetValue(FromSchedule);
+        if (file is null == schedule is null)
+        {
+            result.AddError("give exactly one of -f FILE and --from-schedule SCHEDULE");
+        }
+        else if (schedule is not null && string.IsNullOrWhiteSpace(result.GetValue(CreateName)))
+        {
+            result.AddError("--from-schedule needs the NAME of the backup to create");
+        }
+        else if (file is not null && result.GetValue(Incremental))
+        {
+            result.AddError("--incremental goes with --from-schedule; a manifest states its own dataBackupMode");
+        }
+
+        if (result.GetValue(CreateTimeout) is not null && !result.GetValue(CreateWait))
+        {
+            result.AddError("--timeout goes with --wait");
+        }
+    }
+
+    private static Option<TimeSpan?> TimeoutOption() => new("--timeout")
+    {
+        Description = "How long to wait, as kubectl takes durations (30s, 5m, 2h, 1h30m); 0 looks once. Default: no limit.",
+        HelpName = "DURATION",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (GoDuration.TryParse(text, out var d))
+            {
+                return d;
+            }
+
+            result.AddError($"invalid --timeout '{text}': use a duration like 30s, 5m, 2h or 1h30m");
+            return null;
+        },
+    };
+}

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using BackupOperator.Entities;
+using BackupOperator.KubectlPlugin.Backups;
+using BackupOperator.KubectlPlugin.Cli;
+using BackupOperator.KubectlPlugin.Kubernetes;
+using BackupOperator.KubectlPlugin.Output;
+using k8s.Autorest;
+
+namespace BackupOperator.KubectlPlugin.Commands;
+
+/// <summary>What each command does: connect, ask the API server, print; the decisions live in Backups and Output.</summary>
+public sealed class CommandHandlers(PluginCommands commands, PluginConsole console)
+{
+    /// <summary>The API server in use once connected, for error messages.</summary>
+    public string? Server { get; private set; }
+
+    public void Bind()
+    {
+        commands.Create.SetAction(CreateAsync);
+        commands.Wait.SetAction(WaitAsync);
+        commands.List.SetAction(ListAsync);
+        commands.Describe.SetAction(DescribeAsync);
+        commands.RunNow.SetAction(RunNowAsync);
+    }
+
+    private KubeConnection Connect(ParseResult p)
+    {
+        var connection = KubeConnection.Open(
+            new KubeSettings(p.GetValue(commands.Kubeconfig), p.GetValue(commands.Context), p.GetValue(commands.Namespace)), console.Environment);
+        Server = connection.Server;
+        return connection;
+    }
+
+    private async Task<int> CreateAsync(ParseResult p, CancellationToken ct)
+    {
+        var name = p.GetValue(commands.CreateName);
+        var explicitNamespace = p.GetValue(commands.Namespace);
+        V1alpha1ClusterBackupNow backup;
+        KubeConnection connection;
+        if (p.GetValue(commands.File) is { } file)
+        {
+            // The file is read before connecting: a missing file is reported as such, whatever the kubeconfig.
+            backup = BackupManifest.Parse(BackupManifest.Read(file, console.In), file == "-" ? "<stdin>" : file, name);
+            var manifestNamespace = backup.Metadata.NamespaceProperty;
+            if (explicitNamespace is not null && manifestNamespace is not null && manifestNamespace != explicitNamespace)
+            {
+                throw new PluginException($"the namespace of the manifest ({manifestNamespace}) does not match --namespace {explicitNamespace}");
+            }
+
+            connection = Connect(p);
+            backup.Metadata.NamespaceProperty = manifestNamespace ?? connection.Namespace;
+        }
+        else
+        {
+            connection = Connect(p);
+            var scheduleName = p.GetValue(commands.FromSchedule)!;
+            var api = new BackupApi(connection.Client);
+            var schedule = await api.GetScheduleAsync(connection.Namespace, scheduleName, ct)
+                ?? throw new PluginException($"clusterbackupschedule \"{scheduleName}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
+            backup = ScheduleRun.FromSchedule(schedule, name!, p.GetValue(commands.Incremental));
+        }
+
+        using (connection)
+        {
+            var api = new BackupApi(connection.Client);
+            var ns = backup.Metadata.NamespaceProperty!;
+            V1alpha1ClusterBackupNow created;
+            try
+            {
+                created = await api.CreateBackupAsync(backup, ns, ct);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                throw new PluginException($"clusterbackupnow \"{backup.Metadata.Name}\" already exists in namespace \"{ns}\": choose another NAME (a backup is never run twice under one name)");
+            }
+
+            await console.Out.WriteLineAsync(created.Metadata.Name);
+            return p.GetValue(commands.CreateWait)
+                ? await WaitForAsync(api, ns, created.Metadata.Name, p.GetValue(commands.CreateTimeout), appearing: false, ct)
+                : ExitCodes.Ok;
+        }
+    }
+
+    private async Task<int> WaitAsync(ParseResult p, CancellationToken ct)
+    {
+        using var connection = Connect(p);
+        return await WaitForAsync(new BackupApi(connection.Client), connection.Namespace, p.GetValue(commands.WaitName)!, p.GetValue(commands.WaitTimeout), appearing: false, ct);
+    }
+
+    private async Task<int> WaitForAsync(IBackupReader reader, string ns, string name, TimeSpan? timeout, bool appearing, CancellationToken ct)
+    {
+        var result = await new BackupWaiter(reader, console.Time).WaitAsync(ns, name, timeout, appearing, ct);
+        var outcome = WaitOutcome.From(result, ns, name, timeout);
+        await (outcome.IsError ? console.Error.WriteLineAsync("error: " + outcome.Line) : console.Out.WriteLineAsync(outcome.Line));
+        return outcome.ExitCode;
+    }
+
+    private async Task<int> ListAsync(ParseResult p, CancellationToken ct)
+    {
+        using var connection = Connect(p);
+        var all = p.GetValue(commands.AllNamespaces);
+        var backups = await new BackupApi(connection.Client).ListBackupsAsync(all ? null : connection.Namespace, ct);
+        if (backups.Count == 0)
+        {
+            await console.Error.WriteLineAsync(all ? "No resources found" : $"No resources found in {connection.Namespace} namespace.");
+            return ExitCodes.Ok;
+        }
+
+        await console.Out.WriteAsync(BackupTable.Render(backups, all, console.Time.GetUtcNow()));
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> DescribeAsync(ParseResult p, CancellationToken ct)
+    {
+        using var connection = Connect(p);
+        var api = new BackupApi(connection.Client);
+        var name = p.GetValue(commands.DescribeName)!;
+        var backup = await api.GetBackupAsync(connection.Namespace, name, ct)
+            ?? throw new PluginException($"clusterbackupnow \"{name}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
+        IReadOnlyList<k8s.Models.Corev1Event>? events = null;
+        string? unavailable = null;
+        try
+        {
+            events = await api.EventsAsync(connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, name, backup.Metadata.Uid, ct);
+        }
+        catch (HttpOperationException e)
+        {
+            unavailable = ApiErrors.Describe(e, connection.Server).Message; // events are a bonus: a 403 on them does not fail describe
+        }
+
+        await console.Out.WriteAsync(BackupDescription.Render(backup, events, unavailable, console.Time.GetUtcNow()));
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> RunNowAsync(ParseResult p, CancellationToken ct)
+    {
+        using var connection = Connect(p);
+        var api = new BackupApi(connection.Client);
+        var schedule = p.GetValue(commands.RunNowSchedule)!;
+        var token = ScheduleRun.NewToken(console.Time.GetUtcNow());
+        try
+        {
+            await api.AnnotateScheduleAsync(connection.Namespace, schedule, V1alpha1ClusterBackupSchedule.RunNowAnnotation, token, ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound && !ApiErrors.IsMissingResourceType(e))
+        {
+            throw new PluginException($"clusterbackupschedule \"{schedule}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
+        }
+
+        var child = ScheduleRun.ChildFor(schedule, token);
+        await console.Out.WriteLineAsync($"token: {token}");
+        await console.Out.WriteLineAsync($"backup: {child}");
+        return p.GetValue(commands.RunNowWait)
+            ? await WaitForAsync(api, connection.Namespace, child, p.GetValue(commands.RunNowTimeout), appearing: true, ct)
+            : ExitCodes.Ok;
+    }
+}

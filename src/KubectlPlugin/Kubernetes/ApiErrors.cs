@@ -1,0 +1,77 @@
+using System.Net;
+using System.Security.Authentication;
+using BackupOperator.KubectlPlugin.Cli;
+using k8s;
+using k8s.Autorest;
+using k8s.Exceptions;
+using k8s.Models;
+
+namespace BackupOperator.KubectlPlugin.Kubernetes;
+
+/// <summary>Whatever went wrong, as one line a user can act on, and the exit code it means.</summary>
+public static class ApiErrors
+{
+    public static PluginException Describe(Exception e, string? server)
+    {
+        var at = server is null ? "the API server" : $"the API server at {server}";
+        return e switch
+        {
+            PluginException p => p,
+            HttpOperationException h => FromResponse(h, at),
+            HttpRequestException r => new PluginException($"cannot reach {at}: {Innermost(r)}", ExitCodes.Error, e),
+            AuthenticationException a => new PluginException($"TLS with {at} failed: {OneLine(a.Message)}", ExitCodes.Error, e),
+            TimeoutException or TaskCanceledException { InnerException: TimeoutException } => new PluginException(
+                $"{at} did not answer within {GoDuration.Format(KubeConnection.RequestTimeout)}", ExitCodes.Error, e),
+            OperationCanceledException => new PluginException("interrupted", ExitCodes.Error, e), // Ctrl-C, not a timeout
+            KubeConfigException k => new PluginException($"kubeconfig: {OneLine(k.Message)}", ExitCodes.Error, e),
+            KubernetesClientException k => new PluginException($"kubeconfig credentials: {OneLine(k.Message)}", ExitCodes.Error, e),
+            IOException io => new PluginException(OneLine(io.Message), ExitCodes.Error, e),
+            _ => new PluginException(OneLine(e.Message), ExitCodes.Error, e),
+        };
+    }
+
+    /// <summary>A 404 that is not about one object: the API server does not serve the kind (the CRD is not installed).</summary>
+    public static bool IsMissingResourceType(HttpOperationException e) =>
+        e.Response.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(Status(e)?.Details?.Name);
+
+    public static string OneLine(string s) =>
+        string.Join(' ', s.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static PluginException FromResponse(HttpOperationException e, string at)
+    {
+        var status = Status(e);
+        var message = OneLine(status?.Message is { Length: > 0 } m ? m : $"{(int)e.Response.StatusCode} {e.Response.ReasonPhrase}");
+        return e.Response.StatusCode switch
+        {
+            HttpStatusCode.NotFound when IsMissingResourceType(e) => new PluginException(
+                $"{at} does not serve the resource ({message}): are the BackupOperator CRDs installed (kubectl apply -f config/crds)?", ExitCodes.NotFoundOrForbidden, e),
+            HttpStatusCode.NotFound or HttpStatusCode.Forbidden => new PluginException(message, ExitCodes.NotFoundOrForbidden, e),
+            HttpStatusCode.Unauthorized => new PluginException($"{at} refused the kubeconfig's credentials: {message}", ExitCodes.Error, e),
+            _ => new PluginException(message, ExitCodes.Error, e),
+        };
+    }
+
+    private static V1Status? Status(HttpOperationException e)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(e.Response.Content) ? null : KubernetesJson.Deserialize<V1Status>(e.Response.Content);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Innermost(Exception e)
+    {
+        var messages = new List<string>();
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            messages.Add(OneLine(x.Message));
+        }
+
+        // HttpClient's outer message is generic; the socket's says what happened ("Connection refused (127.0.0.1:6443)").
+        return messages.Count > 1 ? messages[^1] : messages[0];
+    }
+}

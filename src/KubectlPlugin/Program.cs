@@ -1,0 +1,3 @@
+using BackupOperator.KubectlPlugin.Cli;
+
+return await PluginCli.RunAsync(args, PluginConsole.System(), CancellationToken.None);

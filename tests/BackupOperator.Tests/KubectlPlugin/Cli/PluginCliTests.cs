@@ -1,0 +1,53 @@
+using BackupOperator.KubectlPlugin.Cli;
+
+namespace BackupOperator.Tests.KubectlPlugin.Cli;
+
+/// <summary>The whole command line in process: help, usage errors and failures before any request.</summary>
+public sealed class PluginCliTests
+{
+    [Theory]
+    [InlineData("kubectl ocp [command] [options]")]
+    [InlineData("kubectl ocp backup create [<NAME>] [options]", "backup", "create")]
+    [InlineData("kubectl ocp backup wait <NAME> [options]", "backup", "wait")]
+    [InlineData("kubectl ocp backup list [options]", "backup", "list")]
+    [InlineData("kubectl ocp backup describe <NAME> [options]", "backup", "describe")]
+    [InlineData("kubectl ocp schedule run-now <SCHEDULE> [options]", "schedule", "run-now")]
+    public async Task Every_command_has_help_in_kubectls_words(string usage, params string[] command)
+    {
+        var (code, stdout, stderr) = await RunAsync([.. command, "--help"]);
+        Assert.Equal(0, code);
+        Assert.Contains(usage, stdout, StringComparison.Ordinal);
+        Assert.Contains("--kubeconfig", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("kubectl-ocp", stdout, StringComparison.Ordinal);
+        Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public async Task The_wait_help_states_the_exit_codes()
+    {
+        var (_, stdout, _) = await RunAsync(["backup", "wait", "-h"]);
+        Assert.Contains("0 Succeeded   1 Failed   2 timed out   3 not found or not allowed   4 any other error", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("error: Unrecognized command or argument '--bogus'. (see 'kubectl ocp backup list --help')", "backup", "list", "--bogus")]
+    [InlineData("error: no kubeconfig: /nonexistent-home/.kube/config does not exist (set KUBECONFIG or pass --kubeconfig)", "backup", "list")]
+    [InlineData("error: kubeconfig /no/such not found", "backup", "wait", "x", "--kubeconfig", "/no/such")]
+    [InlineData("error: cannot read /tmp/kubectl-ocp-no-such.yaml: Could not find file '/tmp/kubectl-ocp-no-such.yaml'.", "backup", "create", "-f", "/tmp/kubectl-ocp-no-such.yaml")]
+    public async Task Errors_are_one_line_on_stderr_with_exit_4(string expected, params string[] args)
+    {
+        var (code, stdout, stderr) = await RunAsync(args);
+        Assert.Equal(4, code);
+        Assert.Equal("", stdout);
+        Assert.Equal(expected + "\n", stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
+    {
+        using var stdout = new StringWriter { NewLine = "\n" };
+        using var stderr = new StringWriter { NewLine = "\n" };
+        var console = new PluginConsole(stdout, stderr, TextReader.Null, key => key == "HOME" ? "/nonexistent-home" : null, TimeProvider.System);
+        var code = await PluginCli.RunAsync(args, console, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}

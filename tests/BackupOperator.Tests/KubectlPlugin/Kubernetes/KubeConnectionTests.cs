@@ -1,0 +1,105 @@
+using BackupOperator.KubectlPlugin.Cli;
+using BackupOperator.KubectlPlugin.Kubernetes;
+
+namespace BackupOperator.Tests.KubectlPlugin.Kubernetes;
+
+/// <summary>kubectl's rules for which kubeconfig, which context and which namespace.</summary>
+public sealed class KubeConnectionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("kubectl-ocp-test-").FullName;
+
+    [Fact]
+    public void The_flag_wins_over_KUBECONFIG_which_wins_over_the_home_file()
+    {
+        var flag = Write("flag", Config("a", "https://a:6443", null));
+        var first = Write("first", Config("b", "https://b:6443", null));
+        var second = Write("second", Config("c", "https://c:6443", null));
+        var home = Path.Combine(_dir, "home");
+        Directory.CreateDirectory(Path.Combine(home, ".kube"));
+        var homeFile = Path.Combine(home, ".kube", "config");
+        File.WriteAllText(homeFile, Config("d", "https://d:6443", null));
+
+        Assert.Equal([flag], KubeConnection.KubeconfigFiles(flag, $"{first}:{second}", home));
+        Assert.Equal([first, second], KubeConnection.KubeconfigFiles(null, $"{first}:/missing:{second}", home));
+        Assert.Equal([homeFile], KubeConnection.KubeconfigFiles(null, null, home));
+        Assert.Equal([homeFile], KubeConnection.KubeconfigFiles(null, "", home));
+        Assert.Empty(KubeConnection.KubeconfigFiles(Path.Combine(_dir, "nope"), null, home));
+    }
+
+    [Fact]
+    public void KUBECONFIG_files_merge_the_first_current_context_wins_and_context_picks_another()
+    {
+        var first = Write("first", Config("prod", "https://prod:6443", "db"));
+        var second = Write("second", Config("dev", "https://dev:6443", null));
+        var env = Env(("KUBECONFIG", $"{first}:{second}"), ("HOME", _dir));
+
+        var config = KubeConnection.Configuration(new KubeSettings(null, null, null), env);
+        Assert.Equal("https://prod:6443/", new Uri(config.Host).ToString());
+        Assert.Equal("db", config.Namespace);
+        var dev = KubeConnection.Configuration(new KubeSettings(null, "dev", null), env);
+        Assert.Equal("https://dev:6443/", new Uri(dev.Host).ToString());
+    }
+
+    [Fact]
+    public void The_namespace_is_the_flag_else_the_contexts_else_default()
+    {
+        var withNs = Write("with", Config("prod", "https://prod:6443", "db"));
+        var without = Write("without", Config("dev", "https://dev:6443", null));
+        using (var c = KubeConnection.Open(new KubeSettings(withNs, null, "other"), Env()))
+        {
+            Assert.Equal("other", c.Namespace);
+        }
+
+        using (var c = KubeConnection.Open(new KubeSettings(withNs, null, null), Env()))
+        {
+            Assert.Equal("db", c.Namespace);
+        }
+
+        using (var c = KubeConnection.Open(new KubeSettings(without, null, null), Env()))
+        {
+            Assert.Equal("default", c.Namespace);
+            Assert.StartsWith("https://dev:6443", c.Server, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_missing_kubeconfig_or_context_is_one_readable_line()
+    {
+        var home = Path.Combine(_dir, "empty-home");
+        var none = Assert.Throws<PluginException>(() => KubeConnection.Configuration(new KubeSettings(null, null, null), Env(("HOME", home))));
+        Assert.Equal($"no kubeconfig: {home}/.kube/config does not exist (set KUBECONFIG or pass --kubeconfig)", none.Message);
+        Assert.Equal("kubeconfig /no/such not found",
+            Assert.Throws<PluginException>(() => KubeConnection.Configuration(new KubeSettings("/no/such", null, null), Env())).Message);
+        var file = Write("one", Config("prod", "https://prod:6443", null));
+        var context = Assert.Throws<PluginException>(() => KubeConnection.Configuration(new KubeSettings(file, "staging", null), Env()));
+        Assert.StartsWith($"kubeconfig {file}: ", context.Message, StringComparison.Ordinal);
+        Assert.Contains("staging", context.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static Func<string, string?> Env(params (string Key, string Value)[] vars) =>
+        key => vars.FirstOrDefault(v => v.Key == key).Value;
+
+    private static string Config(string name, string server, string? ns) => $$"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: {{name}}
+          cluster: {server: "{{server}}", insecure-skip-tls-verify: true}
+        users:
+        - name: {{name}}
+          user: {token: t-{{name}}}
+        contexts:
+        - name: {{name}}
+          context: {cluster: {{name}}, user: {{name}}{{(ns is null ? "" : $", namespace: {ns}")}}}
+        current-context: {{name}}
+        """;
+}
