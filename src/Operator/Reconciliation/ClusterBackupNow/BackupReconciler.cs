@@ -44,6 +44,12 @@ public sealed partial class BackupReconciler(
         NoteSpecChange(step);
         if (step.Status.IsDone)
         {
+            if (!step.Status.HasOutcomeConditions())
+            {
+                // Finished by an older operator, whose Complete was True on failure too: `kubectl wait` must not read it so.
+                step.Status.RecordOutcomeConditions(now, step.Generation);
+            }
+
             return Expire(step);
         }
 
