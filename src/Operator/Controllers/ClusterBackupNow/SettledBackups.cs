@@ -80,14 +80,14 @@ public static class SettledBackups
     }
 
     /// <summary>
-    /// SpecChangeIgnored as it is (the reconciler notes an edit once), Complete and Failed by type and
-    /// status only (the reconciler checks that they match the phase).
+    /// SpecChangeIgnored as it is (the reconciler notes an edit once); Complete and Failed without their texts
+    /// (the reconciler checks that they match the phase and the generation).
     /// </summary>
     private static List<V1Condition>? SlimConditions(IList<V1Condition>? conditions)
     {
         var kept = conditions?
             .Where(c => c.Type is ConditionTypes.SpecChangeIgnored or ConditionTypes.Complete or ConditionTypes.Failed)
-            .Select(c => c.Type == ConditionTypes.SpecChangeIgnored ? c : new V1Condition { Type = Intern(c.Type), Status = Intern(c.Status) })
+            .Select(c => c.Type == ConditionTypes.SpecChangeIgnored ? c : new V1Condition { Type = Intern(c.Type), Status = Intern(c.Status), ObservedGeneration = c.ObservedGeneration })
             .ToList();
         return kept is { Count: > 0 } ? kept : null;
     }

@@ -199,6 +199,13 @@ public sealed partial class BackupReconciler(
         {
             Events.AddRange(events);
             Status.ObservedGeneration = Generation;
+            foreach (var condition in Status.Conditions ?? [])
+            {
+                // Every condition holds for this generation too (a later edit is ignored, or not yet submitted);
+                // kubectl wait takes a condition observed for an older generation as not met.
+                condition.ObservedGeneration = Generation;
+            }
+
             var changed = KubernetesJson.Serialize(Status) != (Resource.Status is null ? null : KubernetesJson.Serialize(Resource.Status));
             return new ReconcileDecision(changed ? Status : null, requeueAfter, Events);
         }

@@ -115,6 +115,25 @@ public sealed class OutcomeConditionsTests
         Assert.Null(again.Status);
     }
 
+    [Theory]
+    [InlineData(BackupPhase.Succeeded, ConditionTypes.Complete)]
+    [InlineData(BackupPhase.Failed, ConditionTypes.Failed)]
+    public async Task An_edit_after_the_end_keeps_the_outcome_and_every_condition_is_observed_for_the_new_generation(string phase, string outcome)
+    {
+        // kubectl wait takes a condition whose observedGeneration is below metadata.generation as not met.
+        var backup = TestResources.Backup(status: TestResources.Terminal(phase, _h.Now.AddMinutes(-1)).With(s => s.ObservedGeneration = 1));
+        backup.Metadata.Generation = 2;
+        backup.Spec.ClusterId = 9;
+
+        var d = await _h.StepAsync(backup);
+
+        Assert.Equal(2, d.Status!.ObservedGeneration);
+        Assert.True(d.Status.IsConditionTrue(outcome));
+        Assert.True(d.Status.IsConditionTrue(ConditionTypes.SpecChangeIgnored));
+        Assert.All(d.Status.Conditions!, c => Assert.Equal(2, c.ObservedGeneration));
+        Assert.Equal(0, _h.Ocp.Calls);
+    }
+
     private static void AssertNeither(ClusterBackupNowStatus s)
     {
         Assert.False(s.IsConditionTrue(ConditionTypes.Complete), $"Complete is True while {s.Phase}");
