@@ -29,8 +29,17 @@ public static class ConditionTypes
     /// <summary>True once OCP accepted the backup (task ids known).</summary>
     public const string Submitted = "Submitted";
 
-    /// <summary>True once the backup reached Succeeded or Failed.</summary>
+    /// <summary>
+    /// True only once the backup Succeeded, as on a Kubernetes Job: `kubectl wait --for=condition=Complete`
+    /// succeeds on success only. Absent while the backup runs and when it failed.
+    /// </summary>
     public const string Complete = "Complete";
+
+    /// <summary>
+    /// True only once the backup Failed, with the same reason and message as status.reason and
+    /// status.message (OCP's error code and hint when OCP refused). Absent while the backup runs and when it succeeded.
+    /// </summary>
+    public const string Failed = "Failed";
 
     /// <summary>False while OCP cannot be reached.</summary>
     public const string OcpReachable = "OcpReachable";

@@ -102,7 +102,7 @@ public static class ClusterBackupNowStatusTransitions
         s.Message = message;
         s.CompletedAt = now;
         s.UnreachableSince = null;
-        s.SetCondition(ConditionTypes.Complete, true, "Succeeded", message, now, generation);
+        s.SetOutcome(ConditionTypes.Complete, "Succeeded", message, now, generation);
         return s;
     }
 
@@ -113,7 +113,38 @@ public static class ClusterBackupNowStatusTransitions
         s.Message = message;
         s.CompletedAt = now;
         s.UnreachableSince = null;
-        s.SetCondition(ConditionTypes.Complete, true, reason, message, now, generation);
+        s.SetOutcome(ConditionTypes.Failed, reason, message, now, generation);
+        return s;
+    }
+
+    /// <summary>
+    /// True when a finished backup's conditions say what its phase says: Complete True and Failed not
+    /// True when it Succeeded, the reverse when it Failed. An operator before issue 14 set Complete True
+    /// on failure too. Always true for a backup that has not finished.
+    /// </summary>
+    public static bool HasOutcomeConditions(this ClusterBackupNowStatus s) => s.Phase switch
+    {
+        BackupPhase.Succeeded => s.IsConditionTrue(ConditionTypes.Complete) && !s.IsConditionTrue(ConditionTypes.Failed),
+        BackupPhase.Failed => s.IsConditionTrue(ConditionTypes.Failed) && !s.IsConditionTrue(ConditionTypes.Complete),
+        _ => true,
+    };
+
+    /// <summary>
+    /// Rewrites the Complete or Failed condition of a finished backup from its phase, reason and message,
+    /// dated when it completed: what <see cref="SetSucceeded"/> or <see cref="SetFailed"/> would have written.
+    /// </summary>
+    public static ClusterBackupNowStatus RecordOutcomeConditions(this ClusterBackupNowStatus s, DateTime now, long? generation)
+    {
+        var at = s.CompletedAt ?? now;
+        if (s.Phase == BackupPhase.Succeeded)
+        {
+            s.SetOutcome(ConditionTypes.Complete, "Succeeded", s.Message ?? "", at, generation);
+        }
+        else if (s.Phase == BackupPhase.Failed)
+        {
+            s.SetOutcome(ConditionTypes.Failed, s.Reason ?? BackupPhase.Failed, s.Message ?? "", at, generation);
+        }
+
         return s;
     }
 
@@ -131,6 +162,19 @@ public static class ClusterBackupNowStatusTransitions
     /// <summary>Sets a condition; lastTransitionTime moves only when its status flips.</summary>
     public static void SetCondition(this ClusterBackupNowStatus s, string type, bool status, string reason, string message, DateTime now, long? generation) =>
         Conditions.Set(s.Conditions ??= [], type, status, reason, message, now, generation);
+
+    // The outcome as a Kubernetes Job tells it: one of Complete and Failed is True, the other absent.
+    private static void SetOutcome(this ClusterBackupNowStatus s, string type, string reason, string message, DateTime now, long? generation)
+    {
+        var other = type == ConditionTypes.Complete ? ConditionTypes.Failed : ConditionTypes.Complete;
+        var conditions = s.Conditions ??= [];
+        foreach (var stale in conditions.Where(c => c.Type == other).ToList())
+        {
+            conditions.Remove(stale);
+        }
+
+        Conditions.Set(conditions, type, true, reason, message, now, generation);
+    }
 
     public static bool IsConditionTrue(this ClusterBackupNowStatus s, string type) =>
         s.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;

@@ -55,8 +55,7 @@ public sealed class InstallTests(E2EEnvironment env)
 
     private static async Task<string> KustomizeAsync(string directory, CancellationToken ct)
     {
-        var kubectl = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("kubectl is not on PATH: hack/test.sh installs it (ensure_kubectl), or `apt-get install kubernetes-client`");
+        var kubectl = Kubectl.Path;
         using var process = Process.Start(new ProcessStartInfo(kubectl, ["kustomize", directory]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);

@@ -38,40 +38,6 @@ public sealed class ClusterBackupScheduleCrdTests
     public void It_is_installed_with_the_others() =>
         Assert.Contains(File, System.IO.File.ReadAllText(RepoRoot.Path("config", "crds", "Kustomization")), StringComparison.Ordinal);
 
-    [Fact]
-    public void Every_status_field_has_a_description_for_kubectl_explain()
-    {
-        var missing = new List<string>();
-        Walk((YamlMappingNode)Schema["properties"]["status"], "status", missing);
-        Assert.True(missing.Count == 0, "no description: " + string.Join(", ", missing));
-
-        static void Walk(YamlMappingNode node, string path, List<string> missing)
-        {
-            if (!node.Children.TryGetValue("properties", out var properties))
-            {
-                return;
-            }
-
-            foreach (var (key, value) in ((YamlMappingNode)properties).Children)
-            {
-                var child = (YamlMappingNode)value;
-                var name = $"{path}.{Scalar(key)}";
-                // Condition entries and the observed timing follow the spec's and Kubernetes' own field names.
-                if (path.EndsWith(".conditions", StringComparison.Ordinal) || path.EndsWith(".observedSchedule", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                if (!child.Children.ContainsKey("description"))
-                {
-                    missing.Add(name);
-                }
-
-                Walk(child, name, missing);
-            }
-        }
-    }
-
     [Theory]
     [InlineData("spec", typeof(ClusterBackupScheduleSpec))]
     [InlineData("status", typeof(ClusterBackupScheduleStatus))]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BackupOperator.Entities;
+using k8s;
 using static BackupOperator.Tests.GitOps.ArgoHealthScript;
 
 namespace BackupOperator.Tests.GitOps;
@@ -38,6 +39,28 @@ public sealed class ArgoHealthTests
     [InlineData("""{"status": {"phase": "Archived"}}""", "Unknown", "Unrecognized phase Archived")]
     public void Without_a_message_the_reason_is_shown_and_a_new_phase_is_Unknown(string json, string status, string message) =>
         Assert.Equal((status, message), Run(Script, json));
+
+    [Fact]
+    public void The_finished_samples_carry_the_conditions_the_operator_writes()
+    {
+        foreach (var name in new[] { "succeeded", "failed" })
+        {
+            var status = KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(Sample(name)).Status!;
+            Assert.True(status.HasOutcomeConditions(), name);
+        }
+    }
+
+    [Theory]
+    [InlineData(ConditionTypes.Complete)] // a failure as an operator before issue 14 wrote it
+    [InlineData(ConditionTypes.Failed)]
+    public void Health_is_read_from_the_phase_so_the_conditions_of_a_failed_backup_do_not_change_it(string trueCondition)
+    {
+        var json = $$$"""
+            {"status": {"phase": "Failed", "reason": "BackupRejected", "message": "no storage",
+              "conditions": [{"type": "{{{trueCondition}}}", "status": "True", "reason": "BackupRejected", "message": "no storage"}]}}
+            """;
+        Assert.Equal(("Degraded", "no storage"), Run(Script, json));
+    }
 
     [Fact]
     public void The_argocd_cm_patch_installs_the_same_script() =>

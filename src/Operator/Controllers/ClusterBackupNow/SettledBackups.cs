@@ -6,8 +6,9 @@ namespace BackupOperator.Operator.Controllers.ClusterBackupNow;
 
 /// <summary>
 /// A finished backup with nothing left to decide (terminal, its generation observed, no spec change
-/// pending) is kept in the cache as a slim copy: what its reconcile reads (phase, generations, times,
-/// TTL, cluster, task ids) and nothing of its task states, results, storage config or condition texts, which stay in
+/// pending, its Complete or Failed condition written) is kept in the cache as a slim copy: what its reconcile reads
+/// (phase, generations, times, TTL, cluster, task ids, which conditions are True) and nothing of its task states,
+/// results, storage config or condition texts, which stay in
 /// the API server. So the operator's memory grows with active backups, not with history. A slim
 /// copy is never the base of a status write: <see cref="ClusterBackupNowController"/> reads the whole object
 /// first if a decision on one ever wants to write.
@@ -23,7 +24,8 @@ public static class SettledBackups
         && observed == resource.Metadata.Generation
         && resource.Metadata.DeletionTimestamp is null
         && (status.SubmittedGeneration is null || status.SubmittedGeneration == resource.Metadata.Generation
-            || status.IsConditionTrue(ConditionTypes.SpecChangeIgnored));
+            || status.IsConditionTrue(ConditionTypes.SpecChangeIgnored))
+        && status.HasOutcomeConditions();
 
     /// <summary>The slim copy of a settled backup; any other object unchanged.</summary>
     public static V1alpha1ClusterBackupNow Compact(V1alpha1ClusterBackupNow resource)
@@ -70,11 +72,24 @@ public static class SettledBackups
                 TaskIds = s.TaskIds is { Count: > 0 } ids ? [.. ids] : null,
                 CompletedAt = s.CompletedAt,
                 Successful = s.Successful,
-                Conditions = s.Conditions?.Where(c => c.Type == ConditionTypes.SpecChangeIgnored).ToList() is { Count: > 0 } kept ? kept : null,
+                Conditions = SlimConditions(s.Conditions),
             },
         };
         Slim.Add(slim, slim);
         return slim;
+    }
+
+    /// <summary>
+    /// SpecChangeIgnored as it is (the reconciler notes an edit once); Complete and Failed without their texts
+    /// (the reconciler checks that they match the phase and the generation).
+    /// </summary>
+    private static List<V1Condition>? SlimConditions(IList<V1Condition>? conditions)
+    {
+        var kept = conditions?
+            .Where(c => c.Type is ConditionTypes.SpecChangeIgnored or ConditionTypes.Complete or ConditionTypes.Failed)
+            .Select(c => c.Type == ConditionTypes.SpecChangeIgnored ? c : new V1Condition { Type = Intern(c.Type), Status = Intern(c.Status), ObservedGeneration = c.ObservedGeneration })
+            .ToList();
+        return kept is { Count: > 0 } ? kept : null;
     }
 
     private static Dictionary<string, string>? ScheduleAnnotations(IDictionary<string, string>? annotations)

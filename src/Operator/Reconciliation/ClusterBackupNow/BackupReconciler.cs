@@ -44,6 +44,12 @@ public sealed partial class BackupReconciler(
         NoteSpecChange(step);
         if (step.Status.IsDone)
         {
+            if (!step.Status.HasOutcomeConditions())
+            {
+                // Finished by an older operator, whose Complete was True on failure too: `kubectl wait` must not read it so.
+                step.Status.RecordOutcomeConditions(now, step.Generation);
+            }
+
             return Expire(step);
         }
 
@@ -193,6 +199,13 @@ public sealed partial class BackupReconciler(
         {
             Events.AddRange(events);
             Status.ObservedGeneration = Generation;
+            foreach (var condition in Status.Conditions ?? [])
+            {
+                // Every condition holds for this generation too (a later edit is ignored, or not yet submitted);
+                // kubectl wait takes a condition observed for an older generation as not met.
+                condition.ObservedGeneration = Generation;
+            }
+
             var changed = KubernetesJson.Serialize(Status) != (Resource.Status is null ? null : KubernetesJson.Serialize(Resource.Status));
             return new ReconcileDecision(changed ? Status : null, requeueAfter, Events);
         }

@@ -97,7 +97,7 @@ public sealed class ClusterBackupNowControllerTests
         Assert.Equal([new NamespacedName("db", "nightly")], _reads.Keys);
         var (written, result) = Assert.Single(_writes.Writes);
         Assert.Same(whole, written);
-        // Decided on the slim copy, the write would have replaced the conditions with the one it keeps.
+        // Decided on the slim copy, the write would have replaced the conditions with the few it keeps, without their texts.
         var conditions = result.Status!.Conditions!.Select(c => c.Type).ToList();
         Assert.Contains(ConditionTypes.Complete, conditions);
         Assert.Contains(ConditionTypes.Submitted, conditions);

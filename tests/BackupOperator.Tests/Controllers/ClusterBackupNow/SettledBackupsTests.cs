@@ -56,6 +56,39 @@ public sealed class SettledBackupsTests
         Assert.Same(corrected, SettledBackups.Compact(corrected));
     }
 
+    [Theory]
+    [InlineData(BackupPhase.Succeeded, ConditionTypes.Complete)]
+    [InlineData(BackupPhase.Failed, ConditionTypes.Failed)]
+    public void The_slim_copy_keeps_which_outcome_condition_is_True_without_its_texts(string phase, string outcome)
+    {
+        var whole = TestResources.Backup(status: TestResources.Terminal(phase, TestResources.Start.UtcDateTime));
+        whole.Status!.ObservedGeneration = whole.Metadata.Generation;
+
+        var slim = SettledBackups.Compact(whole);
+
+        Assert.True(SettledBackups.IsSlim(slim));
+        var kept = Assert.Single(slim.Status!.Conditions!);
+        Assert.Equal((outcome, "True"), (kept.Type, kept.Status));
+        Assert.Null(kept.Message);
+        Assert.True(slim.Status.HasOutcomeConditions());
+    }
+
+    [Fact]
+    public void A_failed_backup_whose_conditions_an_older_operator_wrote_stays_whole_until_they_are_rewritten()
+    {
+        var now = TestResources.Start.UtcDateTime;
+        var old = TestResources.Backup(status: TestResources.Terminal(BackupPhase.Failed, now).With(s =>
+        {
+            s.Conditions = s.Conditions!.Where(c => c.Type != ConditionTypes.Failed).ToList();
+            s.SetCondition(ConditionTypes.Complete, true, "TaskFailed", "OCP task 3000041 failed", now, 1);
+        }));
+        old.Status!.ObservedGeneration = old.Metadata.Generation;
+        Assert.Same(old, SettledBackups.Compact(old));
+
+        old.Status.RecordOutcomeConditions(now, 1);
+        Assert.True(SettledBackups.IsSlim(SettledBackups.Compact(old)));
+    }
+
     [Fact]
     public void The_cache_stores_slim_copies_and_still_finds_them_by_cluster()
     {

@@ -29,6 +29,7 @@ public sealed class FollowTests
         Assert.Equal(_h.Now, d.Status.CompletedAt);
         Assert.Contains("task(s) 101, 102 SUCCESSFUL", d.Status.Message, StringComparison.Ordinal);
         Assert.True(d.Status.IsConditionTrue(ConditionTypes.Complete));
+        Assert.False(d.Status.IsConditionTrue(ConditionTypes.Failed));
         Assert.Null(d.RequeueAfter);
         var e = Assert.Single(d.Events);
         Assert.Equal(("Succeeded", false), (e.Reason, e.Warning));
@@ -47,6 +48,8 @@ public sealed class FollowTests
         Assert.Equal("TaskFailed", d.Status.Reason);
         Assert.Contains("OCP task 102 'Backup cluster data' failed at sub-task 'Backup data of tenant sys'", d.Status.Message, StringComparison.Ordinal);
         Assert.Equal("Backup data of tenant sys", d.Status.Tasks!.Single(t => t.Id == 102).FailedSubtask);
+        Assert.True(d.Status.IsConditionTrue(ConditionTypes.Failed));
+        Assert.False(d.Status.IsConditionTrue(ConditionTypes.Complete));
         Assert.True(Assert.Single(d.Events).Warning);
     }
 
