@@ -40,7 +40,7 @@ public static class AdminEndpoints
         });
         admin.MapPost("/config", (ConfigRequest request, SimulatorState state) =>
         {
-            state.Configure(request.TaskDurationMs, request.BusyMode, request.IgnoreSort);
+            state.Configure(request.TaskDurationMs, request.BusyMode, request.IgnoreSort, request.ResponseDelayMs);
             return Results.Ok();
         });
     }
@@ -49,5 +49,5 @@ public static class AdminEndpoints
 
     public sealed record FinishRequest(string Status);
 
-    public sealed record ConfigRequest(int? TaskDurationMs, string? BusyMode, bool? IgnoreSort = null);
+    public sealed record ConfigRequest(int? TaskDurationMs, string? BusyMode, bool? IgnoreSort = null, int? ResponseDelayMs = null);
 }

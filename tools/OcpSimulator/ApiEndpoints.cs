@@ -161,6 +161,12 @@ public static class ApiEndpoints
     private static async Task<(string? User, byte[] Body, IResult? Denied)> AuthenticateAsync(
         HttpContext http, string operation, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
     {
+        if (state.ResponseDelayMs > 0)
+        {
+            // The round trip of an OCP a network away: every answer, refusals included, comes this much later.
+            await Task.Delay(TimeSpan.FromMilliseconds(state.ResponseDelayMs), time, http.RequestAborted);
+        }
+
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         var body = buffer.ToArray();

@@ -12,6 +12,9 @@ public sealed class SimulatorOptions
     /// <summary>How long a backup task runs; 0 = done on the first read.</summary>
     public int TaskDurationMs { get; set; } = 3000;
 
+    /// <summary>How long every API answer is held back, as if OCP were a network away; 0 = at once.</summary>
+    public int ResponseDelayMs { get; set; }
+
     /// <summary>List tasks in ascending id order whatever <c>sort</c> asks for (a server without sort support).</summary>
     public bool IgnoreSort { get; set; }
 

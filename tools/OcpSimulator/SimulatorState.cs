@@ -36,6 +36,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     private int? _taskDurationMs;
     private string? _busyMode;
     private bool? _ignoreSort;
+    private int? _responseDelayMs;
 
     public int TaskDurationMs => _taskDurationMs ?? options.CurrentValue.TaskDurationMs;
     public string BusyMode => _busyMode ?? options.CurrentValue.BusyMode;
@@ -43,10 +44,14 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     /// <summary>Answer the task list in ascending id order whatever sort is asked for, as a server without sort support would.</summary>
     public bool IgnoreSort => _ignoreSort ?? options.CurrentValue.IgnoreSort;
 
-    public void Configure(int? taskDurationMs, string? busyMode, bool? ignoreSort = null)
+    /// <summary>How long every API answer is held back (a network away).</summary>
+    public int ResponseDelayMs => _responseDelayMs ?? options.CurrentValue.ResponseDelayMs;
+
+    public void Configure(int? taskDurationMs, string? busyMode, bool? ignoreSort = null, int? responseDelayMs = null)
     {
         lock (_gate)
         {
+            _responseDelayMs = responseDelayMs ?? _responseDelayMs;
             _taskDurationMs = taskDurationMs ?? _taskDurationMs;
             _busyMode = busyMode ?? _busyMode;
             _ignoreSort = ignoreSort ?? _ignoreSort;
@@ -276,6 +281,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
             _authFailures = 0;
             _taskDurationMs = null;
             _busyMode = null;
+            _responseDelayMs = null;
         }
     }
 

@@ -13,7 +13,8 @@ namespace BackupOperator.Operator.Ocp;
 /// this class only after <paramref name="masker"/> masked the connection's secrets in it, and for
 /// backupNow the object-store key sent with it.
 /// </summary>
-public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, IOcpMetrics? metrics = null, SecretMasker? masker = null) : IOcpApi
+public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, IOcpMetrics? metrics = null, SecretMasker? masker = null,
+    OcpEndpointLimiter? limiter = null) : IOcpApi
 {
     /// <summary>Carries the intent's id; outside the AK/SK signature, which covers only x-ocp-* headers.</summary>
     public const string RequestIdHeader = "X-Request-Id";
@@ -22,6 +23,7 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
     private const int BodyPrefixLength = 200;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly string _base = baseUrl.TrimEnd('/');
+    private readonly Uri _endpoint = new(baseUrl);
 
     public Task<OcpResponse<BackupCommonResponse>> BackupNowAsync(long clusterId, BackupNowRequest request, CancellationToken cancellationToken, string? requestId = null)
     {
@@ -94,6 +96,8 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
     private async Task<OcpResponse<T>> SendAsync<T>(string operation, Func<HttpRequestMessage> newRequest,
         JsonTypeInfo<OcpEnvelope<T>> typeInfo, CancellationToken cancellationToken, SecretMasker? mask = null)
     {
+        // Each attempt takes its own slot: a read's backoff between retries holds none.
+        using var slot = limiter is null ? null : await limiter.EnterAsync(_endpoint, cancellationToken);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = "ok";
         mask ??= _masker;

@@ -32,7 +32,11 @@ public sealed partial class OcpClientFactory(IOptions<OcpOptions> options, TimeP
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, Entry> _clients = new();
+    private readonly OcpEndpointLimiter _limiter = new(options.Value.MaxConcurrentRequestsPerEndpoint);
     private long _lastSweep = time.GetTimestamp();
+
+    /// <summary>The bound on requests in flight per OCP server, shared by every client made here.</summary>
+    public OcpEndpointLimiter Limiter => _limiter;
 
     /// <summary>Clients kept right now.</summary>
     public int Count => _clients.Count;
@@ -97,7 +101,7 @@ public sealed partial class OcpClientFactory(IOptions<OcpOptions> options, TimeP
         var http = new HttpClient(auth) { Timeout = options.Value.RequestTimeout, MaxResponseContentBufferSize = 8 * 1024 * 1024 };
 
         var masker = new SecretMasker([settings.Password, settings.AccessKeySecret], settings.Username);
-        return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time), metrics, masker), http);
+        return (new OcpClient(http, settings.Url!, ReadPipeline(options.Value, time), metrics, masker, _limiter), http);
     }
 
     /// <summary>Retries of reads (task get/list) on transient failures; backupNow does not go through it.</summary>

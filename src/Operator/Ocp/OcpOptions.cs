@@ -13,6 +13,14 @@ public sealed class OcpOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Requests in flight to one OCP server at most (all its connections and clusters together):
+    /// backups of different clusters overlap while each waits on OCP, and OCP is protected from a
+    /// burst. A request waits for a free slot before it is sent.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentRequestsPerEndpoint { get; set; } = 32;
+
     /// <summary>Retries of a failed read (task get/list) inside one reconcile; backupNow is never retried.</summary>
     [Range(0, 10)]
     public int ReadRetries { get; set; } = 2;

@@ -10,9 +10,14 @@ public sealed class ControllerOptions
     /// <summary>Namespaces to watch; empty means all (one cluster-wide list/watch).</summary>
     public string[] Namespaces { get; set; } = [];
 
-    /// <summary>Reconciles running at once; one resource is never reconciled twice at once.</summary>
-    [Range(1, 64)]
-    public int MaxConcurrentReconciles { get; set; } = 2;
+    /// <summary>
+    /// Reconciles running at once; one resource is never reconciled twice at once. A reconcile spends
+    /// most of its time waiting on OCP or the API server, not on a core, so this is high enough that
+    /// waiting on OCP does not serialize backups of different clusters (OCP itself is protected by
+    /// Ocp:MaxConcurrentRequestsPerEndpoint).
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentReconciles { get; set; } = 64;
 
     /// <summary>Every resource is looked at again this often, whatever the watch says.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]

@@ -8,7 +8,7 @@ namespace BackupOperator.Tests.Ocp;
 /// <summary>What OCP (or a proxy in front of it) answers, as the reconciler gets to see it.</summary>
 public sealed class OcpClientTests
 {
-    private static readonly BackupNowRequest Request = new()
+    internal static readonly BackupNowRequest Request = new()
     {
         ObBackupObject = new BackupObjectDto(8, "CLUSTER"),
         BackupMode = "PHYSICAL_BACKUP",

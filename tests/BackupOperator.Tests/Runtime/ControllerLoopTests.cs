@@ -62,7 +62,11 @@ public sealed class ControllerLoopTests
         Build(handler, leadership, [], items);
 
     private (ControllerLoop<V1alpha1ClusterBackupNow> Loop, FakeWatchSource Source, ResourceCache<V1alpha1ClusterBackupNow> Cache, ControllerQueue<V1alpha1ClusterBackupNow> Queue) Build(
-        RecordingHandler handler, ILeadershipGate leadership, IControllerWatch<V1alpha1ClusterBackupNow>[] watches, params V1alpha1ClusterBackupNow[] items)
+        RecordingHandler handler, ILeadershipGate leadership, IControllerWatch<V1alpha1ClusterBackupNow>[] watches, params V1alpha1ClusterBackupNow[] items) =>
+        Build(handler, leadership, new ControllerOptions { MaxConcurrentReconciles = 4 }, watches, items);
+
+    private (ControllerLoop<V1alpha1ClusterBackupNow> Loop, FakeWatchSource Source, ResourceCache<V1alpha1ClusterBackupNow> Cache, ControllerQueue<V1alpha1ClusterBackupNow> Queue) Build(
+        RecordingHandler handler, ILeadershipGate leadership, ControllerOptions options, IControllerWatch<V1alpha1ClusterBackupNow>[] watches, params V1alpha1ClusterBackupNow[] items)
     {
         var source = new FakeWatchSource();
         source.Lists.Enqueue((items, "1"));
@@ -70,7 +74,7 @@ public sealed class ControllerLoopTests
         var queue = new ControllerQueue<V1alpha1ClusterBackupNow>(_time);
         var informer = new ResourceInformer<V1alpha1ClusterBackupNow>(source, cache, _time, TimeSpan.FromMinutes(6), NullLogger.Instance);
         var loop = new ControllerLoop<V1alpha1ClusterBackupNow>(new InformerSet<V1alpha1ClusterBackupNow>([informer]), cache, queue, handler,
-            leadership, Options.Create(new ControllerOptions { MaxConcurrentReconciles = 4 }), _time, NullLogger<ControllerLoop<V1alpha1ClusterBackupNow>>.Instance, watches);
+            leadership, Options.Create(options), _time, NullLogger<ControllerLoop<V1alpha1ClusterBackupNow>>.Instance, watches);
         return (loop, source, cache, queue);
     }
 
@@ -162,6 +166,33 @@ public sealed class ControllerLoopTests
         gate.SetResult();
         await WaitReconciledAsync(handler, 2); // the one running, then one more for everything that came meanwhile
         Assert.Equal(1, handler.MaxConcurrentForOneKey);
+        await loop.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task With_default_settings_backups_waiting_on_OCP_do_not_hold_up_the_others()
+    {
+        // 40 backups of different clusters, each reconcile waiting on a slow OCP answer: with the
+        // defaults they all wait at once, so OCP's latency does not cap how many start per second.
+        const int backups = 40;
+        var ocpAnswers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = 0;
+        var handler = new RecordingHandler
+        {
+            Behaviour = async _ =>
+            {
+                Interlocked.Increment(ref waiting);
+                await ocpAnswers.Task;
+                return ReconcileOutcome.Done;
+            },
+        };
+        var items = Enumerable.Range(0, backups).Select(i => Resource($"b{i}", "1", uid: $"u{i}")).ToArray();
+        var (loop, _, _, _) = Build(handler, new AlwaysLeader(), new ControllerOptions(), [], items);
+        await loop.StartAsync(CancellationToken.None);
+
+        await UntilAsync(() => Volatile.Read(ref waiting) == backups);
+        ocpAnswers.SetResult();
+        await WaitReconciledAsync(handler, backups);
         await loop.StopAsync(CancellationToken.None);
     }
 
