@@ -4,7 +4,8 @@
 # the OCP simulator in zero-latency mode. Prints a table; writes bench/results/latest.{json,md}.
 #   bench/run.sh                              full run: N = 100, 500, 1000; 1,000 active; 10,000 finished
 #   BENCH_QUICK=1 BENCH_SIZES=20 bench/run.sh  tiny run (what CI does, through the e2e tests)
-# Other knobs: BENCH_ACTIVE, BENCH_FINISHED, BENCH_STARTS, BENCH_WORKERS, BENCH_CREATORS,
+# Other knobs: BENCH_ACTIVE, BENCH_FINISHED, BENCH_STARTS, BENCH_WORKERS, BENCH_FLOOR_WORKERS,
+# BENCH_OCP_DELAYS_MS, BENCH_CREATORS,
 # BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path). See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -70,14 +70,14 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     }
 
     /// <summary>The operator as shipped (Information logs, default intervals) unless <paramref name="overrides"/> say otherwise.</summary>
-    public async Task<(OperatorProcess Process, double ReadyMs)> StartOperatorAsync(int workers, IDictionary<string, string?>? overrides, CancellationToken ct)
+    public async Task<(OperatorProcess Process, double ReadyMs)> StartOperatorAsync(int? workers, IDictionary<string, string?>? overrides, CancellationToken ct)
     {
         var n = Interlocked.Increment(ref _starts);
         var settings = new Dictionary<string, string?>
         {
             ["KUBECONFIG"] = OperatorKubeconfig,
             ["DOTNET_ENVIRONMENT"] = "Production",
-            ["Controller__MaxConcurrentReconciles"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Controller__MaxConcurrentReconciles"] = workers?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LeaderElection__LeaseNamespace"] = "backup-operator-system",
             ["LeaderElection__Identity"] = $"bench-operator-{n}",
         };

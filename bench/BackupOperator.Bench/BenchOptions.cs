@@ -17,8 +17,14 @@ internal sealed record BenchOptions
     /// <summary>BENCH_STARTS: start-ups measured per host (the median is reported).</summary>
     public required int Starts { get; init; }
 
-    /// <summary>BENCH_WORKERS: the operator's MaxConcurrentReconciles and the floor's patch workers.</summary>
-    public required int Workers { get; init; }
+    /// <summary>BENCH_WORKERS: the operator's MaxConcurrentReconciles; unset, the operator runs with its defaults.</summary>
+    public required int? Workers { get; init; }
+
+    /// <summary>BENCH_FLOOR_WORKERS: the bare client's patch workers; the floor is the best of these.</summary>
+    public required int[] FloorWorkers { get; init; }
+
+    /// <summary>BENCH_OCP_DELAYS_MS: how late OCP answers, one throughput run of the operator per value and N.</summary>
+    public required int[] OcpDelaysMs { get; init; }
 
     /// <summary>BENCH_CREATORS: concurrent creates, the same for the floor and the operator.</summary>
     public required int Creators { get; init; }
@@ -37,18 +43,23 @@ internal sealed record BenchOptions
         return new BenchOptions
         {
             Quick = quick,
-            Sizes = (Environment.GetEnvironmentVariable("BENCH_SIZES") ?? (quick ? "20" : "100,500,1000"))
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            Sizes = Ints("BENCH_SIZES", quick ? "20" : "100,500,1000"),
             Active = Int("BENCH_ACTIVE", quick ? 20 : 1000),
             Finished = Int("BENCH_FINISHED", quick ? 200 : 10_000),
             Starts = Int("BENCH_STARTS", quick ? 1 : 5),
-            Workers = Int("BENCH_WORKERS", 2),
+            Workers = Environment.GetEnvironmentVariable("BENCH_WORKERS") is { Length: > 0 } w ? int.Parse(w, CultureInfo.InvariantCulture) : null,
+            FloorWorkers = Ints("BENCH_FLOOR_WORKERS", quick ? "8" : "2,8,32"),
+            OcpDelaysMs = Ints("BENCH_OCP_DELAYS_MS", "0,100"),
             Creators = Int("BENCH_CREATORS", 4),
             Settle = TimeSpan.FromSeconds(Int("BENCH_SETTLE_SECONDS", quick ? 1 : 5)),
             Output = Environment.GetEnvironmentVariable("BENCH_OUT") ?? Path.Combine(repoRoot, "bench", "results", "latest.json"),
         };
     }
+
+    private static int[] Ints(string name, string fallback) =>
+        (Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 
     private static int Int(string name, int fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;

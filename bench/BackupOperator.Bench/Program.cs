@@ -13,7 +13,7 @@ using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(options.Qui
 var ct = timeout.Token;
 var logDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "backup-operator-bench-logs",
     DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
-Console.WriteLine($"bench: sizes {string.Join(",", options.Sizes)}, active {options.Active}, finished {options.Finished}, workers {options.Workers}, creators {options.Creators}; logs in {logDirectory}");
+Console.WriteLine($"bench: sizes {string.Join(",", options.Sizes)}, active {options.Active}, finished {options.Finished}, operator workers {options.Workers?.ToString(CultureInfo.InvariantCulture) ?? "default"}, floor workers {string.Join(",", options.FloorWorkers)}, OCP delays {string.Join(",", options.OcpDelaysMs)} ms, creators {options.Creators}; logs in {logDirectory}");
 
 await using var env = await BenchEnvironment.StartAsync(logDirectory, ct);
 await using var tracker = await PhaseTracker.StartAsync(env.Admin, ct);
@@ -43,29 +43,42 @@ for (var i = 0; i < options.Starts; i++)
 }
 
 // 2. Throughput and latency. OCP answers at once, so the operator polls tasks every 100 ms instead of 10 s.
-// It watches only its namespace: the floor's resources are in another one.
+// It watches only its namespace: the floor's resources are in another one. The floor is the bare
+// client's best over BENCH_FLOOR_WORKERS; the operator runs once per OCP delay (BENCH_OCP_DELAYS_MS).
 var fast = new Dictionary<string, string?> { ["Backup__PollInterval"] = "00:00:00.100", ["Controller__Namespaces__0"] = BenchEnvironment.Namespace };
 var (op, _) = await env.StartOperatorAsync(options.Workers, fast, ct);
 using (op)
 {
     await work.OperatorAsync(20, ct); // warm-up, and the status bodies the floor will write
     await env.ClearAsync(ct);
-    await work.FloorAsync(20, ct);
+    await work.FloorAsync(20, options.FloorWorkers[0], ct);
     await env.ClearAsync(ct);
     foreach (var n in options.Sizes)
     {
-        var floor = await work.FloorAsync(n, ct);
-        await env.ClearAsync(ct);
-        var metricsBefore = await env.MetricsAsync(op, ct);
-        var simulatorBefore = await env.Simulator.StatsAsync(ct);
-        var run = await work.OperatorAsync(n, ct);
-        await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
-        var cost = WorkPerBackup.From(n, metricsBefore, await env.MetricsAsync(op, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
-        await env.ClearAsync(ct);
-        report.Runs.Add((floor, run, cost));
-        Console.WriteLine($"N={n}: floor {floor.PerSecond}/s, operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}");
+        RunResult? floor = null;
+        foreach (var workers in options.FloorWorkers)
+        {
+            var attempt = await work.FloorAsync(n, workers, ct);
+            await env.ClearAsync(ct);
+            Console.WriteLine($"N={n}: floor with {workers} workers {attempt.PerSecond}/s");
+            floor = floor is null || attempt.PerSecond > floor.PerSecond ? attempt : floor;
+        }
+
+        foreach (var delay in options.OcpDelaysMs)
+        {
+            await env.Simulator.ConfigureAsync(new { responseDelayMs = delay }, ct);
+            var metricsBefore = await env.MetricsAsync(op, ct);
+            var simulatorBefore = await env.Simulator.StatsAsync(ct);
+            var run = await work.OperatorAsync(n, ct) with { OcpDelayMs = delay };
+            await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
+            var cost = WorkPerBackup.From(n, metricsBefore, await env.MetricsAsync(op, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
+            await env.ClearAsync(ct);
+            report.Runs.Add((floor!, run, cost));
+            Console.WriteLine($"N={n}, OCP {delay} ms late: floor {floor!.PerSecond}/s ({floor.Workers} workers), operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}");
+        }
     }
 
+    await env.Simulator.ConfigureAsync(new { responseDelayMs = 0 }, ct);
     op.Terminate(TimeSpan.FromSeconds(30));
 }
 

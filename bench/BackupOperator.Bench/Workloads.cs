@@ -16,8 +16,8 @@ internal sealed record Latency(double P50, double P95, double P99)
         Math.Round(Measure.Percentile(ms, 50), 1), Math.Round(Measure.Percentile(ms, 95), 1), Math.Round(Measure.Percentile(ms, 99), 1));
 }
 
-/// <summary>N resources from their first create until the last is terminal.</summary>
-internal sealed record RunResult(string Kind, int N, double Seconds, double PerSecond, int Succeeded, Latency ToRunning, Latency ToDone);
+/// <summary>N resources from their first create until the last is terminal; Workers for the floor, OcpDelayMs for the operator.</summary>
+internal sealed record RunResult(string Kind, int N, double Seconds, double PerSecond, int Succeeded, Latency ToRunning, Latency ToDone, int Workers = 0, int OcpDelayMs = 0);
 
 /// <summary>The writes a backup needs, done by the floor client or by the operator, timed by the same tracker.</summary>
 internal sealed class Workloads(BenchEnvironment env, PhaseTracker tracker, BenchOptions options)
@@ -47,9 +47,9 @@ internal sealed class Workloads(BenchEnvironment env, PhaseTracker tracker, Benc
     /// <summary>
     /// The floor: the same creates, then the status patches the operator wrote to one of its
     /// resources (the same bodies, in the same order, with the resourceVersion precondition), by as
-    /// many workers as the operator has, and no logic at all.
+    /// <paramref name="workers"/> concurrent patchers, and no logic at all.
     /// </summary>
-    public async Task<RunResult> FloorAsync(int n, CancellationToken ct)
+    public async Task<RunResult> FloorAsync(int n, int workers, CancellationToken ct)
     {
         var templates = _statusWrites ?? throw new InvalidOperationException("run the operator first: the floor writes what it wrote");
         var starts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
@@ -57,7 +57,7 @@ internal sealed class Workloads(BenchEnvironment env, PhaseTracker tracker, Benc
         var created = Channel.CreateUnbounded<V1alpha1ClusterBackupNow>();
         tracker.Reset(n);
         var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, options.Workers).Select(_ => Task.Run(async () =>
+        var patchers = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
             await foreach (var backup in created.Reader.ReadAllAsync(ct))
             {
@@ -81,9 +81,9 @@ internal sealed class Workloads(BenchEnvironment env, PhaseTracker tracker, Benc
         }, ct)).ToArray();
         await CreateAllAsync(n, prefix, BenchEnvironment.FloorNamespace, starts, b => created.Writer.TryWrite(b), ct);
         created.Writer.Complete();
-        await Task.WhenAll(workers);
+        await Task.WhenAll(patchers);
         await tracker.WaitAllAsync(TimeSpan.FromMinutes(5), ct);
-        return Result("floor", n, clock.Elapsed, starts);
+        return Result("floor", n, clock.Elapsed, starts) with { Workers = workers };
     }
 
     /// <summary>Creates <paramref name="n"/> resources with the configured number of concurrent creators.</summary>
