@@ -39,6 +39,19 @@ internal static partial class Measure
         return Median(values);
     }
 
+    /// <summary>CPU time (user + system) a process has used so far, in seconds, from /proc/PID/stat.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the command name (which may hold spaces), from field 3 on: utime and stime are fields 14 and 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / (double)ClockTicksPerSecond;
+    }
+
+    // sysconf(_SC_CLK_TCK): 100 on every Linux this runs on (USER_HZ is fixed at 100 for user space).
+    private const int ClockTicksPerSecond = 100;
+
     public static double Median(IReadOnlyList<double> values) => Percentile(values, 50);
 
     /// <summary>Nearest-rank percentile.</summary>

@@ -58,9 +58,11 @@ using (op)
         RunResult? floor = null;
         foreach (var workers in options.FloorWorkers)
         {
+            var cpu = CpuPerBackup.Start(null, env);
             var attempt = await work.FloorAsync(n, workers, ct);
+            attempt = attempt with { Cpu = cpu.Stop(n) };
             await env.ClearAsync(ct);
-            Console.WriteLine($"N={n}: floor with {workers} workers {attempt.PerSecond}/s");
+            Console.WriteLine($"N={n}: floor with {workers} workers {attempt.PerSecond}/s; {attempt.Cpu}");
             floor = floor is null || attempt.PerSecond > floor.PerSecond ? attempt : floor;
         }
 
@@ -69,12 +71,14 @@ using (op)
             await env.Simulator.ConfigureAsync(new { responseDelayMs = delay }, ct);
             var metricsBefore = await env.MetricsAsync(op, ct);
             var simulatorBefore = await env.Simulator.StatsAsync(ct);
+            var cpu = CpuPerBackup.Start(op.Pid, env);
             var run = await work.OperatorAsync(n, ct) with { OcpDelayMs = delay };
+            run = run with { Cpu = cpu.Stop(n) };
             await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
             var cost = WorkPerBackup.From(n, metricsBefore, await env.MetricsAsync(op, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
             await env.ClearAsync(ct);
             report.Runs.Add((floor!, run, cost));
-            Console.WriteLine($"N={n}, OCP {delay} ms late: floor {floor!.PerSecond}/s ({floor.Workers} workers), operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}");
+            Console.WriteLine($"N={n}, OCP {delay} ms late: floor {floor!.PerSecond}/s ({floor.Workers} workers), operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}; {run.Cpu}");
         }
     }
 

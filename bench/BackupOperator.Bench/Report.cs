@@ -68,6 +68,18 @@ internal sealed class Report(BenchOptions options)
         }
 
         s.AppendLine();
+        s.AppendLine("| N | OCP late (ms) | CPU ms per backup: floor (API server + etcd + harness) | operator run: operator + API server + etcd + harness and simulator |");
+        s.AppendLine("|---|---|---|---|");
+        foreach (var (floor, op, _) in Runs)
+        {
+            if (floor.Cpu is { } f && op.Cpu is { } o)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {op.N} | {op.OcpDelayMs} | {F(f.Total, 1)} ({F(f.ApiServer, 1)} + {F(f.Etcd, 1)} + {F(f.HarnessAndSimulator, 1)}) | {F(o.Total, 1)} ({F(o.Operator, 1)} + {F(o.ApiServer, 1)} + {F(o.Etcd, 1)} + {F(o.HarnessAndSimulator, 1)}) |");
+            }
+        }
+
+        s.AppendLine();
         s.AppendLine("| memory and start-up | minimal host | operator |");
         s.AppendLine("|---|---|---|");
         s.AppendLine(CultureInfo.InvariantCulture, $"| RSS idle (MiB, median of {OperatorIdle.Count}) | {MinimalIdleMiB} | {OperatorIdleMiB} |");

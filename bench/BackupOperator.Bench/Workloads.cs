@@ -17,7 +17,11 @@ internal sealed record Latency(double P50, double P95, double P99)
 }
 
 /// <summary>N resources from their first create until the last is terminal; Workers for the floor, OcpDelayMs for the operator.</summary>
-internal sealed record RunResult(string Kind, int N, double Seconds, double PerSecond, int Succeeded, Latency ToRunning, Latency ToDone, int Workers = 0, int OcpDelayMs = 0);
+internal sealed record RunResult(string Kind, int N, double Seconds, double PerSecond, int Succeeded, Latency ToRunning, Latency ToDone, int Workers = 0, int OcpDelayMs = 0)
+{
+    /// <summary>Where the run's CPU went, per backup.</summary>
+    public CpuPerBackup? Cpu { get; init; }
+}
 
 /// <summary>The writes a backup needs, done by the floor client or by the operator, timed by the same tracker.</summary>
 internal sealed class Workloads(BenchEnvironment env, PhaseTracker tracker, BenchOptions options)

@@ -14,6 +14,9 @@ internal sealed class KubeApiServer : IDisposable
     public const string AdminToken = "e2e-admin-token";
     private readonly List<ChildProcess> _processes = [];
 
+    /// <summary>The process ids of etcd and kube-apiserver (for the benchmark's CPU accounting).</summary>
+    public (int Etcd, int ApiServer) Pids => (_processes[^2].Pid, _processes[^1].Pid);
+
     private KubeApiServer(string dir) => Directory = dir;
 
     public string Directory { get; }
