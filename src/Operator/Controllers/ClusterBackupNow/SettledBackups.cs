@@ -50,7 +50,7 @@ public static class SettledBackups
                 ResourceVersion = m.ResourceVersion,
                 Generation = m.Generation,
                 CreationTimestamp = m.CreationTimestamp,
-                Labels = m.Labels,
+                // No labels: nothing in the operator selects cached backups by label (a schedule finds its children by owner).
                 // What a schedule reads of its children: who owns it, and its slot or run-now token.
                 OwnerReferences = m.OwnerReferences,
                 Annotations = ScheduleAnnotations(m.Annotations),
