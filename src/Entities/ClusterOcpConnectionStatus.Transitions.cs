@@ -37,23 +37,6 @@ public static class ClusterOcpConnectionStatusTransitions
         }).ToList(),
     };
 
-    /// <summary>True when both record the same generation and the same conditions, field by field.</summary>
-    public static bool SameAs(this ClusterOcpConnectionStatus? a, ClusterOcpConnectionStatus? b)
-    {
-        if (a is null || b is null)
-        {
-            return a is null && b is null;
-        }
-
-        var left = a.Conditions ?? [];
-        var right = b.Conditions ?? [];
-        return a.ObservedGeneration == b.ObservedGeneration
-            && left.Count == right.Count
-            && left.Zip(right).All(p => p.First.Type == p.Second.Type && p.First.Status == p.Second.Status
-                && p.First.Reason == p.Second.Reason && p.First.Message == p.Second.Message
-                && p.First.LastTransitionTime == p.Second.LastTransitionTime && p.First.ObservedGeneration == p.Second.ObservedGeneration);
-    }
-
     // lastTransitionTime moves only when the status flips; observedGeneration always follows the spec seen.
     private static ClusterOcpConnectionStatus SetReadyCondition(this ClusterOcpConnectionStatus s, bool ready, string reason, string message, DateTime now, long? generation)
     {

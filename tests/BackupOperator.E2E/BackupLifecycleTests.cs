@@ -168,22 +168,18 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
         backup.Spec.TtlSecondsAfterFinished = 2;
         await env.CreateBackupAsync(backup, ct);
         await env.WaitForPhaseAsync("ttl-1", Terminal, Timeout, ct);
-        var deadline = DateTime.UtcNow + Timeout;
-        var gone = false;
-        while (!gone && DateTime.UtcNow < deadline)
+        await env.UntilAsync(async () =>
         {
             try
             {
                 await env.GetBackupAsync("ttl-1", ct);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+                return false;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
-                gone = true;
+                return true;
             }
-        }
-
-        Assert.True(gone, "the resource was not deleted after its ttlSecondsAfterFinished");
+        }, Timeout, "the resource deleted after its ttlSecondsAfterFinished", ct);
         Assert.Single(await env.Simulator.TaskIdsAsync(107, ct)); // the backup itself is untouched
         Assert.Equal(1, await env.Simulator.PostsAsync(107, ct));
     }

@@ -44,9 +44,9 @@ public sealed class CrashTests(E2EEnvironment env)
             // OCP holds the request for 4 s and then starts the backup: the operator dies before any answer.
             await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId = 302, kind = "delay", delayMs = 4000 }, ct);
             await env.CreateBackupAsync(Backups.Nfs("kill-in-flight", 302), ct);
-            await WaitUntilAsync(async () => await env.Simulator.PostsAsync(302, ct) == 1, ct);
+            await env.UntilAsync(async () => await env.Simulator.PostsAsync(302, ct) == 1, Timeout, "the POST at OCP", ct);
             env.Operator.Kill();
-            await WaitUntilAsync(async () => await env.Simulator.StartedAsync(302, ct) == 1, ct);
+            await env.UntilAsync(async () => await env.Simulator.StartedAsync(302, ct) == 1, Timeout, "the backup started by OCP", ct);
             var orphan = await env.GetBackupAsync("kill-in-flight", ct);
             Assert.Equal(BackupPhase.Submitting, orphan.Status!.Phase); // the intent survived the crash
 
@@ -170,16 +170,6 @@ public sealed class CrashTests(E2EEnvironment env)
         if (env.Operator.HasExited)
         {
             await env.RestartOperatorAsync(ct);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Timeout, "condition not met in time");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
         }
     }
 }

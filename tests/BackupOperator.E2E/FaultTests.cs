@@ -133,14 +133,9 @@ public sealed class FaultTests(E2EEnvironment env)
         var patch = new V1Patch("""{"spec":{"dataBackupMode":"INCREMENTAL_BACKUP"}}""", V1Patch.PatchType.MergePatch);
         await env.Admin.CustomObjects.PatchNamespacedCustomObjectAsync(patch, V1alpha1ClusterBackupNow.ApiGroup,
             V1alpha1ClusterBackupNow.Version, E2EEnvironment.Namespace, V1alpha1ClusterBackupNow.Plural, "edited", cancellationToken: ct);
-        var deadline = DateTime.UtcNow + Timeout;
-        V1alpha1ClusterBackupNow current;
-        do
-        {
-            current = await env.GetBackupAsync("edited", ct);
-            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-        }
-        while (current.Status?.Conditions?.Any(c => c.Type == ConditionTypes.SpecChangeIgnored) != true && DateTime.UtcNow < deadline);
+        V1alpha1ClusterBackupNow current = null!;
+        await env.UntilAsync(async () => (current = await env.GetBackupAsync("edited", ct)).Status?.Conditions?.Any(c => c.Type == ConditionTypes.SpecChangeIgnored) == true,
+            Timeout, $"the {ConditionTypes.SpecChangeIgnored} condition", ct);
 
         Assert.Contains(current.Status!.Conditions!, c => c.Type == ConditionTypes.SpecChangeIgnored && c.Status == "True");
         Assert.Equal(BackupPhase.Succeeded, current.Status.Phase);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BackupOperator.E2E.Infrastructure;
 using BackupOperator.Entities;
 
@@ -35,10 +34,10 @@ public sealed class KillMatrixTests(E2EEnvironment env)
             armed = env.Operator;
             await env.CreateBackupAsync(Backups.Nfs(name, clusterId), ct);
 
-            await WaitUntilAsync(() => Task.FromResult(armed.HasExited), $"the operator did not die at {failpoint}", armed, ct);
+            await env.UntilAsync(() => Task.FromResult(armed.HasExited), Timeout, $"the operator's exit at {failpoint}", ct, logOf: armed);
             // Its last lines reach the log file after the exit: the pipe is drained asynchronously.
-            await WaitUntilAsync(() => Task.FromResult(armed.Log.Contains($"Failpoint {failpoint} fired at ", StringComparison.Ordinal)),
-                $"the operator died, but not at {failpoint}", armed, ct);
+            await env.UntilAsync(() => Task.FromResult(armed.Log.Contains($"Failpoint {failpoint} fired at ", StringComparison.Ordinal)),
+                Timeout, $"'Failpoint {failpoint} fired' in the dead operator's log", ct, logOf: armed);
             var fired = armed.Log.Split('\n').SkipWhile(l => !l.Contains($"Failpoint {failpoint} fired at ", StringComparison.Ordinal)).First();
             Assert.Matches($@"clusters/{clusterId}/|\(cluster {clusterId}\)", fired);
             Assert.Contains($"Failpoint {failpoint} armed: kill (cluster {clusterId})", armed.Log, StringComparison.Ordinal);
@@ -77,17 +76,7 @@ public sealed class KillMatrixTests(E2EEnvironment env)
         var ct = TestTimeout.Token(2);
         using var op = await env.StartOperatorAsync(ct, new Dictionary<string, string?> { [FailpointsVariable] = "after-intent-writ=kill" }, waitReady: false);
         const string expected = "BACKUPOPERATOR_FAILPOINTS: unknown failpoint 'after-intent-writ'; known: after-intent-write";
-        await WaitUntilAsync(() => Task.FromResult(op.HasExited && op.Log.Contains(expected, StringComparison.Ordinal)),
-            "a bad failpoint spec did not stop the operator with a clear error", op, ct);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure, OperatorProcess op, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Timeout, $"{failure} within {Timeout}; its log:\n{OperatorProcess.Tail(op.Log)}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-        }
+        await env.UntilAsync(() => Task.FromResult(op.HasExited && op.Log.Contains(expected, StringComparison.Ordinal)),
+            Timeout, "the operator's exit with a clear error on the bad failpoint spec", ct, logOf: op);
     }
 }

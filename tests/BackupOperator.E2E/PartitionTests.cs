@@ -69,7 +69,8 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
             // A learns on its own (renew deadline) that it no longer leads; from then on it must send nothing.
             var cutAt = monitor.Now;
             using var metrics = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            await WaitUntilAsync(async () => LeadershipMonitor.Sum(await metrics.GetStringAsync(new Uri(a.BaseUri, "/metrics"), ct), "backupoperator_leader") == 0, "replica A still leads", ct);
+            await env.UntilAsync(async () => LeadershipMonitor.Sum(await metrics.GetStringAsync(new Uri(a.BaseUri, "/metrics"), ct), "backupoperator_leader") == 0,
+                Timeout, "replica A no longer leading", ct, logOf: a);
             output.WriteLine($"replica A stopped leading {cut.Elapsed.TotalSeconds:0.0} s after the cut");
             var leaderB = await WaitForHolderAsync(h => h is not null && h.Length > 0 && h != leaderA, ct);
             output.WriteLine($"lease moved from {leaderA} to {leaderB} {cut.Elapsed.TotalSeconds:0.0} s after the cut");
@@ -181,16 +182,6 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
         var ledAgain = after.IndexOf($"Leading: {identity}", StringComparison.Ordinal);
         var change = PhaseChange().Match(ledAgain < 0 ? after : after[..ledAgain]);
         Assert.False(change.Success, $"replica A changed a backup after losing its lease: {change.Value}");
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Timeout, what);
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-        }
     }
 
     private async Task CreateAsync(string name, long cluster, List<(string Name, long Cluster)> names, CancellationToken ct)

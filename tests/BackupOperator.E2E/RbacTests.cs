@@ -30,13 +30,9 @@ public sealed class RbacTests(E2EEnvironment env)
             var pending = await env.WaitForPhaseAsync("no-secret-access", [BackupPhase.Pending], TimeSpan.FromSeconds(60), ct);
             Assert.Equal("ConfigurationInvalid", pending.Status!.Reason);
             Assert.Contains("RBAC must grant 'get' on secrets", pending.Status.Message, StringComparison.Ordinal);
-            var deadline = DateTime.UtcNow.AddSeconds(10); // the child's output reaches its log file asynchronously
-            while (!env.Operator.Log.Contains("RBAC must grant 'get' on secrets", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-            }
-
-            Assert.Contains("RBAC must grant 'get' on secrets", env.Operator.Log, StringComparison.Ordinal);
+            // The child's output reaches its log file asynchronously.
+            await env.UntilAsync(() => Task.FromResult(env.Operator.Log.Contains("RBAC must grant 'get' on secrets", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10), "the RBAC hint in the operator's log", ct);
             Assert.Equal(0, await env.Simulator.PostsAsync(601, ct));
         }
         finally

@@ -72,12 +72,11 @@ public sealed class ScheduleTests(E2EEnvironment env)
             // SIGKILL around the slot: just before it, at it, and just after the child may have been created.
             foreach (var offset in new[] { 150, 0, -60, -250 })
             {
-                var before = (await env.ChildrenAsync("kill-at-slot", ct)).Count;
-                await ScheduleOps.JustBeforeSlotAsync(3, TimeSpan.FromMilliseconds(Math.Max(0, offset)), ct);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, -offset)), ct);
-                env.Operator.Kill();
-                await env.RestartOperatorAsync(ct);
-                await env.UntilAsync(async () => (await env.ChildrenAsync("kill-at-slot", ct)).Count > before, Timeout, "a child after the restart", ct);
+                await DisturbAtSlotAsync("kill-at-slot", 3, TimeSpan.FromMilliseconds(offset), async () =>
+                {
+                    env.Operator.Kill();
+                    await env.RestartOperatorAsync(ct);
+                }, newChildren: 1, "a child after the restart", ct);
             }
 
             await FreezeAndCheckAsync("kill-at-slot", clusterId, 3, ct);
@@ -103,18 +102,11 @@ public sealed class ScheduleTests(E2EEnvironment env)
             await env.UntilAsync(async () => (await env.ChildrenAsync("failover-at-slot", ct)).Count >= 1, Timeout, "a first child", ct);
             // A second replica waits on the lease; the leader dies at the slot and the standby takes over.
             standby = await env.StartOperatorAsync(ct);
-            var before = (await env.ChildrenAsync("failover-at-slot", ct)).Count;
-            await ScheduleOps.JustBeforeSlotAsync(3, TimeSpan.FromMilliseconds(20), ct);
-            env.Operator.Kill();
-            await env.UntilAsync(async () => (await env.ChildrenAsync("failover-at-slot", ct)).Count > before + 1, Timeout, "children from the new leader", ct);
+            await DisturbAtSlotAsync("failover-at-slot", 3, TimeSpan.FromMilliseconds(20), () => Kill(env.Operator), newChildren: 2, "children from the new leader", ct);
 
             // And back: a new replica waits, the current leader (the standby) dies just after a slot.
             await env.RestartOperatorAsync(ct);
-            before = (await env.ChildrenAsync("failover-at-slot", ct)).Count;
-            await ScheduleOps.JustBeforeSlotAsync(3, TimeSpan.Zero, ct);
-            await Task.Delay(TimeSpan.FromMilliseconds(40), ct);
-            standby.Kill();
-            await env.UntilAsync(async () => (await env.ChildrenAsync("failover-at-slot", ct)).Count > before + 1, Timeout, "children after the second failover", ct);
+            await DisturbAtSlotAsync("failover-at-slot", 3, TimeSpan.FromMilliseconds(-40), () => Kill(standby), newChildren: 2, "children after the second failover", ct);
 
             await FreezeAndCheckAsync("failover-at-slot", clusterId, 3, ct);
         }
@@ -253,6 +245,31 @@ public sealed class ScheduleTests(E2EEnvironment env)
         Assert.True(tally.Clean, string.Join('\n', tally.Problems));
         Assert.True(tally.Slots > 0);
         await AssertEachChildReportsItsOwnBackupAsync(children, clusterId, ct);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="before"/> short of a slot of '*/<paramref name="period"/> * * * * *' (past it when
+    /// negative), then <paramref name="disturb"/>s the operator, then waits until the schedule has <paramref name="newChildren"/>
+    /// more children than before.
+    /// </summary>
+    private async Task DisturbAtSlotAsync(string schedule, int period, TimeSpan before, Func<Task> disturb, int newChildren, string what, CancellationToken ct)
+    {
+        var children = (await env.ChildrenAsync(schedule, ct)).Count;
+        await ScheduleOps.JustBeforeSlotAsync(period, before > TimeSpan.Zero ? before : TimeSpan.Zero, ct);
+        if (before < TimeSpan.Zero)
+        {
+            await Task.Delay(-before, ct);
+        }
+
+        await disturb();
+        await env.UntilAsync(async () => (await env.ChildrenAsync(schedule, ct)).Count >= children + newChildren, Timeout, what, ct);
+    }
+
+    /// <summary>SIGKILL, as a disturbance: no restart.</summary>
+    private static Task Kill(OperatorProcess replica)
+    {
+        replica.Kill();
+        return Task.CompletedTask;
     }
 
     /// <summary>Each child's tasks are exactly those its own POSTs (its request id) started; one POST per child; no orphan.</summary>

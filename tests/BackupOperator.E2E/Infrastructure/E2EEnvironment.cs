@@ -156,6 +156,24 @@ public sealed class E2EEnvironment : IAsyncLifetime
             $"{ns}/{name} did not reach {string.Join("|", phases)} within {timeout}; status: {(last?.Status is null ? "(none)" : KubernetesJson.Serialize(last.Status))}\noperator log tail:\n{OperatorProcess.Tail(_operator?.Log ?? "")}");
     }
 
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds; after <paramref name="timeout"/> fails with
+    /// <paramref name="what"/> and the log tail of <paramref name="logOf"/> (the shared operator unless named).
+    /// </summary>
+    internal async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken ct, OperatorProcess? logOf = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{what} not reached within {timeout}\noperator log tail:\n{OperatorProcess.Tail((logOf ?? _operator)?.Log ?? "")}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
     /// <summary>Events are written right after the status: wait (bounded) until one matches.</summary>
     public async Task<Eventsv1Event> WaitForEventAsync(string name, Func<Eventsv1Event, bool> match, CancellationToken ct, string ns = Namespace)
     {

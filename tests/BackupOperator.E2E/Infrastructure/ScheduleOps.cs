@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using BackupOperator.Entities;
@@ -50,21 +49,6 @@ internal static class ScheduleOps
             labelSelector: $"{V1alpha1ClusterBackupSchedule.ScheduleLabel}={schedule}", cancellationToken: ct);
         return ((JsonElement)list).GetProperty("items").EnumerateArray()
             .Select(i => KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(i.GetRawText())).ToList();
-    }
-
-    /// <summary>Polls a condition (bounded); fails with <paramref name="what"/> and the operator log's tail.</summary>
-    public static async Task UntilAsync(this E2EEnvironment env, Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"{what} not reached within {timeout}\noperator log tail:\n{OperatorProcess.Tail(env.Operator.Log)}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-        }
     }
 
     /// <summary>Waits until the wall clock is <paramref name="before"/> short of the next multiple of <paramref name="period"/> seconds (a slot of '*/period * * * * *').</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Reconciliation.ClusterBackupSchedule;
@@ -61,7 +60,7 @@ public sealed partial class ClusterBackupScheduleController(
         }
 
         var written = schedule;
-        if (!Same(schedule.Status, decision.Status))
+        if (!StatusEquality.Same(schedule.Status, decision.Status))
         {
             try
             {
@@ -107,9 +106,6 @@ public sealed partial class ClusterBackupScheduleController(
         LogDeleted(logger, key.ToString());
         return Task.CompletedTask;
     }
-
-    private static bool Same(ClusterBackupScheduleStatus? stored, ClusterBackupScheduleStatus next) =>
-        stored is not null && JsonSerializer.SerializeToUtf8Bytes(stored).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(next));
 
     [LoggerMessage(4001, LogLevel.Information, "ClusterBackupSchedule {Schedule}: created {Backup} ({Mode}) for slot {Slot}")]
     private static partial void LogCreated(ILogger logger, string schedule, string backup, string mode, string slot);

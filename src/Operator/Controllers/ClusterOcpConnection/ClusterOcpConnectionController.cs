@@ -39,7 +39,7 @@ public sealed partial class ClusterOcpConnectionController(
         var name = resource.Metadata.Name;
         var now = time.GetUtcNow();
         if (_checks.TryGetValue(name, out var last) && last.Uid == resource.Metadata.Uid && last.Generation == resource.Metadata.Generation
-            && resource.Status.SameAs(last.Written) && last.Due - now > last.Wait / 10)
+            && StatusEquality.Same(resource.Status, last.Written) && last.Due - now > last.Wait / 10)
         {
             return ReconcileOutcome.Requeue(last.Due - now);
         }

@@ -35,7 +35,7 @@ public static class ConnectionStatusDecision
         var tell = before is null || before.Status != after.Status || before.Reason != after.Reason
             ? new ConnectionEvent(!check.Ready, check.Reason, check.Message)
             : null;
-        return new ConnectionDecision(current.SameAs(next) ? null : next, tell, RequeueAfter(check.Ready, after, now, options));
+        return new ConnectionDecision(StatusEquality.Same(current, next) ? null : next, tell, RequeueAfter(check.Ready, after, now, options));
     }
 
     /// <summary>

@@ -85,6 +85,32 @@ public sealed class ClusterBackupScheduleControllerTests
         Assert.Equal(ScheduleReconciler.MaxWait, outcome.RequeueAfter);
     }
 
+    [Theory]
+    [InlineData("a condition's message")]
+    [InlineData("a name in the active list")]
+    public async Task A_stored_status_that_differs_from_the_decision_only_deep_inside_is_written(string where)
+    {
+        var controller = Controller();
+        await controller.ReconcileAsync(Schedule(), CancellationToken.None);
+        _cache.TryGet(Key, out var written);
+        var stale = KubernetesJson.Deserialize<V1alpha1ClusterBackupSchedule>(KubernetesJson.Serialize(written));
+        if (where == "a condition's message")
+        {
+            stale.Status!.Condition(ClusterBackupScheduleStatusTransitions.Ready)!.Message = "an older message";
+        }
+        else
+        {
+            stale.Status!.Active![0] = "nightly-20260501010000";
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await controller.ReconcileAsync(stale, CancellationToken.None);
+
+        Assert.Equal(2, _writes.Written.Count);
+        Assert.True(StatusEquality.Same(written!.Status, _writes.Written[^1]));
+        Assert.Single(_creator.Created);
+    }
+
     [Fact]
     public async Task A_child_that_already_exists_is_not_told_again_and_the_slot_is_still_recorded()
     {

@@ -135,6 +135,24 @@ public sealed class ClusterOcpConnectionControllerTests
     }
 
     [Fact]
+    public async Task A_status_that_differs_from_the_one_written_only_inside_its_condition_is_checked_and_written_again_at_once()
+    {
+        _secrets.Add("ops", "ocp-main", ("username", "bot"), ("password", Password));
+        var controller = Controller();
+        await controller.ReconcileAsync(Connection(), CancellationToken.None);
+        var edited = _writes.Written[^1].Copy();
+        edited.ReadyCondition()!.Message = "edited by someone else";
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await controller.ReconcileAsync(Connection(status: edited), CancellationToken.None);
+
+        Assert.Equal(2, _clients.Api.Queries.Count);
+        Assert.Equal(2, _writes.Written.Count);
+        Assert.True(StatusEquality.Same(_writes.Written[0], _writes.Written[1]));
+        Assert.Single(_events.Recorded);
+    }
+
+    [Fact]
     public async Task A_spec_edit_is_checked_at_once()
     {
         _secrets.Add("ops", "ocp-main", ("username", "bot"), ("password", Password));
