@@ -109,7 +109,7 @@ public sealed partial class ClusterBackupScheduleController(
     }
 
     private static bool Same(ClusterBackupScheduleStatus? stored, ClusterBackupScheduleStatus next) =>
-        stored is not null && JsonSerializer.SerializeToUtf8Bytes(stored).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(next));
+        stored is not null && JsonSerializer.SerializeToUtf8Bytes(stored, EntityJsonContext.Default.ClusterBackupScheduleStatus).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(next, EntityJsonContext.Default.ClusterBackupScheduleStatus));
 
     [LoggerMessage(4001, LogLevel.Information, "ClusterBackupSchedule {Schedule}: created {Backup} ({Mode}) for slot {Slot}")]
     private static partial void LogCreated(ILogger logger, string schedule, string backup, string mode, string slot);
