@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# NativeAOT start-up and idle memory, side by side: the operator (artifacts/aot/BackupOperator) and
+# NativeAOT start-up and idle memory, side by side: the operator as shipped (no failpoints;
+# artifacts/aot-bench/BackupOperator) and
 # the minimal AOT list+watch host (artifacts/minimal-aot/MinimalAotHost), against a real API server
 # with the CRDs installed and no objects. RUNS interleaved runs each (default 5); prints the median
 # start → ready (the operator: /readyz answers 200; the host: it prints READY), measured from outside
@@ -12,10 +13,10 @@ ensure_dotnet
 ensure_kubectl
 runs="${RUNS:-5}"
 
-if [[ ${PUBLISH:-0} == 1 || ! -x artifacts/aot/BackupOperator ]]; then
+if [[ ${PUBLISH:-0} == 1 || ! -x artifacts/aot-bench/BackupOperator ]]; then
   log "publishing the NativeAOT operator"
   ensure_aot_toolchain
-  dotnet publish src/Operator -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/aot -nologo -clp:ErrorsOnly >&2
+  dotnet publish src/Operator -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/aot-bench -nologo -clp:ErrorsOnly >&2
 fi
 if [[ ${PUBLISH:-0} == 1 || ! -x artifacts/minimal-aot/MinimalAotHost ]]; then
   log "publishing the minimal NativeAOT host"
@@ -31,7 +32,7 @@ export KUBECONFIG=$work/admin.kubeconfig
 kubectl apply -f config/crds -f config/rbac >/dev/null
 kubectl wait --for condition=established --timeout=60s crd --all >/dev/null
 
-python3 - "$runs" "$PWD/artifacts/aot/BackupOperator" "$PWD/artifacts/minimal-aot/MinimalAotHost" <<'PY'
+python3 - "$runs" "$PWD/artifacts/aot-bench/BackupOperator" "$PWD/artifacts/minimal-aot/MinimalAotHost" <<'PY'
 import os, socket, statistics, subprocess, sys, time, urllib.request
 runs, operator, host = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 
