@@ -2,6 +2,7 @@
 # The whole mission on one machine: a real kube-apiserver + etcd, the OCP simulator, the operator
 # (running with exactly the permissions of config/rbac) and a sample backup, ending with its status.
 # Everything started here is stopped by pid when the script ends, also on failure or Ctrl-C.
+# BACKUP_OPERATOR_BINARY=artifacts/aot/BackupOperator runs the NativeAOT build instead of the JIT one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh
@@ -52,7 +53,7 @@ sa_token=$(kubectl -n backup-operator-system create token backup-operator --dura
 sed "s/token: .*/token: $sa_token/" "$work/admin.kubeconfig" > "$work/operator.kubeconfig"
 KUBECONFIG=$work/operator.kubeconfig Http__Url=http://127.0.0.1:$(free_port)/ \
   LeaderElection__LeaseNamespace=backup-operator-system Backup__PollInterval=00:00:01 \
-  dotnet src/Operator/bin/Release/net10.0/BackupOperator.dll >"$work/operator.log" 2>&1 &
+  ${BACKUP_OPERATOR_BINARY:-dotnet src/Operator/bin/Release/net10.0/BackupOperator.dll} >"$work/operator.log" 2>&1 &
 pids+=($!)
 
 log "applying the sample backup (config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupnow.yaml)"

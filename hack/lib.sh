@@ -53,6 +53,27 @@ ensure_lua() {
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >&2
 }
 
+# What NativeAOT's linker step needs (`dotnet publish -r linux-x64` of src/Operator): clang and zlib.
+ensure_aot_toolchain() {
+  local missing=()
+  command -v clang >/dev/null 2>&1 || missing+=(clang)
+  [[ -e /usr/include/zlib.h ]] || missing+=(zlib1g-dev)
+  ((${#missing[@]})) || return 0
+  log "installing ${missing[*]} (NativeAOT)"
+  sudo_ apt-get update -qq >&2
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# Publishes the NativeAOT operator with failpoints (the E2E kill matrix arms them) into $1 and
+# prints the binary's path. Incremental: a second run with no change takes seconds.
+publish_aot_operator() {
+  local out="$1" configuration="${2:-Release}"
+  ensure_aot_toolchain || return 1
+  dotnet publish src/Operator -c "$configuration" -r linux-x64 -p:Failpoints=true \
+    -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o "$out" -nologo -clp:ErrorsOnly >&2 || return 1
+  echo "$out/BackupOperator"
+}
+
 # Adds up the counters of every .trx file given and prints "N passed, N failed, N skipped".
 summarize_trx() {
   python3 - "$@" <<'PY'

@@ -125,7 +125,7 @@ public sealed class BackupTemplateSpec
     /// <summary>The child's spec for one slot: a deep copy of this template with the slot's data backup mode.</summary>
     public ClusterBackupNowSpec ToBackupNowSpec(string dataBackupMode)
     {
-        var copy = JsonSerializer.Deserialize<ClusterBackupNowSpec>(JsonSerializer.SerializeToUtf8Bytes(this))!;
+        var copy = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(this, EntityJsonContext.Default.BackupTemplateSpec), EntityJsonContext.Default.ClusterBackupNowSpec)!;
         copy.DataBackupMode = dataBackupMode;
         return copy;
     }

@@ -10,7 +10,8 @@ namespace BackupOperator.E2E;
 /// <summary>
 /// `docker build` cannot run here, so the Dockerfile's build stage is replayed: its COPYs from the
 /// repository into a temporary root, its RUN commands as written (the container's absolute paths
-/// moved under that root); then the final stage's ENTRYPOINT starts against the real API server.
+/// moved under that root; the apt-get install of NativeAOT's toolchain is checked as installed here
+/// instead); then the final stage's ENTRYPOINT, the native binary, starts against the real API server.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed class PublishedOperatorStartsTests(E2EEnvironment env)
@@ -26,10 +27,10 @@ public sealed class PublishedOperatorStartsTests(E2EEnvironment env)
             await ReplayAsync(stages[0], root, ct);
             var final = stages[^1];
             var copy = Dockerfile.Copy(final.All("COPY").Single(c => Dockerfile.Copy(c).From == stages[0].Name));
-            var entrypoint = Dockerfile.Arguments(final.All("ENTRYPOINT").Single());
-            Assert.Equal("dotnet", entrypoint[0]);
-            var dll = Path.Combine(Rooted(root, root, copy.Sources.Single()), entrypoint[1]);
-            Assert.True(File.Exists(dll), $"the publish output has no {entrypoint[1]}");
+            var entrypoint = Assert.Single(Dockerfile.Arguments(final.All("ENTRYPOINT").Single()));
+            var binary = Path.Combine(Rooted(root, root, copy.Sources.Single()), Path.GetFileName(entrypoint));
+            Assert.True(File.Exists(binary), $"the publish output has no {entrypoint}");
+            Assert.Equal([Path.GetFileName(binary), "appsettings.json"], Directory.GetFiles(Path.GetDirectoryName(binary)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
             var settings = OperatorProcess.TestSettings(env.OperatorKubeconfig, "e2e-published");
             foreach (var (key, value) in Dockerfile.Env(final))
@@ -39,9 +40,9 @@ public sealed class PublishedOperatorStartsTests(E2EEnvironment env)
 
             // A published build has no failpoints: the variable that arms them in a test build changes nothing.
             settings[KillMatrixTests.FailpointsVariable] = "after-intent-write=kill;after-post-sent=kill;after-answer-before-status-write=kill;after-status-write-running=kill";
-            AssertNoFailpoints(dll);
+            AssertNoFailpoints(binary);
 
-            using var op = await OperatorProcess.StartAsync(Path.Combine(E2ERun.LogDirectory, "operator-published.log"), settings, ct, dll: dll);
+            using var op = await OperatorProcess.StartAsync(Path.Combine(E2ERun.LogDirectory, "operator-published.log"), settings, ct, dll: binary);
             using var http = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(op.BaseUri, "/readyz"), ct)).StatusCode);
 
@@ -64,12 +65,13 @@ public sealed class PublishedOperatorStartsTests(E2EEnvironment env)
         }
     }
 
-    // The name of the arming variable is in the test build's operator (the check would see it) and not in the published one.
-    private static void AssertNoFailpoints(string publishedDll)
+    // The name of the arming variable is in the test build's operator (the check would see it) and not in the published one
+    // (NativeAOT keeps string literals as UTF-16 too).
+    private static void AssertNoFailpoints(string published)
     {
         var name = System.Text.Encoding.Unicode.GetBytes(KillMatrixTests.FailpointsVariable);
         Assert.True(File.ReadAllBytes(RepoPaths.OperatorDll).AsSpan().IndexOf(name) >= 0, $"{RepoPaths.OperatorDll} was built without failpoints");
-        Assert.True(File.ReadAllBytes(publishedDll).AsSpan().IndexOf(name) < 0, $"the published {publishedDll} still reads {KillMatrixTests.FailpointsVariable}");
+        Assert.True(File.ReadAllBytes(published).AsSpan().IndexOf(name) < 0, $"the published {published} still reads {KillMatrixTests.FailpointsVariable}");
     }
 
     private static async Task ReplayAsync(DockerStage build, string root, CancellationToken ct)
@@ -91,6 +93,14 @@ public sealed class PublishedOperatorStartsTests(E2EEnvironment env)
                     {
                         CopyFromContext(source.TrimEnd('/'), intoDirectory && !Directory.Exists(Path.Combine(RepoPaths.Root, source))
                             ? Path.Combine(destination, Path.GetFileName(source)) : destination);
+                    }
+
+                    break;
+                case "RUN" when instruction.Arguments.Contains("apt-get install", StringComparison.Ordinal):
+                    // The image's OS packages: hack/test.sh installed them on this machine (ensure_aot_toolchain).
+                    foreach (var package in Dockerfile.Words(instruction.Arguments).SkipWhile(w => w != "install").Skip(1).TakeWhile(w => w != "&&").Where(w => !w.StartsWith('-')))
+                    {
+                        await RunAsync($"dpkg -s {package} >/dev/null", workdir, ct);
                     }
 
                     break;

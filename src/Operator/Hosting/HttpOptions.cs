@@ -36,3 +36,7 @@ public sealed class HttpOptions
         return new IPEndPoint(address, port);
     }
 }
+
+/// <summary>Checks <see cref="HttpOptions"/>'s attributes at start, generated at compile time (no reflection).</summary>
+[OptionsValidator]
+public sealed partial class HttpOptionsValidator : IValidateOptions<HttpOptions>;

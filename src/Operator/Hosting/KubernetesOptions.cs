@@ -1,4 +1,4 @@
-using k8s;
+using BackupOperator.Operator.KubeApi;
 
 namespace BackupOperator.Operator.Hosting;
 
@@ -13,16 +13,11 @@ public sealed class KubernetesOptions
     /// <summary>A context of the kubeconfig other than its current one.</summary>
     public string? Context { get; set; }
 
-    public static KubernetesClientConfiguration ClientConfiguration(KubernetesOptions options)
-    {
-        if (options.Kubeconfig is null && options.Context is null && KubernetesClientConfiguration.IsInCluster())
-        {
-            return KubernetesClientConfiguration.InClusterConfig();
-        }
+    /// <summary>How long a request (not a watch) may take before it fails.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
-        // KubernetesClient reads KUBECONFIG only in BuildDefaultConfig; honour it here too.
-        var path = options.Kubeconfig
-            ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return KubernetesClientConfiguration.BuildConfigFromConfigFile(path, options.Context);
-    }
+    public static KubeConnection Connection(KubernetesOptions options) =>
+        options.Kubeconfig is null && options.Context is null && KubeConnection.IsInCluster()
+            ? KubeConnection.InCluster()
+            : KubeApi.Kubeconfig.Load(options.Kubeconfig, options.Context);
 }

@@ -2,10 +2,10 @@ using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Controllers.ClusterBackupSchedule;
 using BackupOperator.Operator.Diagnostics;
+using BackupOperator.Operator.KubeApi;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Runtime;
-using k8s;
 using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Hosting;
@@ -22,20 +22,25 @@ public static class OperatorHostExtensions
         services.AddFailpoints();
 
         // Probes and metrics first: they answer while the controller lists, and stop last.
-        services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsValidator>();
         services.AddSingleton<PrometheusExporter>();
         services.AddHostedService<HttpEndpoints>();
 
         // Adapters to the outside world.
         services.AddOptions<KubernetesOptions>().Bind(configuration.GetSection(KubernetesOptions.Section));
         services.AddSingleton<KubeApiMetrics>();
-        services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(
-            KubernetesOptions.ClientConfiguration(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value),
-            sp.GetRequiredService<KubeApiMetrics>().CreateHandler()));
-        services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
+            var http = KubernetesOptions.Connection(o).CreateHttpClient(sp.GetRequiredService<KubeApiMetrics>().CreateHandler());
+            return new KubeApiClient(http, [EntityJsonContext.Default], o.RequestTimeout);
+        });
+        services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OcpOptions>, OcpOptionsValidator>();
         services.AddSingleton<IOcpClientFactory, OcpClientFactory>();
         services.AddSingleton<ISecretReader>(sp => new SecretReader(
-            sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<KubeApiClient>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<OcpOptions>>().Value.SecretCacheDuration));
         services.AddSingleton<IStatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>, StatusWriter<V1alpha1ClusterBackupNow, ClusterBackupNowStatus>>();
         services.AddSingleton<IResourceReader<V1alpha1ClusterBackupNow>, ResourceReader<V1alpha1ClusterBackupNow>>();
@@ -45,7 +50,8 @@ public static class OperatorHostExtensions
         services.AddSingleton<IStatusWriter<V1alpha1ClusterOcpConnection, ClusterOcpConnectionStatus>, StatusWriter<V1alpha1ClusterOcpConnection, ClusterOcpConnectionStatus>>();
         services.AddSingleton<IResourceReader<V1alpha1ClusterOcpConnection>, ResourceReader<V1alpha1ClusterOcpConnection>>();
         services.AddSingleton<INamespaceReader, NamespaceReader>();
-        services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EventOptions>, EventOptionsValidator>();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
         // Registered before the controllers, so it stops after them and writes their last events.

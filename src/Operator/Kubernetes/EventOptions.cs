@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Kubernetes;
 
@@ -15,3 +16,7 @@ public sealed class EventOptions
     [Range(1, 100_000)]
     public int Burst { get; set; } = 200;
 }
+
+/// <summary>Checks <see cref="EventOptions"/>'s attributes at start, generated at compile time (no reflection).</summary>
+[OptionsValidator]
+public sealed partial class EventOptionsValidator : IValidateOptions<EventOptions>;

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using BackupOperator.Operator.KubeApi;
 using BackupOperator.Operator.Runtime;
 using k8s;
 using k8s.Models;
@@ -22,14 +23,14 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
     public const string ReportingController = "ocp.oceanbase.com/backup-operator";
     public const int QueueCapacity = 4096;
     private const int MaxNoteLength = 1024;
-    private readonly IKubernetes _client;
+    private readonly KubeApiClient _client;
     private readonly TimeProvider _time;
     private readonly OperatorIdentity _identity;
     private readonly ILogger<EventRecorder> _logger;
     private readonly Channel<JsonObject> _pending;
     private readonly TokenBucket _rate;
 
-    public EventRecorder(IKubernetes client, TimeProvider time, OperatorIdentity identity, ILogger<EventRecorder> logger,
+    public EventRecorder(KubeApiClient client, TimeProvider time, OperatorIdentity identity, ILogger<EventRecorder> logger,
         IOptions<EventOptions> options, int capacity = QueueCapacity)
     {
         _client = client;
@@ -60,8 +61,9 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
             await _rate.TakeAsync(stoppingToken);
             try
             {
-                await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
-                    body, "events.k8s.io", "v1", body["metadata"]!["namespace"]!.GetValue<string>(), "events", cancellationToken: stoppingToken);
+                var ns = body["metadata"]!["namespace"]!.GetValue<string>();
+                await _client.SendAsync(HttpMethod.Post, $"apis/events.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/events",
+                    KubeApiClient.JsonContent(body.ToJsonString()), stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

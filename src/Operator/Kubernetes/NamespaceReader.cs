@@ -1,19 +1,19 @@
 using System.Net;
-using k8s;
-using k8s.Autorest;
+using BackupOperator.Operator.KubeApi;
+using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;
 
-public sealed class NamespaceReader(IKubernetes client) : INamespaceReader
+public sealed class NamespaceReader(KubeApiClient client) : INamespaceReader
 {
     public async Task<IDictionary<string, string>?> ReadLabelsAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            var ns = await client.CoreV1.ReadNamespaceAsync(name, cancellationToken: cancellationToken);
+            var ns = await client.GetAsync<V1Namespace>($"api/v1/namespaces/{Uri.EscapeDataString(name)}", cancellationToken);
             return ns.Metadata?.Labels ?? new Dictionary<string, string>();
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }

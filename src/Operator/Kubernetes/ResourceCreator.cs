@@ -1,49 +1,32 @@
 using System.Net;
-using System.Text.Json;
+using BackupOperator.Operator.KubeApi;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;
 
 /// <summary>Creates a namespaced custom resource: AlreadyExists is an answer (null), not an error.</summary>
-public sealed class ResourceCreator<T>(IKubernetes client) : IResourceCreator<T>
+public sealed class ResourceCreator<T>(KubeApiClient client) : IResourceCreator<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
+    private static readonly ResourcePath Path = ResourcePath.Of(EntityKind<T>.Attribute);
+
     public async Task<T?> CreateAsync(T resource, CancellationToken cancellationToken)
     {
         var kind = EntityKind<T>.Attribute;
         try
         {
-            var stored = await client.CustomObjects.CreateNamespacedCustomObjectAsync(
-                resource, kind.Group, kind.ApiVersion, resource.Metadata.NamespaceProperty, kind.PluralName, cancellationToken: cancellationToken);
-            return KubernetesJson.Deserialize<T>(((JsonElement)stored).GetRawText());
+            return await client.SendAsync<T>(HttpMethod.Post, Path.For(resource.Metadata.NamespaceProperty), client.JsonContent(resource), cancellationToken);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && Reason(e) is null or "AlreadyExists")
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Reason is null or "AlreadyExists")
         {
             return default;
         }
-        catch (HttpOperationException e)
+        catch (KubeApiException e)
         {
             throw new ResourceNotCreatedException(
-                $"{kind.Kind} {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not created: {(int)e.Response.StatusCode} {Message(e)}",
-                e.Response.StatusCode, e);
-        }
-    }
-
-    private static string? Reason(HttpOperationException e) => Status(e)?.Reason;
-
-    private static string Message(HttpOperationException e) => Status(e)?.Message ?? e.Response.ReasonPhrase ?? e.Message;
-
-    private static V1Status? Status(HttpOperationException e)
-    {
-        try
-        {
-            return string.IsNullOrEmpty(e.Response.Content) ? null : KubernetesJson.Deserialize<V1Status>(e.Response.Content);
-        }
-        catch (JsonException)
-        {
-            return null;
+                $"{kind.Kind} {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not created: {(int)e.StatusCode} {e.Status?.Message ?? e.StatusCode.ToString()}",
+                e.StatusCode, e);
         }
     }
 }

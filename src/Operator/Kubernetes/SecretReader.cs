@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using k8s;
-using k8s.Autorest;
+using BackupOperator.Operator.KubeApi;
+using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;
 
@@ -9,7 +9,7 @@ namespace BackupOperator.Operator.Kubernetes;
 /// Secrets read by name when needed. A read is reused for <c>cacheDuration</c> (a failed read never
 /// is), so a burst of backups in one namespace costs the API server one read, not three per backup.
 /// </summary>
-public sealed class SecretReader(IKubernetes client, TimeProvider time, TimeSpan cacheDuration) : ISecretReader
+public sealed class SecretReader(KubeApiClient client, TimeProvider time, TimeSpan cacheDuration) : ISecretReader
 {
     private const int PruneAbove = 256;
     private readonly ConcurrentDictionary<(string Namespace, string Name), (DateTimeOffset ReadAt, SecretContent Content)> _reads = new();
@@ -24,7 +24,7 @@ public sealed class SecretReader(IKubernetes client, TimeProvider time, TimeSpan
 
         try
         {
-            var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+            var secret = await client.GetAsync<V1Secret>($"api/v1/namespaces/{Uri.EscapeDataString(ns)}/secrets/{Uri.EscapeDataString(name)}", cancellationToken);
             var content = new SecretContent(secret.Data ?? new Dictionary<string, byte[]>(), secret.Metadata?.Labels ?? new Dictionary<string, string>());
             if (cacheDuration > TimeSpan.Zero)
             {
@@ -40,11 +40,11 @@ public sealed class SecretReader(IKubernetes client, TimeProvider time, TimeSpan
 
             return content;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             throw new SecretUnavailableException($"Secret {ns}/{name} ({field}) not found");
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Forbidden)
         {
             throw new SecretUnavailableException($"the operator may not read Secret {ns}/{name} ({field}): RBAC must grant 'get' on secrets", forbidden: true);
         }

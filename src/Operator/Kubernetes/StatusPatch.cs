@@ -1,5 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s;
+using System.Text.Json.Serialization.Metadata;
 
 namespace BackupOperator.Operator.Kubernetes;
 
@@ -10,7 +11,7 @@ namespace BackupOperator.Operator.Kubernetes;
 /// </summary>
 public static class StatusPatch
 {
-    public static string Build<TStatus>(string? resourceVersion, TStatus? old, TStatus next)
+    public static string Build<TStatus>(string? resourceVersion, TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
         where TStatus : class
     {
         // Without a resourceVersion, merge patch would read "resourceVersion": null as "remove it"
@@ -19,17 +20,17 @@ public static class StatusPatch
         return new JsonObject
         {
             ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
-            ["status"] = Status(old, next),
+            ["status"] = Status(old, next, json),
         }.ToJsonString();
     }
 
-    internal static JsonObject Status<TStatus>(TStatus? old, TStatus next)
+    internal static JsonObject Status<TStatus>(TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
         where TStatus : class
     {
-        var patch = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
+        var patch = JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(next, json))!.AsObject();
         if (old is not null)
         {
-            foreach (var (key, _) in JsonNode.Parse(KubernetesJson.Serialize(old))!.AsObject())
+            foreach (var (key, _) in JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(old, json))!.AsObject())
             {
                 if (!patch.ContainsKey(key))
                 {

@@ -1,7 +1,6 @@
 using System.Net;
-using System.Text.Json;
+using BackupOperator.Operator.KubeApi;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;
@@ -10,34 +9,30 @@ namespace BackupOperator.Operator.Kubernetes;
 /// Replaces the status with a <see cref="StatusPatch"/> (merge patch with a resourceVersion
 /// precondition): two writers can never both record an intent.
 /// </summary>
-public sealed class StatusWriter<TEntity, TStatus>(IKubernetes client) : IStatusWriter<TEntity, TStatus>
+public sealed class StatusWriter<TEntity, TStatus>(KubeApiClient client) : IStatusWriter<TEntity, TStatus>
     where TEntity : IKubernetesObject<V1ObjectMeta>, IStatus<TStatus?>
     where TStatus : class
 {
+    private static readonly ResourcePath Path = ResourcePath.Of(EntityKind<TEntity>.Attribute);
+
     public async Task<TEntity> WriteAsync(TEntity resource, TStatus status, CancellationToken cancellationToken)
     {
-        var kind = EntityKind<TEntity>.Attribute;
-        var patch = StatusPatch.Build(resource.Metadata.ResourceVersion, resource.Status, status);
+        var patch = StatusPatch.Build(resource.Metadata.ResourceVersion, resource.Status, status, client.TypeInfo<TStatus>());
         try
         {
-            var body = new V1Patch(patch, V1Patch.PatchType.MergePatch);
-            var stored = string.IsNullOrEmpty(resource.Metadata.NamespaceProperty)
-                ? await client.CustomObjects.PatchClusterCustomObjectStatusAsync(
-                    body, kind.Group, kind.ApiVersion, kind.PluralName, resource.Metadata.Name, cancellationToken: cancellationToken)
-                : await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                    body, kind.Group, kind.ApiVersion, resource.Metadata.NamespaceProperty, kind.PluralName, resource.Metadata.Name,
-                    cancellationToken: cancellationToken);
-            return KubernetesJson.Deserialize<TEntity>(((JsonElement)stored).GetRawText());
+            // A cluster-scoped object has no namespace.
+            return await client.SendAsync<TEntity>(HttpMethod.Patch, Path.For(resource.Metadata.NamespaceProperty, resource.Metadata.Name, "status"),
+                KubeApiClient.MergePatch(patch), cancellationToken);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.StatusCode is HttpStatusCode.NotFound)
         {
             throw new ResourceGoneException(
                 $"status of {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not written: the resource was deleted", e);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict)
+        catch (KubeApiException e) when (e.StatusCode is HttpStatusCode.Conflict)
         {
             throw new StatusConflictException(
-                $"status of {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not written: {e.Response.StatusCode} (resourceVersion {resource.Metadata.ResourceVersion})", e);
+                $"status of {resource.Metadata.NamespaceProperty}/{resource.Metadata.Name} was not written: {e.StatusCode} (resourceVersion {resource.Metadata.ResourceVersion})", e);
         }
     }
 }

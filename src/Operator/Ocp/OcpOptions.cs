@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Ocp;
 
@@ -6,11 +7,11 @@ namespace BackupOperator.Operator.Ocp;
 /// Section "Ocp": the HTTP behaviour towards OCP. Connections themselves are ClusterOcpConnection
 /// resources or a namespace's own Secret, never operator configuration.
 /// </summary>
-public sealed class OcpOptions
+public sealed class OcpOptions : IValidatableObject
 {
     public const string Section = "Ocp";
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -29,7 +30,7 @@ public sealed class OcpOptions
     /// How long a Secret read (connection or object-store keys) is reused, so a burst of backups
     /// shares one read; a changed Secret takes effect within this time. Zero reads it every time.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan SecretCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -37,13 +38,20 @@ public sealed class OcpOptions
     /// <c>Asia/Shanghai</c>). Times with an offset, and epoch numbers, need no zone.
     /// </summary>
     [Required]
-    [CustomValidation(typeof(OcpOptions), nameof(ValidateTimeZone))]
     public string TimeZone { get; set; } = "UTC";
 
-    public TimeZoneInfo Zone => OcpTime.FindZone(TimeZone) ?? TimeZoneInfo.Utc;
+    public TimeZoneInfo Zone() => OcpTime.FindZone(TimeZone) ?? TimeZoneInfo.Utc;
 
-    public static ValidationResult? ValidateTimeZone(string? value, ValidationContext context) =>
-        OcpTime.FindZone(value) is null
-            ? new ValidationResult($"Ocp:TimeZone '{value}' is not a time zone this system knows (use an IANA name such as UTC or Asia/Shanghai)", [nameof(TimeZone)])
-            : ValidationResult.Success;
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OcpTime.FindZone(TimeZone) is null)
+        {
+            yield return new ValidationResult(
+                $"Ocp:TimeZone '{TimeZone}' is not a time zone this system knows (use an IANA name such as UTC or Asia/Shanghai)", [nameof(TimeZone)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="OcpOptions"/>'s attributes at start, generated at compile time (no reflection).</summary>
+[OptionsValidator]
+public sealed partial class OcpOptionsValidator : IValidateOptions<OcpOptions>;

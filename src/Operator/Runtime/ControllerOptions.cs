@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Runtime;
 
@@ -20,11 +21,11 @@ public sealed class ControllerOptions
     public int MaxConcurrentReconciles { get; set; } = 64;
 
     /// <summary>Every resource is looked at again this often, whatever the watch says.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>A watch with no event or bookmark for this long is presumed dead and replaced by a re-list.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    [TimeSpanRange("00:00:05", "01:00:00")]
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(6);
 
     /// <summary>The server ends each watch after this long; the informer then re-watches.</summary>
@@ -32,6 +33,10 @@ public sealed class ControllerOptions
     public int WatchTimeoutSeconds { get; set; } = 300;
 
     /// <summary>How long running reconciles may finish after a stop was requested.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 }
+
+/// <summary>Checks <see cref="ControllerOptions"/>'s attributes at start, generated at compile time (no reflection).</summary>
+[OptionsValidator]
+public sealed partial class ControllerOptionsValidator : IValidateOptions<ControllerOptions>;

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using BackupOperator.Operator.KubeApi;
 using BackupOperator.Operator.Runtime;
 using k8s;
 using k8s.Models;
@@ -20,8 +22,10 @@ public static class ControllerRuntimeServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<LeaderElectionOptions>().Bind(configuration.GetSection(LeaderElectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>();
+        services.AddOptions<LeaderElectionOptions>().Bind(configuration.GetSection(LeaderElectionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LeaderElectionOptions>, LeaderElectionOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => OperatorIdentity.Create(sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value.Identity));
 
@@ -39,7 +43,7 @@ public static class ControllerRuntimeServiceCollectionExtensions
     /// or one cluster-wide), its cache, its work queue and the loop that hands keys to
     /// <typeparamref name="TController"/> while this replica leads.
     /// </summary>
-    public static IServiceCollection AddController<TController, TEntity>(
+    public static IServiceCollection AddController<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TController, TEntity>(
         this IServiceCollection services, Action<ControllerSettings<TEntity>>? configure = null)
         where TController : class, IEntityController<TEntity>
         where TEntity : IKubernetesObject<V1ObjectMeta>
@@ -59,7 +63,7 @@ public static class ControllerRuntimeServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ControllerOptions>>().Value;
-            var client = sp.GetRequiredService<IKubernetes>();
+            var client = sp.GetRequiredService<KubeApiClient>();
             var time = sp.GetRequiredService<TimeProvider>();
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"BackupOperator.Informer.{typeof(TEntity).Name}");
             var cache = sp.GetRequiredService<IResourceCache<TEntity>>();

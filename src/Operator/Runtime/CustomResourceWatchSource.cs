@@ -2,18 +2,20 @@ using System.Net;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using BackupOperator.Operator.KubeApi;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Runtime;
 
-/// <summary>List + watch of a custom resource, cluster-wide or in one namespace, over KubernetesClient.</summary>
-public sealed partial class CustomResourceWatchSource<T>(IKubernetes client, string? ns, int watchTimeoutSeconds, ILogger logger) : IWatchSource<T>
+/// <summary>List + watch of a custom resource, cluster-wide or in one namespace, over the API's HTTP stream.</summary>
+public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, string? ns, int watchTimeoutSeconds, ILogger logger) : IWatchSource<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
-    private static readonly KubernetesEntityAttribute Entity = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
-        ?? throw new InvalidOperationException($"{typeof(T).Name} has no [KubernetesEntity]");
+    private const int PageSize = 500;
+
+    private static readonly ResourcePath Path = ResourcePath.Of(typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
+        ?? throw new InvalidOperationException($"{typeof(T).Name} has no [KubernetesEntity]"));
 
     public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
     {
@@ -22,20 +24,18 @@ public sealed partial class CustomResourceWatchSource<T>(IKubernetes client, str
         string resourceVersion;
         do
         {
-            using var response = ns is null
-                ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
-                    Entity.Group, Entity.ApiVersion, Entity.PluralName, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken)
-                : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync(
-                    Entity.Group, Entity.ApiVersion, ns, Entity.PluralName, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
-            var list = (JsonElement)response.Body;
-            var metadata = list.GetProperty("metadata");
+            using var list = await client.SendForDocumentAsync(HttpMethod.Get, Path.List(ns, PageSize, continueToken), null, cancellationToken);
+            var metadata = list.RootElement.GetProperty("metadata");
             resourceVersion = metadata.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() ?? "" : "";
             continueToken = metadata.TryGetProperty("continue", out var c) ? c.GetString() : null;
-            foreach (var item in list.GetProperty("items").EnumerateArray())
+            if (list.RootElement.TryGetProperty("items", out var page) && page.ValueKind == JsonValueKind.Array)
             {
-                if (TryRead(item, out var resource))
+                foreach (var item in page.EnumerateArray())
                 {
-                    items.Add(resource!);
+                    if (TryRead(item, out var resource))
+                    {
+                        items.Add(resource!);
+                    }
                 }
             }
         }
@@ -46,83 +46,63 @@ public sealed partial class CustomResourceWatchSource<T>(IKubernetes client, str
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Exception? streamError = null;
-        void OnError(Exception e) => streamError ??= e;
-        var stream = ns is null
-            ? client.CustomObjects.WatchListClusterCustomObjectAsync(
-                Entity.Group, Entity.ApiVersion, Entity.PluralName, allowWatchBookmarks: true, resourceVersion: resourceVersion,
-                timeoutSeconds: watchTimeoutSeconds, onError: OnError, cancellationToken: cancellationToken)
-            : client.CustomObjects.WatchListNamespacedCustomObjectAsync(
-                Entity.Group, Entity.ApiVersion, ns, Entity.PluralName, allowWatchBookmarks: true, resourceVersion: resourceVersion,
-                timeoutSeconds: watchTimeoutSeconds, onError: OnError, cancellationToken: cancellationToken);
-
-        await using var enumerator = stream.GetAsyncEnumerator(cancellationToken);
+        await using var enumerator = client.WatchAsync(Path.Watch(ns, resourceVersion, watchTimeoutSeconds), cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
-            (WatchEventType Type, object Object) current;
+            WatchLine line;
             try
             {
                 if (!await enumerator.MoveNextAsync())
                 {
-                    break;
+                    yield break;
                 }
 
-                current = enumerator.Current;
+                line = enumerator.Current;
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
+            catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Gone)
             {
                 throw new WatchExpiredException($"watch from resourceVersion {resourceVersion} expired", e);
             }
 
-            var element = current.Object is JsonElement je ? je : JsonSerializer.SerializeToElement(current.Object);
-            switch (current.Type)
+            if (ToEvent(line, resourceVersion) is { } watchEvent)
             {
-                case WatchEventType.Bookmark:
-                    yield return new WatchEvent<T>(WatchEventType.Bookmark, default, ResourceVersionOf(element));
-                    break;
-                case WatchEventType.Error:
-                    var code = element.TryGetProperty("code", out var codeProperty) && codeProperty.TryGetInt32(out var n) ? n : 0;
-                    var message = element.TryGetProperty("message", out var m) ? m.GetString() : element.GetRawText();
-                    if (code == (int)HttpStatusCode.Gone)
-                    {
-                        throw new WatchExpiredException($"watch expired: {message}");
-                    }
-
-                    throw new InvalidOperationException($"watch error {code}: {message}");
-                default:
-                    if (TryRead(element, out var resource))
-                    {
-                        yield return new WatchEvent<T>(current.Type, resource, resource!.Metadata.ResourceVersion);
-                    }
-
-                    break;
+                yield return watchEvent;
             }
-        }
-
-        if (streamError is not null)
-        {
-            throw IsExpired(streamError)
-                ? new WatchExpiredException($"watch from resourceVersion {resourceVersion} expired: {streamError.Message}", streamError)
-                : new InvalidOperationException($"watch stream failed: {streamError.Message}", streamError);
         }
     }
 
-    // 410 Gone reaches the client in three shapes: an HTTP status, a Status object in an ERROR
-    // event, or a KubernetesException raised by the watcher for that ERROR event.
-    private static bool IsExpired(Exception e) => e switch
+    /// <summary>
+    /// One line of the stream as an event: BOOKMARK carries only a resourceVersion; ERROR 410 (the
+    /// resourceVersion is too old) is <see cref="WatchExpiredException"/>, any other ERROR ends the watch;
+    /// an object that cannot be read is skipped (null).
+    /// </summary>
+    internal WatchEvent<T>? ToEvent(WatchLine line, string resourceVersion)
     {
-        HttpOperationException h => h.Response.StatusCode == HttpStatusCode.Gone,
-        KubernetesException k => k.Status?.Code == (int)HttpStatusCode.Gone
-            || k.Message.Contains("too old resource version", StringComparison.OrdinalIgnoreCase),
-        _ => false,
-    };
+        switch (line.Type)
+        {
+            case "BOOKMARK":
+                return new WatchEvent<T>(WatchEventType.Bookmark, default, ResourceVersionOf(line.Body));
+            case "ERROR":
+                var code = line.Body.ValueKind == JsonValueKind.Object && line.Body.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : 0;
+                var message = line.Body.ValueKind == JsonValueKind.Object && line.Body.TryGetProperty("message", out var m) ? m.GetString() : line.Body.GetRawText();
+                throw code == (int)HttpStatusCode.Gone
+                    ? new WatchExpiredException($"watch from resourceVersion {resourceVersion} expired: {message}")
+                    : new InvalidOperationException($"watch error {code}: {message}");
+            case "ADDED" or "MODIFIED" or "DELETED":
+                var type = line.Type switch { "ADDED" => WatchEventType.Added, "MODIFIED" => WatchEventType.Modified, _ => WatchEventType.Deleted };
+                return TryRead(line.Body, out var resource) ? new WatchEvent<T>(type, resource, resource!.Metadata.ResourceVersion) : null;
+            default:
+                LogUnknownEvent(logger, line.Type);
+                return null;
+        }
+    }
 
     private bool TryRead(JsonElement element, out T? resource)
     {
         try
         {
-            resource = KubernetesJson.Deserialize<T>(element.GetRawText());
-            return resource?.Metadata?.Name is not null;
+            resource = client.Deserialize<T>(element);
+            return resource.Metadata?.Name is not null;
         }
         catch (JsonException e)
         {
@@ -134,8 +114,13 @@ public sealed partial class CustomResourceWatchSource<T>(IKubernetes client, str
     }
 
     private static string? ResourceVersionOf(JsonElement element) =>
-        element.TryGetProperty("metadata", out var md) && md.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("metadata", out var md) && md.TryGetProperty("resourceVersion", out var rv)
+            ? rv.GetString()
+            : null;
 
     [LoggerMessage(1005, LogLevel.Warning, "Skipped an unreadable object at resourceVersion {ResourceVersion}: {Error}")]
     private static partial void LogUnreadableObject(ILogger logger, string resourceVersion, string error);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Skipped a watch event of unknown type {Type}")]
+    private static partial void LogUnknownEvent(ILogger logger, string type);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Runtime;
 
@@ -22,3 +23,7 @@ public sealed class LeaderElectionOptions
     public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 }
+
+/// <summary>Checks <see cref="LeaderElectionOptions"/>'s attributes at start, generated at compile time (no reflection).</summary>
+[OptionsValidator]
+public sealed partial class LeaderElectionOptionsValidator : IValidateOptions<LeaderElectionOptions>;

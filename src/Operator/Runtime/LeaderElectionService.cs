@@ -1,18 +1,17 @@
-using k8s;
+using BackupOperator.Operator.KubeApi;
 using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Runtime;
 
 /// <summary>
-/// A coordination.k8s.io/v1 Lease held with KubernetesClient's LeaderElector. Losing it (e.g. the
+/// A coordination.k8s.io/v1 Lease (<see cref="LeaseLock"/>) held with KubernetesClient's LeaderElector. Losing it (e.g. the
 /// API server was away longer than the renew deadline) cancels the leadership token, which stops
 /// every reconcile, and the replica becomes a candidate again; a graceful stop releases the lease
 /// so a successor takes over at once.
 /// </summary>
 public sealed partial class LeaderElectionService(
-    IKubernetes client,
+    KubeApiClient client,
     IOptions<LeaderElectionOptions> options,
     OperatorIdentity identity,
     ILogger<LeaderElectionService> logger) : BackgroundService, ILeadershipGate
@@ -28,7 +27,7 @@ public sealed partial class LeaderElectionService(
 
     /// <summary>With the given lease lock instead of a Lease on the API server (tests).</summary>
     internal LeaderElectionService(
-        IKubernetes client,
+        KubeApiClient client,
         IOptions<LeaderElectionOptions> options,
         OperatorIdentity identity,
         ILogger<LeaderElectionService> logger,

@@ -47,12 +47,18 @@ internal sealed class OperatorProcess : IDisposable
         ["LeaderElection__RetryPeriod"] = "00:00:00.500",
     };
 
-    /// <param name="dll">Another build of the operator (e.g. a published one), run from its own directory as in the image.</param>
+    /// <param name="dll">Another build of the operator (e.g. a published one: a .dll run with dotnet, or a native binary),
+    /// run from its own directory as in the image; without it, the build under test (<see cref="RepoPaths.OperatorBinary"/>
+    /// or the solution's build).</param>
     public static async Task<OperatorProcess> StartAsync(string logPath, IDictionary<string, string?> settings, CancellationToken ct, bool waitReady = true, string? dll = null)
     {
         var port = KubeApiServer.FreePort();
         var env = new Dictionary<string, string?>(settings) { ["Http__Url"] = $"http://127.0.0.1:{port}/" };
-        var child = ChildProcess.Start("dotnet", [dll ?? RepoPaths.OperatorDll], logPath, env, dll is null ? null : Path.GetDirectoryName(dll));
+        // A native binary (BACKUP_OPERATOR_BINARY) runs from its own directory, as in the image.
+        var native = dll is null ? RepoPaths.OperatorBinary : dll.EndsWith(".dll", StringComparison.Ordinal) ? null : dll;
+        var child = native is not null
+            ? ChildProcess.Start(native, [], logPath, env, Path.GetDirectoryName(native))
+            : ChildProcess.Start("dotnet", [dll ?? RepoPaths.OperatorDll], logPath, env, dll is null ? null : Path.GetDirectoryName(dll));
         var op = new OperatorProcess(child, port, settings.TryGetValue("LeaderElection__Identity", out var identity) ? identity : null);
         if (waitReady)
         {

@@ -14,6 +14,14 @@ internal static class RepoPaths
     /// <summary>The operator as built by `dotnet build` of the solution, same configuration as the tests.</summary>
     public static string OperatorDll => Built(Path.Combine("src", "Operator"), "BackupOperator");
 
+    /// <summary>
+    /// The operator the suite runs against when BACKUP_OPERATOR_BINARY names one: an executable started as is
+    /// (hack/test.sh sets it to the NativeAOT build); otherwise null and the suite runs `dotnet <see cref="OperatorDll"/>`.
+    /// </summary>
+    public static string? OperatorBinary { get; } = Environment.GetEnvironmentVariable("BACKUP_OPERATOR_BINARY") is { Length: > 0 } binary
+        ? File.Exists(binary) ? Path.GetFullPath(binary) : throw new FileNotFoundException($"BACKUP_OPERATOR_BINARY={binary} does not exist")
+        : null;
+
     /// <summary>An assembly of the solution as `dotnet build` left it in <paramref name="projectDirectory"/>.</summary>
     public static string Built(string projectDirectory, string assembly)
     {

@@ -11,7 +11,7 @@ public sealed partial class DependencyTests
     private const string Root = "BackupOperator.Operator";
     private const string DiNamespace = "Microsoft.Extensions.DependencyInjection";
 
-    private static readonly string[] Folders = ["Hosting", "Runtime", "Controllers", "Reconciliation", "Kubernetes", "Ocp", "Diagnostics", "FaultInjection"];
+    private static readonly string[] Folders = ["Hosting", "Runtime", "Controllers", "Reconciliation", "Kubernetes", "KubeApi", "Ocp", "Diagnostics", "FaultInjection"];
 
     private static readonly IReadOnlyList<SourceFile> Sources = Directory
         .GetFiles(RepoRoot.Path("src", "Operator"), "*.cs", SearchOption.AllDirectories)

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 using BackupOperator.Operator.Runtime;
+using BackupOperator.Tests.KubeApi;
 using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -127,7 +128,7 @@ public sealed class EventRecorderTests
     }
 
     private static EventRecorder Recorder(EventApi api, int capacity = EventRecorder.QueueCapacity, FakeTimeProvider? time = null, EventOptions? rate = null) => new(
-        new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "https://kube.test" }, api),
+        TestKubeApi.Client(api),
         time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero)),
         new OperatorIdentity("test-replica"), NullLogger<EventRecorder>.Instance,
         Microsoft.Extensions.Options.Options.Create(rate ?? new EventOptions { Qps = 1000, Burst = 1000 }), capacity);

@@ -12,12 +12,14 @@ namespace BackupOperator.Tests.Kubernetes;
 /// </summary>
 public sealed class StatusPatchTests
 {
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<ClusterBackupNowStatus> Json = EntityJsonContext.Default.ClusterBackupNowStatus;
+
     private static readonly DateTime At = TestResources.Start.UtcDateTime;
 
     [Fact]
     public void The_patch_carries_the_resource_version_it_was_decided_on()
     {
-        var patch = Parse(StatusPatch.Build("4711", Unreachable(), Running()));
+        var patch = Parse(StatusPatch.Build("4711", Unreachable(), Running(), Json));
 
         Assert.Equal("4711", (string?)patch["metadata"]!["resourceVersion"]);
     }
@@ -28,13 +30,13 @@ public sealed class StatusPatchTests
     public void A_status_is_never_written_without_the_resource_version_precondition(string? resourceVersion)
     {
         // "resourceVersion": null would remove the precondition and let a stale decision overwrite a newer status.
-        Assert.ThrowsAny<ArgumentException>(() => StatusPatch.Build(resourceVersion, Unreachable(), Running()));
+        Assert.ThrowsAny<ArgumentException>(() => StatusPatch.Build(resourceVersion, Unreachable(), Running(), Json));
     }
 
     [Fact]
     public void The_patch_touches_only_the_resource_version_and_the_status()
     {
-        var patch = Parse(StatusPatch.Build("4711", Unreachable(), Running()));
+        var patch = Parse(StatusPatch.Build("4711", Unreachable(), Running(), Json));
 
         Assert.Equal(new[] { "metadata", "status" }, patch.Select(p => p.Key).Order());
         Assert.Equal(new[] { "resourceVersion" }, patch["metadata"]!.AsObject().Select(p => p.Key));
@@ -46,7 +48,7 @@ public sealed class StatusPatchTests
         var old = Unreachable();
         Assert.NotNull(old.UnreachableSince);
 
-        var status = Parse(StatusPatch.Build("4711", old, Running()))["status"]!.AsObject();
+        var status = Parse(StatusPatch.Build("4711", old, Running(), Json))["status"]!.AsObject();
 
         Assert.True(status.TryGetPropertyValue("unreachableSince", out var removed));
         Assert.Null(removed);
@@ -57,7 +59,7 @@ public sealed class StatusPatchTests
     {
         var next = Running();
 
-        var status = Parse(StatusPatch.Build("4711", Unreachable(), next))["status"]!.AsObject();
+        var status = Parse(StatusPatch.Build("4711", Unreachable(), next, Json))["status"]!.AsObject();
 
         Assert.Equal("req-earlier", (string?)status["requestId"]); // unchanged
         Assert.Equal(BackupPhase.Running, (string?)status["phase"]); // changed
@@ -68,7 +70,7 @@ public sealed class StatusPatchTests
     [Fact]
     public void A_first_status_removes_nothing()
     {
-        var status = Parse(StatusPatch.Build("1", (ClusterBackupNowStatus?)null, Running()))["status"]!.AsObject();
+        var status = Parse(StatusPatch.Build("1", (ClusterBackupNowStatus?)null, Running(), Json))["status"]!.AsObject();
 
         Assert.NotEmpty(status);
         Assert.All(status, field => Assert.NotNull(field.Value));
@@ -81,7 +83,7 @@ public sealed class StatusPatchTests
         var next = Running();
         var stored = Parse(KubernetesJson.Serialize(old));
 
-        var patched = MergePatch(stored, Parse(StatusPatch.Build("4711", old, next))["status"]!);
+        var patched = MergePatch(stored, Parse(StatusPatch.Build("4711", old, next, Json))["status"]!);
 
         Assert.True(JsonNode.DeepEquals(Parse(KubernetesJson.Serialize(next)), patched), patched?.ToJsonString());
     }

@@ -13,12 +13,13 @@ public sealed class DockerfileTests
     private static DockerStage Final => Stages[^1];
 
     [Fact]
-    public void The_sdk_builds_and_the_final_stage_has_only_the_dotnet_runtime()
+    public void The_sdk_builds_and_the_final_stage_has_no_dotnet_runtime()
     {
         Assert.True(Stages.Count >= 2, "the Dockerfile must be multi-stage");
         var tag = XDocument.Load(RepoRoot.Path("Directory.Build.props")).Descendants("TargetFramework").Single().Value["net".Length..];
         Assert.Equal($"mcr.microsoft.com/dotnet/sdk:{tag}", Build.Image);
-        Assert.Equal($"mcr.microsoft.com/dotnet/runtime:{tag}", Final.Image);
+        // NativeAOT: the binary needs the runtime's native dependencies only.
+        Assert.Equal($"mcr.microsoft.com/dotnet/runtime-deps:{tag}", Final.Image);
         Assert.DoesNotContain(Final.All("RUN"), r => r.Arguments.Contains("dotnet", StringComparison.Ordinal));
         Assert.All(Final.All("COPY").Select(Dockerfile.Copy), c => Assert.Equal(Build.Name, c.From));
     }
@@ -49,11 +50,13 @@ public sealed class DockerfileTests
         Assert.Equal(OperatorProject, project);
         Assert.True(File.Exists(RepoRoot.Path(project)), $"{project} does not exist");
         Assert.Equal("Release", publish[Array.IndexOf(publish, "-c") + 1]);
+        Assert.Equal("linux-x64", publish[Array.IndexOf(publish, "-r") + 1]);
+        Assert.Equal("true", XDocument.Load(RepoRoot.Path(project)).Descendants("PublishAot").Single().Value);
         var output = publish[Array.IndexOf(publish, "-o") + 1];
         Assert.Contains(Final.All("COPY").Select(Dockerfile.Copy), c => c.Sources.SequenceEqual([output]));
         if (publish.Contains("--no-restore"))
         {
-            Assert.Contains(Build.All("RUN"), r => r.Arguments == $"dotnet restore {project}");
+            Assert.Contains(Build.All("RUN"), r => r.Arguments == $"dotnet restore {project} -r linux-x64");
         }
     }
 
@@ -66,10 +69,22 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void The_entrypoint_runs_the_dll_the_operator_project_produces()
+    public void The_entrypoint_runs_the_native_binary_the_operator_project_produces()
     {
         var assembly = XDocument.Load(RepoRoot.Path(OperatorProject)).Descendants("AssemblyName").SingleOrDefault()?.Value
             ?? Path.GetFileNameWithoutExtension(OperatorProject);
-        Assert.Equal(["dotnet", $"{assembly}.dll"], Dockerfile.Arguments(Assert.Single(Final.All("ENTRYPOINT"))));
+        Assert.Equal([$"/app/{assembly}"], Dockerfile.Arguments(Assert.Single(Final.All("ENTRYPOINT"))));
+        Assert.Equal("/app", Assert.Single(Final.All("WORKDIR")).Arguments);
+    }
+
+    [Fact]
+    public void The_build_stage_installs_what_NativeAOT_links_with_before_publishing()
+    {
+        var runs = Build.All("RUN").Select(r => r.Arguments).ToList();
+        var install = runs.FindIndex(r => r.Contains("apt-get install", StringComparison.Ordinal));
+        Assert.True(install >= 0, "the build stage must install clang and zlib1g-dev");
+        Assert.Contains("clang", Dockerfile.Words(runs[install]));
+        Assert.Contains("zlib1g-dev", Dockerfile.Words(runs[install]));
+        Assert.True(install < runs.FindIndex(r => r.StartsWith("dotnet publish", StringComparison.Ordinal)));
     }
 }

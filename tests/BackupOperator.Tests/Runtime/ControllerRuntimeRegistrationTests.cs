@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Runtime;
+using BackupOperator.Tests.KubeApi;
 using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 using k8s.Models;
@@ -18,7 +19,7 @@ namespace BackupOperator.Tests.Runtime;
 /// </summary>
 public sealed class ControllerRuntimeRegistrationTests : IDisposable
 {
-    private readonly k8s.Kubernetes _client = new(new KubernetesClientConfiguration { Host = "https://kube.test" });
+    private readonly HttpClientHandler _api = new();
     private readonly ServiceProvider _provider;
 
     public ControllerRuntimeRegistrationTests()
@@ -29,7 +30,7 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(new FakeTimeProvider(TestResources.Start))
-            .AddSingleton<IKubernetes>(_client);
+            .AddSingleton(TestKubeApi.Client(_api));
         services.AddControllerRuntime(configuration);
         services.AddController<BackupStubController, V1alpha1ClusterBackupNow>(c =>
         {
@@ -43,7 +44,7 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
     public void Dispose()
     {
         _provider.Dispose();
-        _client.Dispose();
+        _api.Dispose();
     }
 
     [Fact]
@@ -200,7 +201,7 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(new FakeTimeProvider(TestResources.Start))
-            .AddSingleton<IKubernetes>(_client);
+            .AddSingleton(TestKubeApi.Client(_api));
         services.AddControllerRuntime(configuration);
         register(services);
         return services.BuildServiceProvider();

@@ -1,4 +1,5 @@
 using BackupOperator.Operator.Runtime;
+using BackupOperator.Tests.KubeApi;
 using k8s;
 using k8s.LeaderElection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,10 +14,10 @@ namespace BackupOperator.Tests.Runtime;
 public sealed class LeaderElectionServiceTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private readonly k8s.Kubernetes _client = new(new KubernetesClientConfiguration { Host = "https://kube.test" });
+    private readonly HttpClientHandler _api = new();
     private readonly FakeLeaseLock _lease = new("replica-a");
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _api.Dispose();
 
     [Fact]
     public async Task Without_leader_election_the_replica_leads_at_once_for_good_and_never_touches_the_lease()
@@ -107,7 +108,7 @@ public sealed class LeaderElectionServiceTests : IDisposable
     }
 
     private LeaderElectionService Gate(bool enabled = true) => new(
-        _client,
+        TestKubeApi.Client(_api),
         Microsoft.Extensions.Options.Options.Create(new LeaderElectionOptions
         {
             Enabled = enabled,

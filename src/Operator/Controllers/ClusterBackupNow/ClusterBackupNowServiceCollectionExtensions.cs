@@ -2,6 +2,7 @@ using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 using BackupOperator.Operator.Runtime;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,8 @@ public static class ClusterBackupNowServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddClusterBackupNowController(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>();
         services.AddSingleton<IOcpConnector, OcpConnector>();
         services.AddSingleton(sp =>
         {

@@ -1,6 +1,7 @@
 using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterOcpConnection;
 using BackupOperator.Operator.Reconciliation.ClusterOcpConnection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,8 @@ public static class ClusterOcpConnectionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddClusterOcpConnectionController(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ConnectionOptions>().Bind(configuration.GetSection(ConnectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConnectionOptions>().Bind(configuration.GetSection(ConnectionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectionOptions>, ConnectionOptionsValidator>();
         services.AddController<ClusterOcpConnectionController, V1alpha1ClusterOcpConnection>(c => c.ClusterScoped = true);
         return services;
     }

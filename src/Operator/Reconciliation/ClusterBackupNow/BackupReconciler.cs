@@ -1,7 +1,7 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Ocp;
-using k8s;
 using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Reconciliation.ClusterBackupNow;
@@ -18,7 +18,7 @@ public sealed partial class BackupReconciler(
 {
     private readonly ReconcileOptions _options = options.Value;
     private readonly SubmissionJournal _journal = journal ?? new SubmissionJournal();
-    private readonly TimeZoneInfo _ocpZone = ocpOptions?.Value.Zone ?? TimeZoneInfo.Utc;
+    private readonly TimeZoneInfo _ocpZone = ocpOptions?.Value.Zone() ?? TimeZoneInfo.Utc;
     private readonly Regex _backupTaskName = new(options.Value.BackupTaskNamePattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     public async Task<ReconcileDecision> ReconcileAsync(
@@ -173,10 +173,12 @@ public sealed partial class BackupReconciler(
     }
 
     private static ClusterBackupNowStatus? Clone(ClusterBackupNowStatus? status) =>
-        status is null ? null : KubernetesJson.Deserialize<ClusterBackupNowStatus>(KubernetesJson.Serialize(status));
+        status is null ? null : JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(status, Json.ClusterBackupNowStatus), Json.ClusterBackupNowStatus);
 
     private static ClusterBackupNowSpec CloneSpec(ClusterBackupNowSpec spec) =>
-        KubernetesJson.Deserialize<ClusterBackupNowSpec>(KubernetesJson.Serialize(spec));
+        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(spec, Json.ClusterBackupNowSpec), Json.ClusterBackupNowSpec)!;
+
+    private static EntityJsonContext Json => EntityJsonContext.Default;
 
     /// <summary>One reconcile's working state: the copy of the status being changed and the events to record.</summary>
     private sealed class Step(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, DateTime now)
@@ -206,7 +208,8 @@ public sealed partial class BackupReconciler(
                 condition.ObservedGeneration = Generation;
             }
 
-            var changed = KubernetesJson.Serialize(Status) != (Resource.Status is null ? null : KubernetesJson.Serialize(Resource.Status));
+            var changed = Resource.Status is null
+                || !JsonSerializer.SerializeToUtf8Bytes(Status, Json.ClusterBackupNowStatus).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(Resource.Status, Json.ClusterBackupNowStatus));
             return new ReconcileDecision(changed ? Status : null, requeueAfter, Events);
         }
 

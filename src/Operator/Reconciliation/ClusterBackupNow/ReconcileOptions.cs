@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 
@@ -8,15 +9,15 @@ public sealed class ReconcileOptions
     public const string Section = "Backup";
 
     /// <summary>How often a running backup's tasks are read from OCP.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a backup waiting for a busy cluster checks again.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan BusyRecheckInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Wait after an unconfirmed POST before looking for the task it may have created.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [TimeSpanRange("00:00:00", "00:10:00")]
     public TimeSpan SubmissionSettleDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -24,7 +25,7 @@ public sealed class ReconcileOptions
     /// sending it again: a POST of the previous owner may still be on its way into OCP. At least
     /// Ocp:RequestTimeout plus the time OCP may take to create the task.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan RecoveryQuietPeriod { get; set; } = TimeSpan.FromSeconds(40);
 
     /// <summary>POSTs whose outcome stayed unknown before the backup is given up as Failed.</summary>
@@ -32,7 +33,7 @@ public sealed class ReconcileOptions
     public int MaxSubmitAttempts { get; set; } = 5;
 
     /// <summary>How far OCP's clock may be behind ours when matching a task to a lost POST.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan AdoptionClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
@@ -48,10 +49,14 @@ public sealed class ReconcileOptions
     public string BackupTaskNamePattern { get; set; } = "backup";
 
     /// <summary>Longest wait between attempts while OCP or a Secret is unavailable.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>First wait after OCP or a Secret was unavailable; doubles up to MaxRetryInterval.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
+
+/// <summary>Checks <see cref="ReconcileOptions"/>'s attributes at start, generated at compile time (no reflection).</summary>
+[OptionsValidator]
+public sealed partial class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>;

@@ -272,5 +272,5 @@ public static class ScheduleReconciler
     private static string Stamp(DateTimeOffset t) => ChildNames.ScheduledAt(t);
 
     private static ClusterBackupScheduleStatus Copy(ClusterBackupScheduleStatus? status) =>
-        status is null ? new ClusterBackupScheduleStatus() : JsonSerializer.Deserialize<ClusterBackupScheduleStatus>(JsonSerializer.SerializeToUtf8Bytes(status))!;
+        status is null ? new ClusterBackupScheduleStatus() : JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(status, EntityJsonContext.Default.ClusterBackupScheduleStatus), EntityJsonContext.Default.ClusterBackupScheduleStatus)!;
 }

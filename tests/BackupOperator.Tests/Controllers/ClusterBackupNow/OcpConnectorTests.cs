@@ -6,6 +6,7 @@ using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+using BackupOperator.Tests.KubeApi;
 using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 using k8s.Models;
@@ -192,7 +193,7 @@ public sealed class OcpConnectorTests : IDisposable
 
     private OcpConnector Connector(TimeSpan cache)
     {
-        var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "https://kube.test" }, _api);
+        var client = TestKubeApi.Client(_api);
         return new OcpConnector(new SecretReader(client, _time, cache), new NamespaceReader(client),
             new ResourceReader<V1alpha1ClusterOcpConnection>(client), _factory);
     }

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using k8s.Models;
+
+namespace BackupOperator.Operator.KubeApi;
+
+/// <summary>
+/// The operator's few calls to the Kubernetes API over one <see cref="HttpClient"/>, with JSON by
+/// source generation: <paramref name="contexts"/> (the resources') and <see cref="KubeApiJsonContext"/>
+/// (built-in objects) resolve every type sent or read, each with its own options (names, nulls, time
+/// format), so nothing here needs reflection and NativeAOT runs it as is. Paths are relative to the
+/// server URL (e.g. "apis/group/version/..."), which may carry a path prefix.
+/// </summary>
+public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerContext> contexts, TimeSpan? requestTimeout = null)
+{
+    private const string JsonMediaType = "application/json";
+    private readonly TimeSpan _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(100);
+
+    /// <summary>The generated metadata of <typeparamref name="T"/>, bound to the options of the context that declares it.</summary>
+    public JsonTypeInfo<T> TypeInfo<T>()
+    {
+        if (KubeApiJsonContext.Default.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> builtIn)
+        {
+            return builtIn;
+        }
+
+        foreach (var context in contexts)
+        {
+            if (context.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> typeInfo)
+            {
+                return typeInfo;
+            }
+        }
+
+        throw new NotSupportedException($"no JSON metadata for {typeof(T).FullName}: add it to a JsonSerializerContext given to {nameof(KubeApiClient)}");
+    }
+
+    public T Deserialize<T>(JsonElement element) =>
+        element.Deserialize(TypeInfo<T>()) ?? throw new JsonException($"null where a {typeof(T).Name} was expected");
+
+    public byte[] SerializeToUtf8Bytes<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
+
+    public HttpContent JsonContent<T>(T value) => Content(SerializeToUtf8Bytes(value), JsonMediaType);
+
+    public static HttpContent JsonContent(string body) => Content(Encoding.UTF8.GetBytes(body), JsonMediaType);
+
+    public static HttpContent MergePatch(string body) => Content(Encoding.UTF8.GetBytes(body), "application/merge-patch+json");
+
+    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, path, null, cancellationToken);
+
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        var body = await SendForBodyAsync(method, path, content, cancellationToken);
+        return JsonSerializer.Deserialize(body, TypeInfo<T>()) ?? throw new JsonException($"{method} {path}: empty answer");
+    }
+
+    /// <summary>A call whose answer is read as a JSON document (a list, an untyped object).</summary>
+    public async Task<JsonDocument> SendForDocumentAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
+        JsonDocument.Parse(await SendForBodyAsync(method, path, content, cancellationToken));
+
+    public async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
+        await SendForBodyAsync(method, path, content, cancellationToken);
+
+    /// <summary>
+    /// A watch: the events of <paramref name="pathAndQuery"/> (which carries watch=true) as they come;
+    /// ends when the server closes the stream. An HTTP error (e.g. 410 Gone) is a <see cref="KubeApiException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<WatchLine> WatchAsync(string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Error(request, response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await foreach (var line in WatchStreamReader.ReadAsync(stream, cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    private async Task<byte[]> SendForBodyAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_requestTimeout);
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            return response.IsSuccessStatusCode ? body : throw Error(request, response.StatusCode, body);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{method} {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
+        }
+    }
+
+    private static KubeApiException Error(HttpRequestMessage request, HttpStatusCode code, byte[] body)
+    {
+        V1Status? status = null;
+        try
+        {
+            status = body.Length == 0 ? null : JsonSerializer.Deserialize(body, KubeApiJsonContext.Default.V1Status);
+        }
+        catch (JsonException)
+        {
+            // not a Status (a proxy's page): the code says enough
+        }
+
+        var message = status?.Message is { Length: > 0 } m ? m : code.ToString();
+        return new KubeApiException(code, status, $"{request.Method} {request.RequestUri}: {(int)code} {message}");
+    }
+
+    private static ByteArrayContent Content(byte[] body, string mediaType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return content;
+    }
+}

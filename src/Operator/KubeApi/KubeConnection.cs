@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace BackupOperator.Operator.KubeApi;
+
+/// <summary>
+/// Where the API server is and how to prove who we are: a bearer token (fixed, or a file read again
+/// as it rotates, like a Pod's projected service account token), a client certificate, or HTTP Basic;
+/// the server verified against <see cref="CertificateAuthority"/> (or not at all, when the kubeconfig says so).
+/// </summary>
+public sealed record KubeConnection(Uri Server)
+{
+    private const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    public string? Token { get; init; }
+
+    public string? TokenFile { get; init; }
+
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+
+    public X509Certificate2Collection? CertificateAuthority { get; init; }
+
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    public bool SkipTlsVerify { get; init; }
+
+    /// <summary>The namespace the context or the Pod names, if any.</summary>
+    public string? Namespace { get; init; }
+
+    public static bool IsInCluster() =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"))
+        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT"))
+        && File.Exists(Path.Combine(ServiceAccountDirectory, "token"));
+
+    /// <summary>The Pod's service account, as client-go's rest.InClusterConfig reads it.</summary>
+    public static KubeConnection InCluster()
+    {
+        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")!;
+        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT")!;
+        var ca = new X509Certificate2Collection();
+        ca.ImportFromPemFile(Path.Combine(ServiceAccountDirectory, "ca.crt"));
+        var nsFile = Path.Combine(ServiceAccountDirectory, "namespace");
+        return new KubeConnection(new UriBuilder("https", host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).Uri)
+        {
+            TokenFile = Path.Combine(ServiceAccountDirectory, "token"),
+            CertificateAuthority = ca,
+            Namespace = File.Exists(nsFile) ? File.ReadAllText(nsFile).Trim() : null,
+        };
+    }
+
+    /// <summary>An <see cref="HttpClient"/> for this connection; <paramref name="outer"/> (e.g. a request counter) sees every request.</summary>
+    public HttpClient CreateHttpClient(DelegatingHandler? outer = null, TimeProvider? time = null)
+    {
+        var sockets = new SocketsHttpHandler
+        {
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+        };
+        if (ClientCertificate is not null)
+        {
+            sockets.SslOptions.ClientCertificates = [ClientCertificate];
+        }
+
+        var ca = CertificateAuthority;
+        var skip = SkipTlsVerify;
+        sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Verify(ca, skip, certificate as X509Certificate2, errors);
+        HttpMessageHandler handler = new AuthorizationHandler(this, time ?? TimeProvider.System) { InnerHandler = sockets };
+        if (outer is not null)
+        {
+            outer.InnerHandler = handler;
+            handler = outer;
+        }
+
+        var baseAddress = Server.AbsoluteUri.EndsWith('/') ? Server : new Uri(Server.AbsoluteUri + "/");
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>The server's certificate is good when the system trusts it, or it chains to <paramref name="ca"/> and names the host.</summary>
+    internal static bool Verify(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors)
+    {
+        if (skip || errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (ca is null || ca.Count == 0 || certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    /// <summary>Sets the Authorization header on every request; a token file is read again once a minute (tokens rotate).</summary>
+    private sealed class AuthorizationHandler(KubeConnection connection, TimeProvider time) : DelegatingHandler
+    {
+        private static readonly TimeSpan Reread = TimeSpan.FromMinutes(1);
+        private readonly Lock _gate = new();
+        private string? _fileToken;
+        private DateTimeOffset _readAt;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Header() is { } header)
+            {
+                request.Headers.Authorization = header;
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        private AuthenticationHeaderValue? Header()
+        {
+            if (connection.TokenFile is { } file)
+            {
+                lock (_gate)
+                {
+                    var now = time.GetUtcNow();
+                    if (_fileToken is null || now - _readAt >= Reread)
+                    {
+                        _fileToken = File.ReadAllText(file).Trim();
+                        _readAt = now;
+                    }
+
+                    return new AuthenticationHeaderValue("Bearer", _fileToken);
+                }
+            }
+
+            if (!string.IsNullOrEmpty(connection.Token))
+            {
+                return new AuthenticationHeaderValue("Bearer", connection.Token);
+            }
+
+            return connection.Username is not null
+                ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{connection.Username}:{connection.Password}")))
+                : null;
+        }
+    }
+}

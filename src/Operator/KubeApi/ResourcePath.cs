@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using k8s.Models;
+
+namespace BackupOperator.Operator.KubeApi;
+
+/// <summary>Relative API paths of a custom resource kind, from its [KubernetesEntity] (group, version, plural).</summary>
+public sealed record ResourcePath(string Group, string Version, string Plural)
+{
+    public static ResourcePath Of(KubernetesEntityAttribute kind) => new(kind.Group, kind.ApiVersion, kind.PluralName);
+
+    /// <summary>The collection (no namespace: cluster-wide, or a cluster-scoped kind), or one object, or its subresource.</summary>
+    public string For(string? ns, string? name = null, string? subresource = null)
+    {
+        var path = new StringBuilder(Group.Length == 0 ? $"api/{Version}" : $"apis/{Group}/{Version}");
+        if (!string.IsNullOrEmpty(ns))
+        {
+            path.Append("/namespaces/").Append(Uri.EscapeDataString(ns));
+        }
+
+        path.Append('/').Append(Plural);
+        if (name is not null)
+        {
+            path.Append('/').Append(Uri.EscapeDataString(name));
+        }
+
+        if (subresource is not null)
+        {
+            path.Append('/').Append(subresource);
+        }
+
+        return path.ToString();
+    }
+
+    /// <summary>A list page of at most <paramref name="limit"/> objects.</summary>
+    public string List(string? ns, int limit, string? continueToken) =>
+        For(ns) + string.Create(CultureInfo.InvariantCulture, $"?limit={limit}")
+        + (string.IsNullOrEmpty(continueToken) ? "" : "&continue=" + Uri.EscapeDataString(continueToken));
+
+    /// <summary>A watch from <paramref name="resourceVersion"/> with bookmarks, which the server ends after <paramref name="timeoutSeconds"/>.</summary>
+    public string Watch(string? ns, string resourceVersion, int timeoutSeconds) =>
+        For(ns) + string.Create(CultureInfo.InvariantCulture,
+            $"?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={timeoutSeconds}");
+}

@@ -1,0 +1,78 @@
+using System.Text;
+using System.Text.Json;
+using BackupOperator.Operator.KubeApi;
+
+namespace BackupOperator.Tests.KubeApi;
+
+public sealed class WatchStreamReaderTests
+{
+    private const string Stream =
+        """{"type":"ADDED","object":{"kind":"ClusterBackupNow","metadata":{"name":"a","resourceVersion":"10"}}}""" + "\n"
+        + """{"type":"BOOKMARK","object":{"kind":"ClusterBackupNow","metadata":{"resourceVersion":"12"}}}""" + "\n"
+        + "\n"
+        + """{"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 5 (12)"}}""" + "\n";
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    [InlineData(100_000)]
+    public async Task Events_are_read_whole_wherever_the_chunks_end(int chunkSize)
+    {
+        var lines = await ReadAllAsync(new ChunkedStream(Encoding.UTF8.GetBytes(Stream), chunkSize));
+
+        Assert.Equal(["ADDED", "BOOKMARK", "ERROR"], lines.Select(l => l.Type));
+        Assert.Equal("a", lines[0].Body.GetProperty("metadata").GetProperty("name").GetString());
+        Assert.Equal("12", lines[1].Body.GetProperty("metadata").GetProperty("resourceVersion").GetString());
+        Assert.Equal(410, lines[2].Body.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_multibyte_character_split_between_chunks_survives()
+    {
+        var text = """{"type":"MODIFIED","object":{"metadata":{"name":"b"},"status":{"message":"备份完成 ✓"}}}""" + "\n";
+
+        var lines = await ReadAllAsync(new ChunkedStream(Encoding.UTF8.GetBytes(text), 1));
+
+        Assert.Equal("备份完成 ✓", lines.Single().Body.GetProperty("status").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_last_event_without_a_newline_is_read_when_the_server_closes_the_stream()
+    {
+        var lines = await ReadAllAsync(new MemoryStream(Encoding.UTF8.GetBytes("""{"type":"DELETED","object":{"metadata":{"name":"c"}}}""")));
+
+        Assert.Equal("DELETED", Assert.Single(lines).Type);
+    }
+
+    [Theory]
+    [InlineData("""{"object":{}}""")]
+    [InlineData("""{"type":"ADDED"}""")]
+    [InlineData("<html>proxy error</html>")]
+    [InlineData("""{"type":"ADDED","object":{"metadata":""")]
+    public void A_line_that_is_not_a_watch_event_breaks_the_stream(string line) =>
+        Assert.ThrowsAny<JsonException>(() => WatchStreamReader.Parse(line));
+
+    private static async Task<List<WatchLine>> ReadAllAsync(Stream stream)
+    {
+        var lines = new List<WatchLine>();
+        await foreach (var line in WatchStreamReader.ReadAsync(stream, CancellationToken.None))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>A network stream's habit: reads return at most <paramref name="chunkSize"/> bytes, cut anywhere.</summary>
+    private sealed class ChunkedStream(byte[] data, int chunkSize) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunkSize));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunkSize)], cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, chunkSize), cancellationToken);
+    }
+}

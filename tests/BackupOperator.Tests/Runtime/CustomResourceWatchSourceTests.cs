@@ -1,0 +1,121 @@
+using System.Net;
+using BackupOperator.Entities;
+using BackupOperator.Operator.KubeApi;
+using BackupOperator.Operator.Runtime;
+using BackupOperator.Tests.KubeApi;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BackupOperator.Tests.Runtime;
+
+/// <summary>The informer's view of the API: list pages, then a watch whose events, bookmarks and 410s it must tell apart.</summary>
+public sealed class CustomResourceWatchSourceTests
+{
+    private const string Base = "/apis/ocp.oceanbase.com/v1alpha1";
+
+    [Fact]
+    public async Task A_list_follows_continue_tokens_and_returns_the_last_pages_resource_version()
+    {
+        var api = new FakeApiServer((request, _) => request.RequestUri!.Query.Contains("continue=p2", StringComparison.Ordinal)
+            ? (HttpStatusCode.OK, List("20", null, "b"))
+            : (HttpStatusCode.OK, List("19", "p2", "a")));
+
+        var (items, resourceVersion) = await Source(api, "db").ListAsync(CancellationToken.None);
+
+        Assert.Equal(["a", "b"], items.Select(i => i.Metadata.Name));
+        Assert.Equal("20", resourceVersion);
+        Assert.Equal([$"{Base}/namespaces/db/clusterbackupnows?limit=500", $"{Base}/namespaces/db/clusterbackupnows?limit=500&continue=p2"],
+            api.Requests.Select(r => r.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task A_watch_asks_for_bookmarks_from_the_resource_version_and_yields_objects_and_bookmarks()
+    {
+        var api = new FakeApiServer((_, _) => (HttpStatusCode.OK,
+            Line("ADDED", Resource("a", "21")) + Line("BOOKMARK", """{"kind":"ClusterBackupNow","metadata":{"resourceVersion":"25"}}""") + Line("DELETED", Resource("a", "26"))));
+
+        var events = new List<WatchEvent<V1alpha1ClusterBackupNow>>();
+        await foreach (var e in Source(api, null).WatchAsync("20", CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal([WatchEventType.Added, WatchEventType.Bookmark, WatchEventType.Deleted], events.Select(e => e.Type));
+        Assert.Equal(["21", "25", "26"], events.Select(e => e.ResourceVersion));
+        Assert.Null(events[1].Resource);
+        Assert.Equal($"{Base}/clusterbackupnows?watch=true&allowWatchBookmarks=true&resourceVersion=20&timeoutSeconds=300",
+            Assert.Single(api.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task An_error_event_410_means_re_list()
+    {
+        var api = new FakeApiServer((_, _) => (HttpStatusCode.OK,
+            Line("ADDED", Resource("a", "21")) + Line("ERROR", """{"kind":"Status","status":"Failure","code":410,"reason":"Expired","message":"too old resource version: 20 (30)"}""")));
+
+        var seen = new List<string?>();
+        var e = await Assert.ThrowsAsync<WatchExpiredException>(async () =>
+        {
+            await foreach (var ev in Source(api, null).WatchAsync("20", CancellationToken.None))
+            {
+                seen.Add(ev.Resource?.Metadata.Name);
+            }
+        });
+
+        Assert.Equal(["a"], seen);
+        Assert.Contains("too old resource version", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_410_answer_to_the_watch_request_means_re_list() =>
+        await Assert.ThrowsAsync<WatchExpiredException>(async () =>
+        {
+            var api = new FakeApiServer((_, _) => (HttpStatusCode.Gone, """{"kind":"Status","code":410,"reason":"Expired","message":"too old"}"""));
+            await foreach (var _ in Source(api, null).WatchAsync("1", CancellationToken.None))
+            {
+            }
+        });
+
+    [Fact]
+    public async Task Another_error_event_ends_the_watch_with_its_message()
+    {
+        var api = new FakeApiServer((_, _) => (HttpStatusCode.OK, Line("ERROR", """{"kind":"Status","code":500,"message":"etcd is down"}""")));
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in Source(api, null).WatchAsync("1", CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Contains("etcd is down", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreadable_object_is_skipped_and_the_watch_goes_on()
+    {
+        var api = new FakeApiServer((_, _) => (HttpStatusCode.OK,
+            Line("MODIFIED", """{"metadata":{"name":"bad","resourceVersion":"22"},"spec":{"clusterId":"not a number"}}""") + Line("MODIFIED", Resource("good", "23"))));
+
+        var names = new List<string?>();
+        await foreach (var e in Source(api, null).WatchAsync("20", CancellationToken.None))
+        {
+            names.Add(e.Resource?.Metadata.Name);
+        }
+
+        Assert.Equal(["good"], names);
+    }
+
+    private static CustomResourceWatchSource<V1alpha1ClusterBackupNow> Source(FakeApiServer api, string? ns) =>
+        new(TestKubeApi.Client(api), ns, 300, NullLogger.Instance);
+
+    private static string Resource(string name, string resourceVersion) =>
+        $$$"""{"apiVersion":"ocp.oceanbase.com/v1alpha1","kind":"ClusterBackupNow","metadata":{"name":"{{{name}}}","namespace":"db","resourceVersion":"{{{resourceVersion}}}"},"spec":{"clusterId":8}}""";
+
+    private static string Line(string type, string obj) => $$"""{"type":"{{type}}","object":{{obj}}}""" + "\n";
+
+    private static string List(string resourceVersion, string? continueToken, params string[] names) =>
+        "{\"kind\":\"ClusterBackupNowList\",\"metadata\":{\"resourceVersion\":\"" + resourceVersion + "\""
+        + (continueToken is null ? "" : ",\"continue\":\"" + continueToken + "\"")
+        + "},\"items\":[" + string.Join(",", names.Select(n => Resource(n, resourceVersion))) + "]}";
+}
