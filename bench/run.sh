@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark: operator vs the Kubernetes API server floor, memory and start-up vs a minimal
 # list+watch host, on a real kube-apiserver + etcd (provisioned and cached like the tests') and
-# the OCP simulator in zero-latency mode. Prints a table; writes bench/results/latest.{json,md}.
-#   bench/run.sh                              full run: N = 100, 500, 1000; 1,000 active; 10,000 finished
+# the OCP simulator (at once, and 100 ms late), for the JIT and the NativeAOT build side by side
+# (BENCH_AOT=0: JIT only). Prints a table; writes bench/results/latest.{json,md}.
+#   bench/run.sh                              full run: N = 500, 1000; 1,000 active; 10,000 finished
 #   BENCH_QUICK=1 BENCH_SIZES=20 bench/run.sh  tiny run (what CI does, through the e2e tests)
 # Other knobs: BENCH_ACTIVE, BENCH_FINISHED, BENCH_STARTS, BENCH_WORKERS, BENCH_FLOOR_WORKERS,
 # BENCH_OCP_DELAYS_MS, BENCH_CREATORS,
@@ -15,5 +16,12 @@ ensure_dotnet
 bash hack/install-apiserver.sh >/dev/null
 log "building (Release)"
 dotnet build BackupOperator.sln -c Release -nologo -clp:ErrorsOnly
+if [[ "${BENCH_AOT:-1}" != 0 ]]; then
+  # The NativeAOT column: the operator as the image ships it (no failpoints) and the minimal AOT host.
+  ensure_aot_toolchain
+  log "publishing the NativeAOT operator and minimal host (incremental)"
+  dotnet publish src/Operator -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/aot-bench -nologo -clp:ErrorsOnly
+  dotnet publish bench/MinimalAotHost -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/minimal-aot -nologo -clp:ErrorsOnly
+fi
 log "running the benchmark"
 exec dotnet bench/BackupOperator.Bench/bin/Release/net10.0/BackupOperator.Bench.dll

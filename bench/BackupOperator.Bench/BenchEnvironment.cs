@@ -70,7 +70,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     }
 
     /// <summary>The operator as shipped (Information logs, default intervals) unless <paramref name="overrides"/> say otherwise.</summary>
-    public async Task<(OperatorProcess Process, double ReadyMs)> StartOperatorAsync(int? workers, IDictionary<string, string?>? overrides, CancellationToken ct)
+    public async Task<(OperatorProcess Process, double ReadyMs)> StartOperatorAsync(BuildUnderTest build, int? workers, IDictionary<string, string?>? overrides, CancellationToken ct)
     {
         var n = Interlocked.Increment(ref _starts);
         var settings = new Dictionary<string, string?>
@@ -87,7 +87,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        var process = await OperatorProcess.StartAsync(Path.Combine(_logDirectory, $"operator-{n}.log"), settings, ct, waitReady: false);
+        var process = await OperatorProcess.StartAsync(Path.Combine(_logDirectory, $"operator-{build.Name}-{n}.log"), settings, ct, waitReady: false, dll: build.Operator);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -116,13 +116,16 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         throw new TimeoutException("operator not ready in 60 s");
     }
 
-    /// <summary>The floor host: list + watch, nothing else; ready when it prints READY.</summary>
-    public async Task<(ChildProcess Process, double ReadyMs)> StartMinimalHostAsync(CancellationToken ct)
+    /// <summary>The floor host of a build: list + watch, nothing else; ready when it prints READY.</summary>
+    public async Task<(ChildProcess Process, double ReadyMs)> StartMinimalHostAsync(BuildUnderTest build, CancellationToken ct)
     {
         var n = Interlocked.Increment(ref _starts);
         var clock = Stopwatch.StartNew();
-        var process = ChildProcess.Start("dotnet", [MinimalHostDll], Path.Combine(_logDirectory, $"minimal-{n}.log"),
-            new Dictionary<string, string?> { ["KUBECONFIG"] = OperatorKubeconfig, ["DOTNET_ENVIRONMENT"] = "Production" });
+        var env = new Dictionary<string, string?> { ["KUBECONFIG"] = OperatorKubeconfig, ["DOTNET_ENVIRONMENT"] = "Production" };
+        var log = Path.Combine(_logDirectory, $"minimal-{build.Name}-{n}.log");
+        var process = build.Minimal is { } native
+            ? ChildProcess.Start(native, [], log, env, Path.GetDirectoryName(native))
+            : ChildProcess.Start("dotnet", [MinimalHostDll], log, env);
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (process.ReadLog().Contains("READY", StringComparison.Ordinal))

@@ -37,13 +37,16 @@ internal sealed record BenchOptions
 
     public required bool Quick { get; init; }
 
+    /// <summary>The builds measured side by side: JIT always; NativeAOT when its binaries exist.</summary>
+    public required IReadOnlyList<BuildUnderTest> Builds { get; init; }
+
     public static BenchOptions FromEnvironment(string repoRoot)
     {
         var quick = Environment.GetEnvironmentVariable("BENCH_QUICK") is "1" or "true";
         return new BenchOptions
         {
             Quick = quick,
-            Sizes = Ints("BENCH_SIZES", quick ? "20" : "100,500,1000"),
+            Sizes = Ints("BENCH_SIZES", quick ? "20" : "500,1000"),
             Active = Int("BENCH_ACTIVE", quick ? 20 : 1000),
             Finished = Int("BENCH_FINISHED", quick ? 200 : 10_000),
             Starts = Int("BENCH_STARTS", quick ? 1 : 5),
@@ -53,6 +56,7 @@ internal sealed record BenchOptions
             Creators = Int("BENCH_CREATORS", 4),
             Settle = TimeSpan.FromSeconds(Int("BENCH_SETTLE_SECONDS", quick ? 1 : 5)),
             Output = Environment.GetEnvironmentVariable("BENCH_OUT") ?? Path.Combine(repoRoot, "bench", "results", "latest.json"),
+            Builds = BuildUnderTest.Find(repoRoot),
         };
     }
 
@@ -63,4 +67,32 @@ internal sealed record BenchOptions
 
     private static int Int(string name, int fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>
+/// One build of the operator and its minimal host: JIT (`dotnet X.dll`, Operator or Minimal null) or
+/// NativeAOT (native executables). BENCH_AOT_OPERATOR and BENCH_AOT_MINIMAL name the AOT binaries
+/// (bench/run.sh publishes them into artifacts/aot-bench and artifacts/minimal-aot); BENCH_AOT=0 leaves AOT out.
+/// </summary>
+internal sealed record BuildUnderTest(string Name, string? Operator, string? Minimal)
+{
+    public static IReadOnlyList<BuildUnderTest> Find(string repoRoot)
+    {
+        var builds = new List<BuildUnderTest> { new("JIT", null, null) };
+        if (Environment.GetEnvironmentVariable("BENCH_AOT") is "0")
+        {
+            return builds;
+        }
+
+        var op = Existing(Environment.GetEnvironmentVariable("BENCH_AOT_OPERATOR") ?? Path.Combine(repoRoot, "artifacts", "aot-bench", "BackupOperator"));
+        var minimal = Existing(Environment.GetEnvironmentVariable("BENCH_AOT_MINIMAL") ?? Path.Combine(repoRoot, "artifacts", "minimal-aot", "MinimalAotHost"));
+        if (op is not null)
+        {
+            builds.Add(new("AOT", op, minimal));
+        }
+
+        return builds;
+    }
+
+    private static string? Existing(string path) => File.Exists(path) ? Path.GetFullPath(path) : null;
 }

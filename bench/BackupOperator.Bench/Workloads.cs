@@ -21,6 +21,9 @@ internal sealed record RunResult(string Kind, int N, double Seconds, double PerS
 {
     /// <summary>Where the run's CPU went, per backup.</summary>
     public CpuPerBackup? Cpu { get; init; }
+
+    /// <summary>The operator's build (JIT or AOT); empty for the floor.</summary>
+    public string Build { get; init; } = "";
 }
 
 /// <summary>The writes a backup needs, done by the floor client or by the operator, timed by the same tracker.</summary>

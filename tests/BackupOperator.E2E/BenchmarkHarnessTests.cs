@@ -20,6 +20,8 @@ public sealed class BenchmarkHarnessTests
             ["BENCH_QUICK"] = "1",
             ["BENCH_SIZES"] = "20",
             ["BENCH_OUT"] = output,
+            // The NativeAOT operator the suite runs against (hack/test.sh), when there is one: its column too.
+            ["BENCH_AOT_OPERATOR"] = RepoPaths.OperatorBinary ?? "",
         });
         while (!bench.HasExited)
         {
@@ -28,9 +30,10 @@ public sealed class BenchmarkHarnessTests
 
         Assert.True(File.Exists(output), "no results written:\n" + OperatorProcess.Tail(bench.ReadLog()));
         var results = JsonNode.Parse(await File.ReadAllTextAsync(output, ct))!;
-        // One run with OCP answering at once, one with every answer 100 ms late.
+        // Per build, one run with OCP answering at once, one with every answer 100 ms late.
+        string[] builds = RepoPaths.OperatorBinary is null ? ["JIT"] : ["JIT", "AOT"];
         var runs = results["throughput"]!.AsArray();
-        Assert.Equal([0, 100], runs.Select(r => r!["ocpDelayMs"]!.GetValue<int>()));
+        Assert.Equal(builds.SelectMany(b => new[] { $"{b} 0", $"{b} 100" }), runs.Select(r => $"{r!["build"]} {r["ocpDelayMs"]}"));
         foreach (var run in runs)
         {
             Assert.Equal(20, run!["operator"]!["Succeeded"]!.GetValue<int>());
@@ -39,14 +42,18 @@ public sealed class BenchmarkHarnessTests
             Assert.Equal(1.0, run["perBackup"]!["Posts"]!.GetValue<double>());
             Assert.InRange(run["perBackup"]!["StatusWrites"]!.GetValue<double>(), 1.0, 3.0);
         }
-        var memory = results["memoryMiB"]!;
-        Assert.Equal(20, memory["activeRunning"]!.GetValue<int>());
-        foreach (var key in new[] { "minimalIdle", "operatorIdle", "operatorActive", "operatorFinished" })
+        foreach (var build in builds)
         {
-            Assert.InRange(memory[key]!.GetValue<double>(), 10, 2000);
+            var host = results["hosts"]![build]!;
+            Assert.Equal(20, host["memoryMiB"]!["activeRunning"]!.GetValue<int>());
+            foreach (var key in build == "JIT" ? ["minimalIdle", "operatorIdle", "operatorActive", "operatorFinished"] : new[] { "operatorIdle", "operatorActive", "operatorFinished" })
+            {
+                Assert.InRange(host["memoryMiB"]![key]!.GetValue<double>(), 5, 2000);
+            }
+
+            Assert.InRange(host["startMs"]!["operator"]!.GetValue<double>(), 1, 60_000);
         }
 
-        Assert.InRange(results["startMs"]!["operator"]!.GetValue<double>(), 1, 60_000);
         Assert.Contains("| target | measured | bar | met |", await File.ReadAllTextAsync(Path.ChangeExtension(output, ".md"), ct), StringComparison.Ordinal);
     }
 }
