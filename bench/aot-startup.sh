@@ -5,7 +5,8 @@
 # with the CRDs installed and no objects. RUNS interleaved runs each (default 5); prints the median
 # start → ready (the operator: /readyz answers 200; the host: it prints READY), measured from outside
 # the same way for both, and the idle RSS 5 s after ready.
-# Usage: bench/aot-startup.sh   (publishes both first if they are missing; PUBLISH=1 forces it)
+# Usage: bench/aot-startup.sh   (publishes both first if they are missing; PUBLISH=1 forces it;
+# AOT_OPERATOR and AOT_MINIMAL measure other builds of the two, e.g. to compare a change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh
@@ -32,7 +33,7 @@ export KUBECONFIG=$work/admin.kubeconfig
 kubectl apply -f config/crds -f config/rbac >/dev/null
 kubectl wait --for condition=established --timeout=60s crd --all >/dev/null
 
-python3 - "$runs" "$PWD/artifacts/aot-bench/BackupOperator" "$PWD/artifacts/minimal-aot/MinimalAotHost" <<'PY'
+python3 - "$runs" "${AOT_OPERATOR:-$PWD/artifacts/aot-bench/BackupOperator}" "${AOT_MINIMAL:-$PWD/artifacts/minimal-aot/MinimalAotHost}" <<'PY'
 import os, socket, statistics, subprocess, sys, time, urllib.request
 runs, operator, host = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 
