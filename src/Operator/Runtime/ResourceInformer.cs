@@ -112,28 +112,16 @@ public sealed partial class ResourceInformer<T>(
         }
 
         var key = NamespacedName.From(e.Resource);
-        var known = false;
         if (e.Type == WatchEventType.Deleted)
         {
             cache.Remove(key);
         }
         else
         {
-            // A modification the cache already holds is the echo of the operator's own status write,
-            // written through by the reconcile that made it, which decided what comes next: not another
-            // reason to reconcile (controller-runtime's ResourceVersionChangedPredicate). An addition
-            // always is: an object another controller created and wrote through (a schedule's backup)
-            // has not been reconciled yet. Watchers of the object (owners) hear both.
-            known = e.Type == WatchEventType.Modified && cache.TryGet(key, out var cached) && cached is not null
-                && cached.Metadata.ResourceVersion == e.Resource.Metadata.ResourceVersion;
             cache.Upsert(e.Resource);
         }
 
-        if (!known)
-        {
-            Changed?.Invoke(key);
-        }
-
+        Changed?.Invoke(key);
         ObjectChanged?.Invoke(e.Resource);
     }
 

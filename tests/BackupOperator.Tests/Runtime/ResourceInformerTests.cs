@@ -67,38 +67,6 @@ public sealed class ResourceInformerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task The_echo_of_the_operators_own_status_write_is_no_new_reason_to_reconcile_but_its_owner_hears_it()
-    {
-        var heard = Channel.CreateUnbounded<string?>();
-        _informer.ObjectChanged += o => heard.Writer.TryWrite(o.Metadata.ResourceVersion);
-        var stream = await StartAsync(Resource("a", "100"));
-        Assert.Equal("a", (await NextChangeAsync()).Name);
-
-        // The reconcile wrote status (resourceVersion 105) and wrote the answer through to the cache.
-        _cache.Upsert(Resource("a", "105"));
-        await stream.Writer.WriteAsync(new WatchEvent<V1alpha1ClusterBackupNow>(WatchEventType.Modified, Resource("a", "105"), "105"));
-        // Someone else changes it afterwards: that is news.
-        await stream.Writer.WriteAsync(new WatchEvent<V1alpha1ClusterBackupNow>(WatchEventType.Modified, Resource("a", "106"), "106"));
-
-        Assert.Equal("a", (await NextChangeAsync()).Name);
-        Assert.Equal("106", _cache.List().Single().Metadata.ResourceVersion);
-        Assert.False(_changed.Reader.TryRead(out _), "the echo of the own write was announced as a change");
-        string[] owners = [(await heard.Reader.ReadAsync(_stop.Token))!, (await heard.Reader.ReadAsync(_stop.Token))!, (await heard.Reader.ReadAsync(_stop.Token))!];
-        Assert.Equal(["100", "105", "106"], owners);
-    }
-
-    [Fact]
-    public async Task An_object_another_controller_created_and_wrote_through_is_still_announced()
-    {
-        var stream = await StartAsync();
-        // A schedule created this backup and put the API server's answer into the shared cache.
-        _cache.Upsert(Resource("child", "101"));
-        await stream.Writer.WriteAsync(new WatchEvent<V1alpha1ClusterBackupNow>(WatchEventType.Added, Resource("child", "101"), "101"));
-
-        Assert.Equal("child", (await NextChangeAsync()).Name);
-    }
-
-    [Fact]
     public async Task An_expired_resource_version_relists_and_announces_objects_deleted_meanwhile()
     {
         var stream = await StartAsync(Resource("a", "90"), Resource("b", "95", uid: "u2"));
