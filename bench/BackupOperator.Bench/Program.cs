@@ -79,7 +79,10 @@ foreach (var build in options.Builds)
             var floor = floors[n];
             foreach (var delay in options.OcpDelaysMs)
             {
-                await env.Simulator.ConfigureAsync(new { responseDelayMs = delay }, ct);
+                // A fresh OCP for every run: the simulator's task list grows with every backup, and its
+                // lookups with it, which would charge later runs (and the AOT build, run second) more CPU.
+                await env.Simulator.ResetAsync(ct);
+                await env.Simulator.ConfigureAsync(new { taskDurationMs = 0, responseDelayMs = delay }, ct);
                 var metricsBefore = await env.MetricsAsync(op, ct);
                 var simulatorBefore = await env.Simulator.StatsAsync(ct);
                 var cpu = CpuPerBackup.Start(op.Pid, env);

@@ -109,6 +109,13 @@ internal sealed class SimulatorHandle : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Forgets every task, fault, counter and setting (the simulator's own defaults apply again).</summary>
+    public async Task ResetAsync(CancellationToken ct)
+    {
+        using var response = await _http.PostAsync(new Uri("/_sim/reset", UriKind.Relative), null, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task ConfigureAsync(object config, CancellationToken ct)
     {
         using var response = await _http.PostAsJsonAsync("/_sim/config", config, JsonSerializerOptions.Web, ct);
