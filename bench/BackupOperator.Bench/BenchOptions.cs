@@ -37,6 +37,16 @@ internal sealed record BenchOptions
 
     public required bool Quick { get; init; }
 
+    /// <summary>
+    /// BENCH_PHASES: which parts run, comma-separated, of start, throughput, active and history (all by
+    /// default): one change measured on the part it is about. A bar whose part did not run is not printed.
+    /// </summary>
+    public required IReadOnlySet<string> Phases { get; init; }
+
+    public static readonly string[] AllPhases = ["start", "throughput", "active", "history"];
+
+    public bool Runs(string phase) => Phases.Contains(phase);
+
     /// <summary>The builds measured side by side: JIT always; NativeAOT when its binaries exist.</summary>
     public required IReadOnlyList<BuildUnderTest> Builds { get; init; }
 
@@ -57,7 +67,18 @@ internal sealed record BenchOptions
             Settle = TimeSpan.FromSeconds(Int("BENCH_SETTLE_SECONDS", quick ? 1 : 5)),
             Output = Environment.GetEnvironmentVariable("BENCH_OUT") ?? Path.Combine(repoRoot, "bench", "results", "latest.json"),
             Builds = BuildUnderTest.Find(repoRoot),
+            Phases = ParsePhases(),
         };
+    }
+
+    private static HashSet<string> ParsePhases()
+    {
+        var phases = (Environment.GetEnvironmentVariable("BENCH_PHASES") is { Length: > 0 } v ? v : string.Join(',', AllPhases))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var unknown = phases.Except(AllPhases).ToList();
+        return unknown.Count == 0
+            ? phases
+            : throw new ArgumentException($"BENCH_PHASES: unknown {string.Join(", ", unknown)}; known: {string.Join(", ", AllPhases)}");
     }
 
     private static int[] Ints(string name, string fallback) =>

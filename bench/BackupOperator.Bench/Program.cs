@@ -21,7 +21,7 @@ var work = new Workloads(env, tracker, options);
 var report = new Report(options);
 
 // 1. Start-up and idle memory, nothing to watch yet; the hosts take turns (minimal, operator, per build).
-for (var i = 0; i < options.Starts; i++)
+for (var i = 0; i < (options.Runs("start") ? options.Starts : 0); i++)
 {
     foreach (var build in options.Builds)
     {
@@ -54,7 +54,7 @@ for (var i = 0; i < options.Starts; i++)
 // client's best over BENCH_FLOOR_WORKERS; each build runs once per OCP delay (BENCH_OCP_DELAYS_MS).
 var fast = new Dictionary<string, string?> { ["Backup__PollInterval"] = "00:00:00.100", ["Controller__Namespaces__0"] = BenchEnvironment.Namespace };
 var floors = new Dictionary<int, RunResult>();
-foreach (var build in options.Builds)
+foreach (var build in options.Runs("throughput") ? options.Builds : [])
 {
     var (op, _) = await env.StartOperatorAsync(build, options.Workers, fast, ct);
     using (op)
@@ -103,7 +103,7 @@ foreach (var build in options.Builds)
 
 // 3. Memory with many backups running (tasks that take an hour), default intervals.
 await env.Simulator.ConfigureAsync(new { taskDurationMs = 3_600_000 }, ct);
-foreach (var build in options.Builds)
+foreach (var build in options.Runs("active") ? options.Builds : [])
 {
     var hosts = report.For(build);
     var (busy, _) = await env.StartOperatorAsync(build, options.Workers, null, ct);
@@ -129,8 +129,25 @@ foreach (var build in options.Builds)
 await env.Simulator.ConfigureAsync(new { taskDurationMs = 0 }, ct);
 
 // 4. Memory with a long history: finished resources written while no operator runs, then fresh starts.
-await work.CreateFinishedAsync(options.Finished, ct);
-foreach (var build in options.Builds)
+if (options.Runs("history"))
+{
+    if (!options.Runs("throughput"))
+    {
+        // The finished resources carry the status the operator writes: take it from a short run.
+        var (warm, _) = await env.StartOperatorAsync(options.Builds[0], options.Workers, fast, ct);
+        using (warm)
+        {
+            await work.OperatorAsync(20, ct);
+            warm.Terminate(TimeSpan.FromSeconds(30));
+        }
+
+        await env.ClearAsync(ct);
+    }
+
+    await work.CreateFinishedAsync(options.Finished, ct);
+}
+
+foreach (var build in options.Runs("history") ? options.Builds : [])
 {
     var hosts = report.For(build);
     var (history, historyReady) = await env.StartOperatorAsync(build, options.Workers, null, ct);
