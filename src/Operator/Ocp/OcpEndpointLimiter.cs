@@ -23,21 +23,8 @@ public sealed class OcpEndpointLimiter(int perEndpoint)
     {
         var gate = _gates.GetOrAdd(Key(endpoint), _ => new SemaphoreSlim(PerEndpoint, PerEndpoint));
         await gate.WaitAsync(cancellationToken);
-        return new Slot(gate);
+        return new ReleaseOnce(() => gate.Release());
     }
 
     private static string Key(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Authority);
-
-    private sealed class Slot(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
 }
