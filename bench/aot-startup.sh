@@ -16,13 +16,11 @@ runs="${RUNS:-5}"
 
 if [[ ${PUBLISH:-0} == 1 || ! -x artifacts/aot-bench/BackupOperator ]]; then
   log "publishing the NativeAOT operator"
-  ensure_aot_toolchain
-  dotnet publish src/Operator -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/aot-bench -nologo -clp:ErrorsOnly >&2
+  publish_aot src/Operator artifacts/aot-bench
 fi
 if [[ ${PUBLISH:-0} == 1 || ! -x artifacts/minimal-aot/MinimalAotHost ]]; then
   log "publishing the minimal NativeAOT host"
-  ensure_aot_toolchain
-  dotnet publish bench/MinimalAotHost -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/minimal-aot -nologo -clp:ErrorsOnly >&2
+  publish_aot bench/MinimalAotHost artifacts/minimal-aot
 fi
 
 work=$(mktemp -d /tmp/backup-operator-aot-startup.XXXXXX)

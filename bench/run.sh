@@ -18,10 +18,9 @@ log "building (Release)"
 dotnet build BackupOperator.sln -c Release -nologo -clp:ErrorsOnly
 if [[ "${BENCH_AOT:-1}" != 0 ]]; then
   # The NativeAOT column: the operator as the image ships it (no failpoints) and the minimal AOT host.
-  ensure_aot_toolchain
   log "publishing the NativeAOT operator and minimal host (incremental)"
-  dotnet publish src/Operator -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/aot-bench -nologo -clp:ErrorsOnly
-  dotnet publish bench/MinimalAotHost -c Release -r linux-x64 -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o artifacts/minimal-aot -nologo -clp:ErrorsOnly
+  publish_aot src/Operator artifacts/aot-bench
+  publish_aot bench/MinimalAotHost artifacts/minimal-aot
 fi
 log "running the benchmark"
 exec dotnet bench/BackupOperator.Bench/bin/Release/net10.0/BackupOperator.Bench.dll

@@ -64,14 +64,18 @@ ensure_aot_toolchain() {
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 }
 
-# Publishes the NativeAOT operator with failpoints (the E2E kill matrix arms them) into $1 and
-# prints the binary's path. Incremental: a second run with no change takes seconds.
-publish_aot_operator() {
-  local out="$1" configuration="${2:-Release}"
+# Publishes project $1 (src/Operator, bench/MinimalAotHost) as NativeAOT into $2, built in bin/aot/
+# and obj/aot/ so the JIT build's bin/ and obj/ are left alone. $3 is the configuration (Release);
+# $4 = failpoints keeps the failpoints (the E2E kill matrix arms them), which a publish otherwise
+# compiles out as the image does. Incremental: a second run with no change takes seconds.
+publish_aot() {
+  local project="$1" out="$2" configuration="${3:-Release}" flags=()
+  if [[ ${4:-} == failpoints ]]; then
+    flags+=(-p:Failpoints=true)
+  fi
   ensure_aot_toolchain || return 1
-  dotnet publish src/Operator -c "$configuration" -r linux-x64 -p:Failpoints=true \
-    -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o "$out" -nologo -clp:ErrorsOnly >&2 || return 1
-  echo "$out/BackupOperator"
+  dotnet publish "$project" -c "$configuration" -r linux-x64 "${flags[@]}" \
+    -p:IntermediateOutputPath=obj/aot/ -p:OutputPath=bin/aot/ -o "$out" -nologo -clp:ErrorsOnly >&2
 }
 
 # Adds up the counters of every .trx file given and prints "N passed, N failed, N skipped".

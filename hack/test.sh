@@ -39,7 +39,8 @@ binary=""
 if [[ "${AOT:-1}" != 0 ]]; then
   log "publishing the NativeAOT operator"
   started=$SECONDS
-  if binary=$(publish_aot_operator "$PWD/artifacts/aot" "$configuration"); then
+  if publish_aot src/Operator "$PWD/artifacts/aot" "$configuration" failpoints; then
+    binary=$PWD/artifacts/aot/BackupOperator
     log "NativeAOT publish: $((SECONDS - started)) s; the end-to-end suite runs against $binary"
   else
     log "NativeAOT publish FAILED after $((SECONDS - started)) s: the end-to-end suite runs against the JIT build"

@@ -97,6 +97,9 @@ internal sealed record BenchOptions
 /// </summary>
 internal sealed record BuildUnderTest(string Name, string? Operator, string? Minimal)
 {
+    /// <summary>JIT always has its minimal host (the dll); a NativeAOT build only if its binary was found.</summary>
+    public bool HasMinimalHost => Minimal is not null || Operator is null;
+
     public static IReadOnlyList<BuildUnderTest> Find(string repoRoot)
     {
         var builds = new List<BuildUnderTest> { new("JIT", null, null) };

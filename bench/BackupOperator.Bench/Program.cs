@@ -26,7 +26,7 @@ for (var i = 0; i < (options.Runs("start") ? options.Starts : 0); i++)
     foreach (var build in options.Builds)
     {
         var hosts = report.For(build);
-        if (build.Minimal is not null || build.Name == "JIT")
+        if (build.HasMinimalHost)
         {
             var (minimal, minimalReady) = await env.StartMinimalHostAsync(build, ct);
             using (minimal)
@@ -158,7 +158,7 @@ foreach (var build in options.Runs("history") ? options.Builds : [])
         history.Terminate(TimeSpan.FromSeconds(30));
     }
 
-    if (build.Minimal is not null || build.Name == "JIT")
+    if (build.HasMinimalHost)
     {
         var (minimalHistory, minimalHistoryReady) = await env.StartMinimalHostAsync(build, ct);
         using (minimalHistory)

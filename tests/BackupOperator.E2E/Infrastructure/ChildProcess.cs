@@ -1,12 +1,30 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BackupOperator.E2E.Infrastructure;
 
-/// <summary>A process a test started: output kept in a file, stopped by its own pid when disposed.</summary>
+/// <summary>
+/// A process a test started: output kept in a file, stopped by its own pid when disposed, and also
+/// when this process gets SIGTERM or exits without disposing it (a run killed by a timeout or by hand
+/// must not leave etcd, kube-apiserver or an operator running).
+/// </summary>
 internal sealed partial class ChildProcess : IDisposable
 {
+    // Signals and exit are the whole process's, so the children not disposed yet are too.
+    private static readonly ConcurrentDictionary<int, ChildProcess> Running = new();
+
+    // Made at the first start and kept referenced (a collected registration is undone). Since .NET 10 a
+    // SIGTERM ends the process at once without ProcessExit, so the signal needs its own handler; it does
+    // not cancel, so the process still ends right after it. ProcessExit covers an exit with children left.
+    private static readonly Lazy<PosixSignalRegistration> StopAllOnSigterm = new(() =>
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+        return PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => StopAll());
+    });
+
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly object _gate = new();
@@ -19,7 +37,7 @@ internal sealed partial class ChildProcess : IDisposable
     }
 
     public string LogPath { get; }
-    public int Pid => _process.Id;
+    public int Pid { get; private set; }
     public bool HasExited => _process.HasExited;
 
     public static ChildProcess Start(string file, IEnumerable<string> args, string logPath, IDictionary<string, string?>? env = null, string? workingDirectory = null)
@@ -46,7 +64,10 @@ internal sealed partial class ChildProcess : IDisposable
         var child = new ChildProcess(process, logPath);
         process.OutputDataReceived += (_, e) => child.Write(e.Data);
         process.ErrorDataReceived += (_, e) => child.Write(e.Data);
+        _ = StopAllOnSigterm.Value;
         process.Start();
+        child.Pid = process.Id;
+        Running[child.Pid] = child;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -86,6 +107,7 @@ internal sealed partial class ChildProcess : IDisposable
 
     public void Dispose()
     {
+        Running.TryRemove(new KeyValuePair<int, ChildProcess>(Pid, this));
         Kill();
         _process.Dispose();
         lock (_gate)
@@ -104,6 +126,22 @@ internal sealed partial class ChildProcess : IDisposable
         lock (_gate)
         {
             _log.WriteLine(line);
+        }
+    }
+
+    private static void StopAll()
+    {
+        foreach (var child in Running.Values)
+        {
+            try
+            {
+                // Through the Process, not a bare kill(pid): it knows whether its pid was reaped and could be reused.
+                child._process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+            {
+                // exited, or disposed by a test meanwhile
+            }
         }
     }
 

@@ -72,18 +72,19 @@ public sealed class OcpEndpointLimiterTests
             .Select(i => Client(server, $"https://ocp.example.com:8080/?connection={i}", limiter).GetTaskAsync(i, CancellationToken.None))
             .ToList();
 
-        await UntilAsync(() => server.Arrived.Count == 2);
-        await System.Threading.Tasks.Task.Delay(50);
-        Assert.Equal(2, server.Arrived.Count);
-        Assert.Equal(2, limiter.InFlight(new Uri("https://ocp.example.com:8080/")));
+        var endpoint = new Uri("https://ocp.example.com:8080/");
+        await UntilAsync(() => server.Arrived.Count == 2 && limiter.Waiting(endpoint) == 1);
+        Assert.Equal(2, server.Arrived.Count); // the third is held at the limiter, not sent
+        Assert.Equal(2, limiter.InFlight(endpoint));
 
         server.AnswerOne();
         await UntilAsync(() => server.Arrived.Count == 3);
+        Assert.Equal(0, limiter.Waiting(endpoint));
         server.AnswerOne();
         server.AnswerOne();
         await System.Threading.Tasks.Task.WhenAll(calls);
         Assert.Equal(2, server.MostAtOnce);
-        Assert.Equal(0, limiter.InFlight(new Uri("https://ocp.example.com:8080/")));
+        Assert.Equal(0, limiter.InFlight(endpoint));
     }
 
     [Fact]
@@ -115,13 +116,15 @@ public sealed class OcpEndpointLimiterTests
 
         using var stopping = new CancellationTokenSource();
         var post = client.BackupNowAsync(8, OcpClientTests.Request, stopping.Token, "req-1");
-        await System.Threading.Tasks.Task.Delay(50);
-        stopping.Cancel();
+        var endpoint = new Uri("https://ocp.example.com/");
+        await UntilAsync(() => limiter.Waiting(endpoint) == 1); // the POST waits for the read's slot
+        await stopping.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
+        Assert.Equal(0, limiter.Waiting(endpoint));
 
         server.AnswerOne();
         await read;
         Assert.Single(server.Arrived); // the POST was never sent
-        Assert.Equal(0, limiter.InFlight(new Uri("https://ocp.example.com/")));
+        Assert.Equal(0, limiter.InFlight(endpoint));
     }
 }

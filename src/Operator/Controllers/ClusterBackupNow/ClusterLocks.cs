@@ -46,7 +46,11 @@ public sealed class ClusterLocks
             throw;
         }
 
-        return new Release(this, clusterId, entry);
+        return new ReleaseOnce(() =>
+        {
+            entry.Gate.Release();
+            Leave(clusterId, entry);
+        });
     }
 
     private void Leave(long clusterId, Entry entry)
@@ -65,19 +69,5 @@ public sealed class ClusterLocks
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public int Users { get; set; }
-    }
-
-    private sealed class Release(ClusterLocks owner, long clusterId, Entry entry) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                entry.Gate.Release();
-                owner.Leave(clusterId, entry);
-            }
-        }
     }
 }
