@@ -20,10 +20,14 @@ public sealed class CustomResourceWatchSourceTests
             ? (HttpStatusCode.OK, List("20", null, "b"))
             : (HttpStatusCode.OK, List("19", "p2", "a")));
 
-        var (items, resourceVersion) = await Source(api, "db").ListAsync(CancellationToken.None);
+        var pages = new List<ListPage<V1alpha1ClusterBackupNow>>();
+        await foreach (var page in Source(api, "db").ListAsync(CancellationToken.None))
+        {
+            pages.Add(page);
+        }
 
-        Assert.Equal(["a", "b"], items.Select(i => i.Metadata.Name));
-        Assert.Equal("20", resourceVersion);
+        Assert.Equal(["a", "b"], pages.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
+        Assert.Equal("20", pages[^1].ResourceVersion);
         Assert.Equal([$"{Base}/namespaces/db/clusterbackupnows?limit=500", $"{Base}/namespaces/db/clusterbackupnows?limit=500&continue=p2"],
             api.Requests.Select(r => r.PathAndQuery));
     }
