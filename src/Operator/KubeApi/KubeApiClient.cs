@@ -88,10 +88,6 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         }
     }
 
-    /// <summary>A call whose answer is read as a JSON document (an untyped object).</summary>
-    public async Task<JsonDocument> SendForDocumentAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
-        JsonDocument.Parse(await SendForBodyAsync(method, path, content, cancellationToken));
-
     public async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
         await SendForBodyAsync(method, path, content, cancellationToken);
 
