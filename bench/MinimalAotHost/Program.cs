@@ -24,15 +24,14 @@ internal sealed class ListWatch(KubeApiClient client) : BackgroundService
         string resourceVersion;
         do
         {
-            using var page = await client.SendForDocumentAsync(HttpMethod.Get, Path.List(null, 500, continueToken), null, stoppingToken);
-            foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
+            var page = await client.GetStreamingAsync<KubeList>(Path.List(null, 500, continueToken), stoppingToken);
+            foreach (var item in page.Items ?? [])
             {
                 _ = client.Deserialize<V1alpha1ClusterBackupNow>(item);
             }
 
-            var metadata = page.RootElement.GetProperty("metadata");
-            resourceVersion = metadata.GetProperty("resourceVersion").GetString()!;
-            continueToken = metadata.TryGetProperty("continue", out var c) ? c.GetString() : null;
+            resourceVersion = page.Metadata!.ResourceVersion;
+            continueToken = page.Metadata.ContinueProperty;
         }
         while (!string.IsNullOrEmpty(continueToken));
 

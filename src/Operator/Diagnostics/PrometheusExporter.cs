@@ -142,7 +142,9 @@ public sealed class PrometheusExporter : IDisposable
         Gauge(text, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", "counter", process.TotalProcessorTime.TotalSeconds);
         Gauge(text, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.", "gauge",
             new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
-        Gauge(text, "dotnet_gc_heap_bytes", "Bytes of the managed heap in use after the last GC.", "gauge", GC.GetGCMemoryInfo().HeapSizeBytes);
+        var gc = GC.GetGCMemoryInfo();
+        Gauge(text, "dotnet_gc_heap_bytes", "Bytes of the managed heap in use after the last GC.", "gauge", gc.HeapSizeBytes);
+        Gauge(text, "dotnet_gc_committed_bytes", "Bytes the GC has committed for the managed heap (in use, free and reserved for allocation).", "gauge", gc.TotalCommittedBytes);
     }
 
     private static void Gauge(StringBuilder text, string name, string help, string type, double value)

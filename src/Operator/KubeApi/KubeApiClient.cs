@@ -60,9 +60,33 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         return JsonSerializer.Deserialize(body, TypeInfo<T>()) ?? throw new JsonException($"{method} {path}: empty answer");
     }
 
-    /// <summary>A call whose answer is read as a JSON document (a list, an untyped object).</summary>
-    public async Task<JsonDocument> SendForDocumentAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
-        JsonDocument.Parse(await SendForBodyAsync(method, path, content, cancellationToken));
+    /// <summary>
+    /// A GET whose answer is read as it arrives, never buffered whole: a page of a long list costs the
+    /// objects it holds, not also its bytes twice over in pooled buffers that outlive it.
+    /// </summary>
+    public async Task<T> GetStreamingAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_requestTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw Error(request, response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token));
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            return await JsonSerializer.DeserializeAsync(stream, TypeInfo<T>(), timeout.Token)
+                ?? throw new JsonException($"GET {path}: empty answer");
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"GET {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
+        }
+    }
 
     public async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
         await SendForBodyAsync(method, path, content, cancellationToken);

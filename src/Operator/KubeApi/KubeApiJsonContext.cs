@@ -12,7 +12,21 @@ namespace BackupOperator.Operator.KubeApi;
 [JsonSerializable(typeof(V1Namespace))]
 [JsonSerializable(typeof(V1Lease))]
 [JsonSerializable(typeof(V1DeleteOptions))]
+[JsonSerializable(typeof(KubeList))]
 public sealed partial class KubeApiJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// One page of a list (any kind's XList): its metadata (resourceVersion, continue) and its items,
+/// each kept as JSON so that one unreadable object costs only itself (see CustomResourceWatchSource).
+/// </summary>
+public sealed class KubeList
+{
+    [JsonPropertyName("metadata")]
+    public V1ListMeta? Metadata { get; set; }
+
+    [JsonPropertyName("items")]
+    public List<JsonElement>? Items { get; set; }
+}
 
 /// <summary>
 /// Times written with exactly six fraction digits: a Lease's acquireTime and renewTime are MicroTimes,

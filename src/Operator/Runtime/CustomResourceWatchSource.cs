@@ -17,31 +17,25 @@ public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, s
     private static readonly ResourcePath Path = ResourcePath.Of(typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
         ?? throw new InvalidOperationException($"{typeof(T).Name} has no [KubernetesEntity]"));
 
-    public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ListPage<T>> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var items = new List<T>();
         string? continueToken = null;
-        string resourceVersion;
         do
         {
-            using var list = await client.SendForDocumentAsync(HttpMethod.Get, Path.List(ns, PageSize, continueToken), null, cancellationToken);
-            var metadata = list.RootElement.GetProperty("metadata");
-            resourceVersion = metadata.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() ?? "" : "";
-            continueToken = metadata.TryGetProperty("continue", out var c) ? c.GetString() : null;
-            if (list.RootElement.TryGetProperty("items", out var page) && page.ValueKind == JsonValueKind.Array)
+            var list = await client.GetStreamingAsync<KubeList>(Path.List(ns, PageSize, continueToken), cancellationToken);
+            continueToken = list.Metadata?.ContinueProperty;
+            var items = new List<T>(list.Items?.Count ?? 0);
+            foreach (var item in list.Items ?? [])
             {
-                foreach (var item in page.EnumerateArray())
+                if (TryRead(item, out var resource))
                 {
-                    if (TryRead(item, out var resource))
-                    {
-                        items.Add(resource!);
-                    }
+                    items.Add(resource!);
                 }
             }
+
+            yield return new ListPage<T>(items, list.Metadata?.ResourceVersion ?? "");
         }
         while (!string.IsNullOrEmpty(continueToken));
-
-        return (items, resourceVersion);
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -74,15 +74,21 @@ public sealed partial class ResourceInformer<T>(
 
     private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
-        var (items, resourceVersion) = await source.ListAsync(cancellationToken);
+        // Page by page into the cache: an object already there stays until the list ends, so a reconcile
+        // during a re-list sees every object (some older), never a partial set.
         var present = new HashSet<NamespacedName>();
-        foreach (var item in items)
+        var resourceVersion = "";
+        await foreach (var page in source.ListAsync(cancellationToken))
         {
-            var key = NamespacedName.From(item);
-            present.Add(key);
-            cache.Upsert(item);
-            Changed?.Invoke(key);
-            ObjectChanged?.Invoke(item);
+            resourceVersion = page.ResourceVersion;
+            foreach (var item in page.Items)
+            {
+                var key = NamespacedName.From(item);
+                present.Add(key);
+                cache.Upsert(item);
+                Changed?.Invoke(key);
+                ObjectChanged?.Invoke(item);
+            }
         }
 
         // Only this informer's namespace (all of them for a cluster-wide one): with several namespaces
@@ -99,7 +105,7 @@ public sealed partial class ResourceInformer<T>(
             }
         }
 
-        LogListed(logger, typeof(T).Name, items.Count, resourceVersion);
+        LogListed(logger, typeof(T).Name, present.Count, resourceVersion);
         _synced.TrySetResult();
         return resourceVersion;
     }

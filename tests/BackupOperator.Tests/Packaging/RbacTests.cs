@@ -110,7 +110,7 @@ public sealed partial class RbacTests
     private static string? Verb(string call, string args) =>
         call == "WatchAsync" || args.Contains("Path.Watch(", StringComparison.Ordinal) ? "watch"
         : args.Contains("Path.List(", StringComparison.Ordinal) ? "list"
-        : call.StartsWith("GetAsync", StringComparison.Ordinal) ? "get"
+        : call.StartsWith("GetAsync", StringComparison.Ordinal) || call.StartsWith("GetStreamingAsync", StringComparison.Ordinal) ? "get"
         : HttpVerb().Match(args) is { Success: true } m ? Verbs[m.Groups[1].Value]
         : null;
 
@@ -148,7 +148,7 @@ public sealed partial class RbacTests
         }).ToList();
     }
 
-    [GeneratedRegex(@"\b_?client\.(?<call>GetAsync<\w+>|SendAsync(?:<\w+>)?|SendForDocumentAsync|WatchAsync)\(")]
+    [GeneratedRegex(@"\b_?client\.(?<call>GetAsync<\w+>|GetStreamingAsync<\w+>|SendAsync(?:<\w+>)?|WatchAsync)\(")]
     private static partial Regex ClientCall();
 
     [GeneratedRegex(@"HttpMethod\.(Get|Post|Put|Patch|Delete)\b")]

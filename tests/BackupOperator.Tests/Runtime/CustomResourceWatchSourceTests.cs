@@ -20,10 +20,14 @@ public sealed class CustomResourceWatchSourceTests
             ? (HttpStatusCode.OK, List("20", null, "b"))
             : (HttpStatusCode.OK, List("19", "p2", "a")));
 
-        var (items, resourceVersion) = await Source(api, "db").ListAsync(CancellationToken.None);
+        var pages = new List<ListPage<V1alpha1ClusterBackupNow>>();
+        await foreach (var page in Source(api, "db").ListAsync(CancellationToken.None))
+        {
+            pages.Add(page);
+        }
 
-        Assert.Equal(["a", "b"], items.Select(i => i.Metadata.Name));
-        Assert.Equal("20", resourceVersion);
+        Assert.Equal(["a", "b"], pages.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
+        Assert.Equal("20", pages[^1].ResourceVersion);
         Assert.Equal([$"{Base}/namespaces/db/clusterbackupnows?limit=500", $"{Base}/namespaces/db/clusterbackupnows?limit=500&continue=p2"],
             api.Requests.Select(r => r.PathAndQuery));
     }
@@ -104,6 +108,40 @@ public sealed class CustomResourceWatchSourceTests
         }
 
         Assert.Equal(["good"], names);
+    }
+
+    [Fact]
+    public async Task An_unreadable_object_in_a_list_is_skipped_and_the_others_are_listed()
+    {
+        var api = new FakeApiServer((_, _) => (HttpStatusCode.OK,
+            """{"kind":"ClusterBackupNowList","metadata":{"resourceVersion":"30"},"items":[""" + Resource("a", "28")
+            + """,{"metadata":{"name":"bad","resourceVersion":"29"},"spec":{"clusterId":"not a number"}},""" + Resource("b", "30") + "]}"));
+
+        var pages = new List<ListPage<V1alpha1ClusterBackupNow>>();
+        await foreach (var page in Source(api, null).ListAsync(CancellationToken.None))
+        {
+            pages.Add(page);
+        }
+
+        Assert.Equal(["a", "b"], Assert.Single(pages).Items.Select(i => i.Metadata.Name));
+        Assert.Equal("30", pages[0].ResourceVersion);
+    }
+
+    [Fact]
+    public async Task A_list_refused_by_the_server_fails_with_its_status_message()
+    {
+        var api = new FakeApiServer((_, _) => (HttpStatusCode.Forbidden,
+            """{"kind":"Status","status":"Failure","code":403,"reason":"Forbidden","message":"clusterbackupnows is forbidden: User cannot list"}"""));
+
+        var e = await Assert.ThrowsAsync<KubeApiException>(async () =>
+        {
+            await foreach (var _ in Source(api, "db").ListAsync(CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
+        Assert.Contains("User cannot list", e.Message, StringComparison.Ordinal);
     }
 
     private static CustomResourceWatchSource<V1alpha1ClusterBackupNow> Source(FakeApiServer api, string? ns) =>

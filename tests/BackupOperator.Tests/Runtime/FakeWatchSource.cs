@@ -12,11 +12,28 @@ internal sealed class FakeWatchSource : IWatchSource<V1alpha1ClusterBackupNow>
     public Channel<string> ListCalls { get; } = Channel.CreateUnbounded<string>();
     public Channel<(string Rv, Channel<object> Stream)> Watches { get; } = Channel.CreateUnbounded<(string, Channel<object>)>();
 
-    public Task<(IReadOnlyList<V1alpha1ClusterBackupNow> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    /// <summary>A list is answered in pages of <see cref="PageSize"/>, each with the list's resourceVersion.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>When set, every page after the first waits for one release of it: a test looks between pages.</summary>
+    public SemaphoreSlim? BetweenPages { get; set; }
+
+    public async IAsyncEnumerable<ListPage<V1alpha1ClusterBackupNow>> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (items, rv) = Lists.Count > 1 ? Lists.Dequeue() : Lists.Peek();
         ListCalls.Writer.TryWrite(rv);
-        return Task.FromResult<(IReadOnlyList<V1alpha1ClusterBackupNow>, string)>((items, rv));
+        var first = true;
+        foreach (var page in items.Length == 0 ? [[]] : items.Chunk(PageSize))
+        {
+            if (!first && BetweenPages is not null)
+            {
+                await BetweenPages.WaitAsync(cancellationToken);
+            }
+
+            await Task.Yield();
+            first = false;
+            yield return new ListPage<V1alpha1ClusterBackupNow>(page, rv);
+        }
     }
 
     /// <summary>Items written to the stream are WatchEvents or exceptions (thrown by the watch); completing it ends the stream.</summary>

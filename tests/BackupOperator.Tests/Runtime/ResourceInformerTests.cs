@@ -41,6 +41,7 @@ public sealed class ResourceInformerTests : IAsyncDisposable
     public async Task The_initial_list_fills_the_cache_announces_every_key_and_marks_synced()
     {
         Assert.False(_informer.HasSynced);
+        _source.PageSize = 1;
         await StartAsync(Resource("a", "90"), Resource("b", "95", uid: "u2"));
         Assert.True(_informer.HasSynced);
         Assert.Equal(2, _cache.List().Count);
@@ -81,6 +82,35 @@ public sealed class ResourceInformerTests : IAsyncDisposable
         var (rv, _) = await _source.Watches.Reader.ReadAsync(_stop.Token);
         Assert.Equal("200", rv);
         Assert.Equal(["b"], _cache.List().Select(r => r.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task A_relist_keeps_every_cached_object_until_its_last_page_then_prunes_the_gone()
+    {
+        var stream = await StartAsync(Resource("a", "90"), Resource("b", "95", uid: "u2"), Resource("c", "96", uid: "u3"));
+        for (var i = 0; i < 3; i++)
+        {
+            await NextChangeAsync();
+        }
+
+        _source.PageSize = 1;
+        _source.BetweenPages = new SemaphoreSlim(0);
+        _source.Lists.Enqueue(([Resource("b", "200", uid: "u2"), Resource("c", "201", uid: "u3")], "201"));
+        _source.Lists.Dequeue();
+        await stream.Writer.WriteAsync(new WatchExpiredException("too old resource version"));
+
+        // The first page is stored; the rest of the list is not read yet. A reconcile now sees all three
+        // (one of them older): a peer is never missing because the list is half read.
+        Assert.Equal("b", (await NextChangeAsync()).Name);
+        Assert.Equal(["a", "b", "c"], _cache.List().Select(r => r.Metadata.Name).Order());
+        Assert.True(_cache.TryGet(new NamespacedName("db", "b"), out var b) && b!.Metadata.ResourceVersion == "200");
+
+        _source.BetweenPages.Release();
+        Assert.Equal("c", (await NextChangeAsync()).Name);
+        Assert.Equal("a", (await NextChangeAsync()).Name); // gone: pruned once the list is complete
+        var (rv, _) = await _source.Watches.Reader.ReadAsync(_stop.Token);
+        Assert.Equal("201", rv);
+        Assert.Equal(["b", "c"], _cache.List().Select(r => r.Metadata.Name).Order());
     }
 
     [Fact]
