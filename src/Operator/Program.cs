@@ -1,4 +1,7 @@
 using BackupOperator.Operator.Hosting;
+using BackupOperator.Operator.KubeApi;
+
+KubeConnection.PreloadSystemTrust();
 
 // Configuration (appsettings.json) comes from the operator's own directory, wherever it is started from.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
