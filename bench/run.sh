@@ -7,7 +7,8 @@
 #   BENCH_QUICK=1 BENCH_SIZES=20 bench/run.sh  tiny run (what CI does, through the e2e tests)
 # Other knobs: BENCH_ACTIVE, BENCH_FINISHED, BENCH_STARTS, BENCH_WORKERS, BENCH_FLOOR_WORKERS,
 # BENCH_OCP_DELAYS_MS, BENCH_CREATORS,
-# BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path), BENCH_PHASES (of start,throughput,active,history). See bench/README.md.
+# BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path), BENCH_PHASES (of start,throughput,active,history),
+# BENCH_PIN=1 (API server + etcd on core 0, the rest on the other cores). See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh

@@ -38,6 +38,13 @@ internal sealed record BenchOptions
     public required bool Quick { get; init; }
 
     /// <summary>
+    /// BENCH_PIN=1: kube-apiserver and etcd on the first core, this harness (and with it the OCP simulator
+    /// and every host it starts) on the others, as a cluster runs its control plane apart from the
+    /// operator's node and OCP. Unset, everything shares every core.
+    /// </summary>
+    public required bool Pin { get; init; }
+
+    /// <summary>
     /// BENCH_PHASES: which parts run, comma-separated, of start, throughput, active and history (all by
     /// default): one change measured on the part it is about. A bar whose part did not run is not printed.
     /// </summary>
@@ -56,6 +63,7 @@ internal sealed record BenchOptions
         return new BenchOptions
         {
             Quick = quick,
+            Pin = Environment.GetEnvironmentVariable("BENCH_PIN") is "1" or "true",
             Sizes = Ints("BENCH_SIZES", quick ? "20" : "500,1000"),
             Active = Int("BENCH_ACTIVE", quick ? 20 : 1000),
             Finished = Int("BENCH_FINISHED", quick ? 200 : 10_000),

@@ -16,6 +16,11 @@ var logDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "b
 Console.WriteLine($"bench: builds {string.Join(", ", options.Builds.Select(b => b.Name))}; sizes {string.Join(",", options.Sizes)}, active {options.Active}, finished {options.Finished}, operator workers {options.Workers?.ToString(CultureInfo.InvariantCulture) ?? "default"}, floor workers {string.Join(",", options.FloorWorkers)}, OCP delays {string.Join(",", options.OcpDelaysMs)} ms, creators {options.Creators}; logs in {logDirectory}");
 
 await using var env = await BenchEnvironment.StartAsync(logDirectory, ct);
+if (options.Pin)
+{
+    await Affinity.PinAsync(env, ct);
+}
+
 await using var tracker = await PhaseTracker.StartAsync(env.Admin, ct);
 var work = new Workloads(env, tracker, options);
 var report = new Report(options);
@@ -173,6 +178,7 @@ foreach (var build in options.Runs("history") ? options.Builds : [])
 }
 
 report.Machine = await Machine.DescribeAsync(env, ct);
+report.Machine["pinned"] = options.Pin ? "kube-apiserver and etcd on core 0, everything else on the other cores" : "no (all processes share every core)";
 var json = report.ToJson();
 Directory.CreateDirectory(Path.GetDirectoryName(options.Output)!);
 await File.WriteAllTextAsync(options.Output, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
@@ -181,6 +187,35 @@ await File.WriteAllTextAsync(Path.ChangeExtension(options.Output, ".md"), table,
 Console.WriteLine();
 Console.WriteLine(table);
 Console.WriteLine($"wrote {options.Output}");
+
+/// <summary>BENCH_PIN: the API server and etcd on core 0, this process and all it starts on the rest (taskset).</summary>
+internal static class Affinity
+{
+    public static async Task PinAsync(BenchEnvironment env, CancellationToken ct)
+    {
+        if (Environment.ProcessorCount < 2)
+        {
+            throw new InvalidOperationException("BENCH_PIN needs at least two cores");
+        }
+
+        var rest = $"1-{Environment.ProcessorCount - 1}";
+        foreach (var (pid, cores) in new[] { (env.Api.Pids.Etcd, "0"), (env.Api.Pids.ApiServer, "0"), (Environment.ProcessId, rest) })
+        {
+            // -a: every thread of the process; threads and processes started later inherit it.
+            using var taskset = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("taskset", ["-a", "-p", "-c", cores, pid.ToString(CultureInfo.InvariantCulture)])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            await taskset.WaitForExitAsync(ct);
+            if (taskset.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"taskset for pid {pid} failed ({taskset.ExitCode})");
+            }
+        }
+
+        Console.WriteLine($"pinned: kube-apiserver and etcd on core 0; harness, OCP simulator, operator and minimal hosts on cores {rest}");
+    }
+}
 
 /// <summary>What this machine is, for reading the numbers later.</summary>
 internal static class Machine

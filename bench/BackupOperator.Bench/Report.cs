@@ -79,7 +79,7 @@ internal sealed class Report(BenchOptions options)
     public string ToMarkdown()
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine["cpu"]}, {Machine["cores"]} cores, {Machine["memory"]}, {Machine["os"]}, {Machine["runtime"]}, kube-apiserver {Machine["kubeApiServer"]}, {Machine["date"]}.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine["cpu"]}, {Machine["cores"]} cores, {Machine["memory"]}, {Machine["os"]}, {Machine["runtime"]}, kube-apiserver {Machine["kubeApiServer"]}, {Machine["date"]}; pinned: {Machine["pinned"]}; parts run: {string.Join(", ", options.Phases)}.");
         s.AppendLine();
         s.AppendLine("| build | N | OCP late (ms) | floor /s (workers) | operator /s | ratio | create→Running p50/p95/p99 ms (floor · operator) | create→Succeeded p50/p95/p99 ms (floor · operator) |");
         s.AppendLine("|---|---|---|---|---|---|---|---|");

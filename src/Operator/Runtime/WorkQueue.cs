@@ -10,6 +10,7 @@ namespace BackupOperator.Operator.Runtime;
 public class WorkQueue<TKey>(TimeProvider time, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null) : IDisposable
     where TKey : notnull
 {
+    private const int TrimAbove = 1024;
     private readonly object _gate = new();
     private readonly Channel<TKey> _ready = Channel.CreateUnbounded<TKey>();
     private readonly HashSet<TKey> _dirty = [];
@@ -31,6 +32,18 @@ public class WorkQueue<TKey>(TimeProvider time, TimeSpan? baseDelay = null, Time
             lock (_gate)
             {
                 return _dirty.Count;
+            }
+        }
+    }
+
+    /// <summary>How many keys the queue's bookkeeping has room for (it grows with a burst and shrinks once it drains).</summary>
+    internal int Capacity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Math.Max(_queuedAt.Capacity, _dirty.Capacity);
             }
         }
     }
@@ -139,6 +152,12 @@ public class WorkQueue<TKey>(TimeProvider time, TimeSpan? baseDelay = null, Time
 
                 _processing.Add(key);
                 waited = _queuedAt.Remove(key, out var at) ? time.GetUtcNow() - at : TimeSpan.Zero;
+                if (_dirty.Count == 0 && _queuedAt.Capacity > TrimAbove)
+                {
+                    // A burst is over (the first list of a long history queues every object): give back what it sized the sets for.
+                    _dirty.TrimExcess();
+                    _queuedAt.TrimExcess();
+                }
             }
 
             Dequeued?.Invoke(key, waited);

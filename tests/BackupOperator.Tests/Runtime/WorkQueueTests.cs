@@ -21,6 +21,27 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task A_burst_leaves_no_room_behind_once_it_has_drained()
+    {
+        // The first list of a long history queues every object once: 10,000 finished backups must not
+        // keep 10,000 slots of bookkeeping for the life of the process.
+        using var queue = new WorkQueue<string>(_time);
+        for (var i = 0; i < 5000; i++)
+        {
+            queue.Add($"history-{i}");
+        }
+
+        Assert.True(queue.Capacity >= 5000);
+        for (var i = 0; i < 5000; i++)
+        {
+            queue.Done((await queue.GetAsync(CancellationToken.None)).Key);
+        }
+
+        Assert.Equal(0, queue.Count);
+        Assert.True(queue.Capacity <= 1024, $"capacity {queue.Capacity} after draining");
+    }
+
+    [Fact]
     public async Task A_key_being_processed_is_not_handed_out_again_until_done()
     {
         using var queue = new WorkQueue<string>(_time);
