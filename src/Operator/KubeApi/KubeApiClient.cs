@@ -64,29 +64,12 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
     /// A GET whose answer is read as it arrives, never buffered whole: a page of a long list costs the
     /// objects it holds, not also its bytes twice over in pooled buffers that outlive it.
     /// </summary>
-    public async Task<T> GetStreamingAsync<T>(string path, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_requestTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
-        try
+    public Task<T> GetStreamingAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendCoreAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseHeadersRead, async (content, token) =>
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw Error(request, response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token));
-            }
-
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-            return await JsonSerializer.DeserializeAsync(stream, TypeInfo<T>(), timeout.Token)
-                ?? throw new JsonException($"GET {path}: empty answer");
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"GET {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
-        }
-    }
+            await using var stream = await content.ReadAsStreamAsync(token);
+            return await JsonSerializer.DeserializeAsync(stream, TypeInfo<T>(), token) ?? throw new JsonException($"GET {path}: empty answer");
+        }, cancellationToken);
 
     public async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
         await SendForBodyAsync(method, path, content, cancellationToken);
@@ -112,7 +95,15 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         }
     }
 
-    private async Task<byte[]> SendForBodyAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private Task<byte[]> SendForBodyAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
+        SendCoreAsync(method, path, content, HttpCompletionOption.ResponseContentRead, (body, token) => body.ReadAsByteArrayAsync(token), cancellationToken);
+
+    /// <summary>
+    /// One call within the request timeout: an error answer is a <see cref="KubeApiException"/> with the server's
+    /// Status, a success is read by <paramref name="read"/> (buffered or as it arrives, by <paramref name="completion"/>).
+    /// </summary>
+    private async Task<TResult> SendCoreAsync<TResult>(HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion,
+        Func<HttpContent, CancellationToken, Task<TResult>> read, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
@@ -120,9 +111,10 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-            return response.IsSuccessStatusCode ? body : throw Error(request, response.StatusCode, body);
+            using var response = await http.SendAsync(request, completion, timeout.Token);
+            return response.IsSuccessStatusCode
+                ? await read(response.Content, timeout.Token)
+                : throw Error(request, response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token));
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
