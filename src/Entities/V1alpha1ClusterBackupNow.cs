@@ -5,8 +5,12 @@ using k8s.Models;
 namespace BackupOperator.Entities;
 
 /// <summary>One on-demand backup of an OceanBase cluster through OCP's backupNow operation.</summary>
+/// <remarks>
+/// Not sealed for one reason: the operator's cache reads a finished backup back as a partial view of
+/// its own type (the operator's SettledBackupView), which is how a write on a partial object is refused.
+/// </remarks>
 [KubernetesEntity(Group = ApiGroup, ApiVersion = Version, Kind = EntityKind, PluralName = Plural)]
-public sealed class V1alpha1ClusterBackupNow
+public class V1alpha1ClusterBackupNow
     : IKubernetesObject<V1ObjectMeta>, ISpec<ClusterBackupNowSpec>, IStatus<ClusterBackupNowStatus?>
 {
     public const string ApiGroup = "ocp.oceanbase.com";

@@ -90,9 +90,9 @@ public sealed partial class ControllerLoop<T>(
 
     private void EnqueueAll()
     {
-        foreach (var item in cache.List())
+        foreach (var key in cache.Keys())
         {
-            queue.Add(NamespacedName.From(item));
+            queue.Add(key);
         }
     }
 

@@ -55,9 +55,7 @@ public static class ControllerRuntimeServiceCollectionExtensions
 
         var settings = new ControllerSettings<TEntity>();
         configure?.Invoke(settings);
-        var transform = settings.Transform;
-        services.AddSingleton<IResourceCache<TEntity>>(new ResourceCache<TEntity>(
-            settings.Index, transform is null ? CacheTrim.Trim : r => transform(CacheTrim.Trim(r))));
+        services.AddSingleton<IResourceCache<TEntity>>(new ResourceCache<TEntity>(settings.Index, CacheTrim.Trim, settings.Compact));
         services.AddSingleton(sp => new ControllerQueue<TEntity>(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEntityRequeue<TEntity>>(sp => sp.GetRequiredService<ControllerQueue<TEntity>>());
         services.AddSingleton(sp =>

@@ -14,8 +14,11 @@ public sealed class ControllerSettings<TEntity>
     /// <summary>A cluster-scoped kind is watched cluster-wide, whatever Controller:Namespaces says.</summary>
     public bool ClusterScoped { get; set; }
 
-    /// <summary>Shapes each object as it enters the cache, after managedFields and last-applied-configuration are dropped.</summary>
-    public Func<TEntity, TEntity>? Transform { get; set; }
+    /// <summary>
+    /// The compact form the cache keeps of an object that needs no more work (see <see cref="CompactForm{T}"/>),
+    /// or null to keep it whole; none by default.
+    /// </summary>
+    public Func<TEntity, CompactForm<TEntity>?>? Compact { get; set; }
 
     /// <summary>Registrations of what <see cref="Owns{TChild}"/> asked for, typed at compile time (no reflection: trimming and NativeAOT).</summary>
     internal List<Action<IServiceCollection>> Watches { get; } = [];

@@ -93,7 +93,7 @@ public sealed partial class ResourceInformer<T>(
 
         // Only this informer's namespace (all of them for a cluster-wide one): with several namespaces
         // configured, informers share the cache and must not prune each other's objects.
-        foreach (var gone in cache.List().Select(i => NamespacedName.From(i))
+        foreach (var gone in cache.Keys()
             .Where(k => (scope is null || k.Namespace == scope) && !present.Contains(k)).ToList())
         {
             cache.TryGet(gone, out var last);

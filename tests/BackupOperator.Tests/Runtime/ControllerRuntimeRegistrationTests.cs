@@ -35,7 +35,7 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
         services.AddController<BackupStubController, V1alpha1ClusterBackupNow>(c =>
         {
             c.Index = ClusterBackupNowController.ClusterIndex;
-            c.Transform = SettledBackups.Compact;
+            c.Compact = SettledBackups.Compact;
         });
         services.AddController<WidgetController, V1Widget>();
         _provider = services.BuildServiceProvider();
@@ -72,7 +72,7 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
         widgetCache.Upsert(new V1Widget { Metadata = new V1ObjectMeta { Name = "nightly", NamespaceProperty = "db" } });
 
         Assert.Single(backupCache.ListByIndex("8"));
-        Assert.True(SettledBackups.IsSlim(Assert.Single(backupCache.List())));
+        Assert.True(SettledBackups.IsPartial(Assert.Single(backupCache.List())));
         Assert.Equal("nightly", Assert.Single(widgetCache.List()).Metadata.Name);
         Assert.Throws<InvalidOperationException>(() => widgetCache.ListByIndex("8"));
     }

@@ -136,4 +136,111 @@ public sealed class ResourceCacheTests
     private static V1alpha1ClusterBackupNow Phased(string name, string rv, string phase) => Resource(name, rv, uid: "uid-" + name, phase: phase);
 
     private static IEnumerable<string> Names(IEnumerable<V1alpha1ClusterBackupNow> items) => items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal);
+
+    /// <summary>A compact form that keeps the name, phase and cluster of a finished object.</summary>
+    private sealed class Done(V1alpha1ClusterBackupNow r) : CompactForm<V1alpha1ClusterBackupNow>
+    {
+        private readonly string? _name = r.Metadata.Name;
+        private readonly long _cluster = r.Spec.ClusterId;
+
+        public static int Expansions { get; set; }
+
+        public override string? Uid { get; } = r.Metadata.Uid;
+
+        public override string? ResourceVersion { get; } = r.Metadata.ResourceVersion;
+
+        public static CompactForm<V1alpha1ClusterBackupNow>? Of(V1alpha1ClusterBackupNow r) => r.Status?.Phase == "Succeeded" ? new Done(r) : null;
+
+        public override V1alpha1ClusterBackupNow Expand()
+        {
+            Expansions++;
+            return new()
+            {
+                Metadata = new V1ObjectMeta { Name = _name, NamespaceProperty = "db", Uid = Uid, ResourceVersion = ResourceVersion },
+                Spec = new ClusterBackupNowSpec { ClusterId = _cluster },
+                Status = new ClusterBackupNowStatus { Phase = "Succeeded" },
+            };
+        }
+    }
+
+    private static V1alpha1ClusterBackupNow OnCluster(string name, string rv, long cluster, string? phase)
+    {
+        var r = Resource(name, rv, "uid-" + name, phase);
+        r.Spec = new ClusterBackupNowSpec { ClusterId = cluster, DataBackupMode = "FULL_BACKUP" };
+        return r;
+    }
+
+    [Fact]
+    public void An_object_kept_in_its_compact_form_reads_back_as_a_new_partial_object_found_by_key_and_index()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>(r => r.Spec.ClusterId.ToString(System.Globalization.CultureInfo.InvariantCulture), compact: Done.Of);
+        var whole = OnCluster("a", "5", 7, "Succeeded");
+        cache.Upsert(whole);
+        cache.Upsert(OnCluster("b", "6", 7, "Running"));
+
+        Assert.Equal(1, cache.CompactCount);
+        Assert.True(cache.TryGet(new NamespacedName("db", "a"), out var first));
+        cache.TryGet(new NamespacedName("db", "a"), out var second);
+        Assert.NotSame(whole, first);
+        Assert.NotSame(first, second);
+        Assert.Equal(("a", "Succeeded", 7L, "5"), (first!.Metadata.Name, first.Status!.Phase, first.Spec.ClusterId, first.Metadata.ResourceVersion));
+        Assert.Null(first.Spec.DataBackupMode); // what the form did not keep is gone
+        Assert.Equal(["a", "b"], cache.ListByIndex("7").Select(r => r.Metadata.Name).Order());
+        Assert.Equal(["a", "b"], cache.Keys().Select(k => k.Name).Order());
+    }
+
+    [Fact]
+    public void A_late_watch_event_cannot_roll_back_an_object_kept_in_its_compact_form()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>(compact: Done.Of);
+        cache.Upsert(OnCluster("a", "10", 7, "Succeeded"));
+
+        Assert.False(cache.Upsert(OnCluster("a", "9", 7, "Running")));
+        cache.TryGet(new NamespacedName("db", "a"), out var current);
+        Assert.Equal("Succeeded", current!.Status!.Phase);
+
+        // A newer version (here, one that needs work again) replaces it, whole.
+        Assert.True(cache.Upsert(OnCluster("a", "11", 7, "Pending")));
+        Assert.Equal(0, cache.CompactCount);
+        cache.TryGet(new NamespacedName("db", "a"), out current);
+        Assert.Equal(("Pending", "FULL_BACKUP"), (current!.Status!.Phase, current.Spec.DataBackupMode));
+    }
+
+    [Fact]
+    public void A_count_follows_objects_in_both_forms_as_they_come_change_and_go_and_reads_expand_nothing()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>(compact: Done.Of);
+        cache.AddCount("phase", r => r.Status?.Phase);
+        for (var i = 0; i < 100; i++)
+        {
+            cache.Upsert(OnCluster("done-" + i, "1", 7, "Succeeded"));
+        }
+
+        cache.Upsert(OnCluster("a", "1", 7, "Running"));
+        cache.Upsert(OnCluster("b", "1", 7, null));
+        Assert.Equal(new Dictionary<string, int> { ["Succeeded"] = 100, ["Running"] = 1 }, cache.CountsOf("phase"));
+
+        cache.Upsert(OnCluster("a", "2", 7, "Succeeded"));
+        cache.Remove(new NamespacedName("db", "done-0"));
+        cache.Remove(new NamespacedName("db", "done-0"));
+        Assert.Equal(new Dictionary<string, int> { ["Succeeded"] = 100 }, cache.CountsOf("phase"));
+
+        Done.Expansions = 0;
+        _ = cache.CountsOf("phase");
+        _ = cache.Keys();
+        Assert.Equal(0, Done.Expansions);
+        Assert.Throws<InvalidOperationException>(() => cache.CountsOf("cluster"));
+    }
+
+    [Fact]
+    public void A_count_added_late_counts_what_is_already_cached()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>(compact: Done.Of);
+        cache.Upsert(OnCluster("a", "1", 7, "Succeeded"));
+        cache.Upsert(OnCluster("b", "1", 7, "Running"));
+
+        cache.AddCount("phase", r => r.Status?.Phase);
+
+        Assert.Equal(new Dictionary<string, int> { ["Succeeded"] = 1, ["Running"] = 1 }, cache.CountsOf("phase"));
+    }
 }

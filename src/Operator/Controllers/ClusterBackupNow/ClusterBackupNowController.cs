@@ -55,9 +55,9 @@ public sealed partial class ClusterBackupNowController(
             : cache.ListByIndex(ClusterIndex(current)).Where(p => p.Metadata.Uid != current.Metadata.Uid).ToList();
 
         var decision = await reconciler.ReconcileAsync(current, peers, cancellationToken);
-        if (decision.Status is not null && SettledBackups.IsSlim(current))
+        if (decision.Status is not null && SettledBackups.IsPartial(current))
         {
-            // A slim copy is never the base of a status write: decide again on the whole object.
+            // A partial view is never the base of a status write: decide again on the whole object.
             if (await reader.ReadAsync(key, cancellationToken) is not { } whole)
             {
                 return ReconcileOutcome.Done;

@@ -11,7 +11,7 @@ public static class ClusterBackupNowServiceCollectionExtensions
     /// <summary>
     /// The ClusterBackupNow controller on the controller runtime: its cache is indexed by OCP cluster
     /// (a reconcile looks at the other backups of its cluster only) and keeps finished backups with
-    /// nothing left to do as slim copies; backups of one cluster are reconciled one at a time.
+    /// nothing left to do in a compact form; backups of one cluster are reconciled one at a time.
     /// </summary>
     public static IServiceCollection AddClusterBackupNowController(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,7 +30,7 @@ public static class ClusterBackupNowServiceCollectionExtensions
         services.AddController<ClusterBackupNowController, V1alpha1ClusterBackupNow>(c =>
         {
             c.Index = ClusterBackupNowController.ClusterIndex;
-            c.Transform = SettledBackups.Compact;
+            c.Compact = SettledBackups.Compact;
         });
         return services;
     }

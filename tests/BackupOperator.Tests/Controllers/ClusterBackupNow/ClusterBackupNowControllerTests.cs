@@ -83,8 +83,8 @@ public sealed class ClusterBackupNowControllerTests
     public async Task A_status_write_decided_on_a_slim_copy_is_decided_again_on_the_whole_object_and_based_on_it()
     {
         var whole = SettledWhole();
-        var slim = SettledBackups.Compact(whole);
-        Assert.True(SettledBackups.IsSlim(slim));
+        var slim = SettledBackups.AsCached(whole);
+        Assert.True(SettledBackups.IsPartial(slim));
         // Its spec is then edited. No decision on a settled backup writes today; a slim copy whose
         // generation moved on stands for any decision that would.
         slim.Metadata.Generation = 2;
@@ -108,7 +108,7 @@ public sealed class ClusterBackupNowControllerTests
     [Fact]
     public async Task A_slim_copy_whose_object_is_gone_writes_nothing()
     {
-        var slim = SettledBackups.Compact(SettledWhole());
+        var slim = SettledBackups.AsCached(SettledWhole());
         slim.Metadata.Generation = 2;
         _cache.Upsert(slim);
         _reads.Whole = null;
@@ -124,7 +124,7 @@ public sealed class ClusterBackupNowControllerTests
     [Fact]
     public async Task A_slim_copy_with_nothing_to_write_is_not_read_from_the_api_server()
     {
-        var slim = SettledBackups.Compact(SettledWhole());
+        var slim = SettledBackups.AsCached(SettledWhole());
         _cache.Upsert(slim);
 
         await Controller().ReconcileAsync(slim, CancellationToken.None);

@@ -26,7 +26,7 @@ public sealed class AttributionTests
         {
             var finished = TestResources.Backup(name: "earlier", status: TestResources.Terminal(BackupPhase.Succeeded, h.Now.AddSeconds(-30))
                 .With(s => s.TaskIds = [PredecessorTask]));
-            h.Peers.Add(SettledBackups.Compact(finished));
+            h.Peers.Add(SettledBackups.AsCached(finished));
         }
 
         var backup = TestResources.Backup();
@@ -92,7 +92,7 @@ public sealed class AttributionTests
     {
         var h = new Harness();
         h.Ocp.Existing(TestResources.Task(601, created: h.Now), TestResources.Task(602, created: h.Now));
-        h.Peers.Add(SettledBackups.Compact(TestResources.Backup(name: "peer", status: TestResources.Terminal(BackupPhase.Failed, h.Now)
+        h.Peers.Add(SettledBackups.AsCached(TestResources.Backup(name: "peer", status: TestResources.Terminal(BackupPhase.Failed, h.Now)
             .With(s => s.TaskIds = [601]))));
 
         var d = await h.StepAsync(TestResources.Backup(status: TestResources.Submitting(h.Now).With(s => s.TaskHighWaterMark = 600)));

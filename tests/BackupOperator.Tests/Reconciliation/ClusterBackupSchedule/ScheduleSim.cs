@@ -220,7 +220,7 @@ internal sealed class ScheduleSim
         Progress();
         var now = Now;
         var stored = RoundTrip(Schedule);
-        var children = Children.Values.Select(c => ScheduleChild.From(SettledBackups.Compact(RoundTrip(c)))).ToList();
+        var children = Children.Values.Select(c => ScheduleChild.From(SettledBackups.AsCached(RoundTrip(c)))).ToList();
         var decision = ScheduleReconciler.Decide(stored, children, now);
         Decisions.Add((now, decision));
         var fault = faults(decision);
