@@ -41,9 +41,9 @@ public sealed class HttpEndpointsTests
             Options.Create(new HttpOptions { Url = $"http://127.0.0.1:{port}/" }),
             new ControllerReadiness([new InformerSet<V1alpha1ClusterBackupNow>([])], new AlwaysLeader()),
             exporter, NullLogger<HttpEndpoints>.Instance);
-        await Until(() => Volatile.Read(ref refused) >= 5); // knocking before it listens
+        await Eventually.TrueAsync(() => Volatile.Read(ref refused) >= 5); // knocking before it listens
         await endpoints.StartAsync(CancellationToken.None);
-        await Until(() => Volatile.Read(ref accepted) >= 20); // and on while it starts
+        await Eventually.TrueAsync(() => Volatile.Read(ref accepted) >= 20); // and on while it starts
         await stopHammer.CancelAsync();
         await hammer;
 
@@ -80,17 +80,6 @@ public sealed class HttpEndpointsTests
     {
         var e = Assert.Throws<OptionsValidationException>(() => new HttpOptions { Url = url }.EndPoint());
         Assert.Contains("Http:Url", e.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Polls a condition with a deadline.</summary>
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Yield();
-        }
     }
 
     private static int FreePort()

@@ -52,16 +52,6 @@ public sealed class OcpEndpointLimiterTests
     private static OcpClient Client(HeldServer server, string url, OcpEndpointLimiter limiter) =>
         new(new HttpClient(server), url, ResiliencePipeline.Empty, limiter: limiter);
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
-            await System.Threading.Tasks.Task.Delay(5);
-        }
-    }
-
     [Fact]
     public async Task Requests_beyond_the_bound_wait_and_go_out_as_answers_come_back()
     {
@@ -73,12 +63,12 @@ public sealed class OcpEndpointLimiterTests
             .ToList();
 
         var endpoint = new Uri("https://ocp.example.com:8080/");
-        await UntilAsync(() => server.Arrived.Count == 2 && limiter.Waiting(endpoint) == 1);
+        await Eventually.TrueAsync(() => server.Arrived.Count == 2 && limiter.Waiting(endpoint) == 1);
         Assert.Equal(2, server.Arrived.Count); // the third is held at the limiter, not sent
         Assert.Equal(2, limiter.InFlight(endpoint));
 
         server.AnswerOne();
-        await UntilAsync(() => server.Arrived.Count == 3);
+        await Eventually.TrueAsync(() => server.Arrived.Count == 3);
         Assert.Equal(0, limiter.Waiting(endpoint));
         server.AnswerOne();
         server.AnswerOne();
@@ -94,10 +84,10 @@ public sealed class OcpEndpointLimiterTests
         var other = new HeldServer();
         var limiter = new OcpEndpointLimiter(1);
         var first = Client(busy, "https://ocp-a.example.com/", limiter).GetTaskAsync(1, CancellationToken.None);
-        await UntilAsync(() => busy.Arrived.Count == 1);
+        await Eventually.TrueAsync(() => busy.Arrived.Count == 1);
 
         var elsewhere = Client(other, "https://ocp-b.example.com/", limiter).GetTaskAsync(2, CancellationToken.None);
-        await UntilAsync(() => other.Arrived.Count == 1);
+        await Eventually.TrueAsync(() => other.Arrived.Count == 1);
         other.AnswerOne();
         Assert.Equal(7, (await elsewhere).Data.Id);
 
@@ -112,12 +102,12 @@ public sealed class OcpEndpointLimiterTests
         var limiter = new OcpEndpointLimiter(1);
         var client = Client(server, "https://ocp.example.com/", limiter);
         var read = client.GetTaskAsync(1, CancellationToken.None);
-        await UntilAsync(() => server.Arrived.Count == 1);
+        await Eventually.TrueAsync(() => server.Arrived.Count == 1);
 
         using var stopping = new CancellationTokenSource();
         var post = client.BackupNowAsync(8, OcpClientTests.Request, stopping.Token, "req-1");
         var endpoint = new Uri("https://ocp.example.com/");
-        await UntilAsync(() => limiter.Waiting(endpoint) == 1); // the POST waits for the read's slot
+        await Eventually.TrueAsync(() => limiter.Waiting(endpoint) == 1); // the POST waits for the read's slot
         await stopping.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
         Assert.Equal(0, limiter.Waiting(endpoint));

@@ -78,17 +78,6 @@ public sealed class ControllerLoopTests
         return (loop, source, cache, queue);
     }
 
-    /// <summary>The loop finishes its bookkeeping just after the handler returns: wait for it, bounded.</summary>
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
-            await Task.Yield();
-        }
-    }
-
     private static async Task WaitReconciledAsync(RecordingHandler handler, int times = 1)
     {
         for (var i = 0; i < times; i++)
@@ -105,7 +94,7 @@ public sealed class ControllerLoopTests
         await loop.StartAsync(CancellationToken.None);
         await WaitReconciledAsync(handler, 2);
         Assert.Equal(["a", "b"], handler.Calls.Order());
-        await UntilAsync(() => queue.DelayedCount == 2);
+        await Eventually.TrueAsync(() => queue.DelayedCount == 2);
         _time.Advance(TimeSpan.FromSeconds(9));
         Assert.Equal(2, handler.Calls.Count);
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -126,15 +115,15 @@ public sealed class ControllerLoopTests
         var (loop, _, _, queue) = Build(handler, new AlwaysLeader(), Resource("a", "1"));
         await loop.StartAsync(CancellationToken.None);
         await WaitReconciledAsync(handler);
-        await UntilAsync(() => queue.DelayedCount == 1);
+        await Eventually.TrueAsync(() => queue.DelayedCount == 1);
         Assert.Equal(1, queue.Failures(new NamespacedName("db", "a")));
         _time.Advance(TimeSpan.FromSeconds(1));
         await WaitReconciledAsync(handler);
-        await UntilAsync(() => queue.DelayedCount == 1);
+        await Eventually.TrueAsync(() => queue.DelayedCount == 1);
         Assert.Equal(2, queue.Failures(new NamespacedName("db", "a")));
         _time.Advance(TimeSpan.FromSeconds(2));
         await WaitReconciledAsync(handler);
-        await UntilAsync(() => queue.Failures(new NamespacedName("db", "a")) == 0);
+        await Eventually.TrueAsync(() => queue.Failures(new NamespacedName("db", "a")) == 0);
         Assert.Equal(3, attempts);
         Assert.Equal(0, queue.Failures(new NamespacedName("db", "a"))); // success forgets the failures
         await loop.StopAsync(CancellationToken.None);
@@ -190,7 +179,7 @@ public sealed class ControllerLoopTests
         var (loop, _, _, _) = Build(handler, new AlwaysLeader(), new ControllerOptions(), [], items);
         await loop.StartAsync(CancellationToken.None);
 
-        await UntilAsync(() => Volatile.Read(ref waiting) == backups);
+        await Eventually.TrueAsync(() => Volatile.Read(ref waiting) == backups);
         ocpAnswers.SetResult();
         await WaitReconciledAsync(handler, backups);
         await loop.StopAsync(CancellationToken.None);
