@@ -31,22 +31,26 @@ public sealed record KubeConnection(Uri Server)
     /// <summary>The namespace the context or the Pod names, if any.</summary>
     public string? Namespace { get; init; }
 
-    public static bool IsInCluster() =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"))
-        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT"))
-        && File.Exists(Path.Combine(ServiceAccountDirectory, "token"));
+    public static bool IsInCluster() => IsInCluster(ServiceAccountDirectory, Environment.GetEnvironmentVariable);
+
+    internal static bool IsInCluster(string directory, Func<string, string?> environment) =>
+        !string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST"))
+        && !string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_PORT"))
+        && File.Exists(Path.Combine(directory, "token"));
 
     /// <summary>The Pod's service account, as client-go's rest.InClusterConfig reads it.</summary>
-    public static KubeConnection InCluster()
+    public static KubeConnection InCluster() => InCluster(ServiceAccountDirectory, Environment.GetEnvironmentVariable);
+
+    internal static KubeConnection InCluster(string directory, Func<string, string?> environment)
     {
-        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")!;
-        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT")!;
+        var host = environment("KUBERNETES_SERVICE_HOST")!;
+        var port = environment("KUBERNETES_SERVICE_PORT")!;
         var ca = new X509Certificate2Collection();
-        ca.ImportFromPemFile(Path.Combine(ServiceAccountDirectory, "ca.crt"));
-        var nsFile = Path.Combine(ServiceAccountDirectory, "namespace");
+        ca.ImportFromPemFile(Path.Combine(directory, "ca.crt"));
+        var nsFile = Path.Combine(directory, "namespace");
         return new KubeConnection(new UriBuilder("https", host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).Uri)
         {
-            TokenFile = Path.Combine(ServiceAccountDirectory, "token"),
+            TokenFile = Path.Combine(directory, "token"),
             CertificateAuthority = ca,
             Namespace = File.Exists(nsFile) ? File.ReadAllText(nsFile).Trim() : null,
         };
@@ -92,7 +96,7 @@ public sealed record KubeConnection(Uri Server)
         var ca = CertificateAuthority;
         var skip = SkipTlsVerify;
         sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Verify(ca, skip, certificate as X509Certificate2, errors);
-        HttpMessageHandler handler = new AuthorizationHandler(this, time ?? TimeProvider.System) { InnerHandler = sockets };
+        HttpMessageHandler handler = CreateAuthorizationHandler(time ?? TimeProvider.System, sockets);
         if (outer is not null)
         {
             outer.InnerHandler = handler;
@@ -102,6 +106,10 @@ public sealed record KubeConnection(Uri Server)
         var baseAddress = Server.AbsoluteUri.EndsWith('/') ? Server : new Uri(Server.AbsoluteUri + "/");
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>What proves who we are on every request, in front of <paramref name="inner"/>.</summary>
+    internal DelegatingHandler CreateAuthorizationHandler(TimeProvider time, HttpMessageHandler inner) =>
+        new AuthorizationHandler(this, time) { InnerHandler = inner };
 
     /// <summary>The server's certificate is good when the system trusts it, or it chains to <paramref name="ca"/> and names the host.</summary>
     internal static bool Verify(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors)
@@ -123,22 +131,37 @@ public sealed record KubeConnection(Uri Server)
         return chain.Build(certificate);
     }
 
-    /// <summary>Sets the Authorization header on every request; a token file is read again once a minute (tokens rotate).</summary>
+    /// <summary>
+    /// Sets the Authorization header on every request. A token file is read again once a minute, as the
+    /// kubelet rotates a projected service account token, and at once after a 401 (the old token may
+    /// have expired before the minute was up). A file that cannot be read after a first good read keeps
+    /// the token read last, and is tried again on the next request.
+    /// </summary>
     private sealed class AuthorizationHandler(KubeConnection connection, TimeProvider time) : DelegatingHandler
     {
         private static readonly TimeSpan Reread = TimeSpan.FromMinutes(1);
         private readonly Lock _gate = new();
         private string? _fileToken;
         private DateTimeOffset _readAt;
+        private bool _stale;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (Header() is { } header)
             {
                 request.Headers.Authorization = header;
             }
 
-            return base.SendAsync(request, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && connection.TokenFile is not null)
+            {
+                lock (_gate)
+                {
+                    _stale = true;
+                }
+            }
+
+            return response;
         }
 
         private AuthenticationHeaderValue? Header()
@@ -148,10 +171,18 @@ public sealed record KubeConnection(Uri Server)
                 lock (_gate)
                 {
                     var now = time.GetUtcNow();
-                    if (_fileToken is null || now - _readAt >= Reread)
+                    if (_fileToken is null || _stale || now - _readAt >= Reread)
                     {
-                        _fileToken = File.ReadAllText(file).Trim();
-                        _readAt = now;
+                        try
+                        {
+                            _fileToken = File.ReadAllText(file).Trim();
+                            _readAt = now;
+                            _stale = false;
+                        }
+                        catch (Exception e) when (_fileToken is not null && e is IOException or UnauthorizedAccessException)
+                        {
+                            // Keep the token read last; the next request tries the file again.
+                        }
                     }
 
                     return new AuthenticationHeaderValue("Bearer", _fileToken);

@@ -47,7 +47,7 @@ public sealed class KubeConnectionTests
         Assert.True(KubeConnection.Verify(null, skip: false, ca, SslPolicyErrors.None));
     }
 
-    private static X509Certificate2 Authority(string name)
+    internal static X509Certificate2 Authority(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
