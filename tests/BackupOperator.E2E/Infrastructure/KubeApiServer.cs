@@ -12,6 +12,9 @@ namespace BackupOperator.E2E.Infrastructure;
 internal sealed class KubeApiServer : IDisposable
 {
     public const string AdminToken = "e2e-admin-token";
+
+    /// <summary>The user a client certificate from <see cref="ClientCaPath"/> names (its CN).</summary>
+    public const string CertificateUser = "backup-operator-cert";
     private readonly List<ChildProcess> _processes = [];
 
     /// <summary>The process ids of etcd and kube-apiserver (for the benchmark's CPU accounting).</summary>
@@ -24,6 +27,7 @@ internal sealed class KubeApiServer : IDisposable
     public string Url => $"https://127.0.0.1:{Port}";
     public string AdminKubeconfig => Path.Combine(Directory, "admin.kubeconfig");
     private string EtcdData => Path.Combine(Directory, "etcd");
+    private string ClientCaPath => Path.Combine(Directory, "client-ca.crt");
     private int _etcdPort;
     private int _etcdPeerPort;
     private string _binDir = "";
@@ -81,6 +85,45 @@ internal sealed class KubeApiServer : IDisposable
         current-context: local
         """);
 
+    /// <summary>A kubeconfig that proves <see cref="CertificateUser"/> by a client certificate (files beside it), verifying the server.</summary>
+    public void WriteClientCertificateKubeconfig(string path) => File.WriteAllText(path, $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: https://127.0.0.1:{Port}
+            insecure-skip-tls-verify: true
+        users:
+        - name: cert
+          user:
+            client-certificate: {Path.Combine(Directory, "operator-client.crt")}
+            client-key: {Path.Combine(Directory, "operator-client.key")}
+        contexts:
+        - name: local
+          context: {"{"}cluster: local, user: cert{"}"}
+        current-context: local
+        """);
+
+    /// <summary>A kubeconfig whose token is read from <paramref name="tokenFile"/>, as a rotated credential is.</summary>
+    public void WriteTokenFileKubeconfig(string path, string tokenFile) => File.WriteAllText(path, $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: https://127.0.0.1:{Port}
+            insecure-skip-tls-verify: true
+        users:
+        - name: rotating
+          user:
+            tokenFile: {tokenFile}
+        contexts:
+        - name: local
+          context: {"{"}cluster: local, user: rotating{"}"}
+        current-context: local
+        """);
+
     /// <summary>Stops the API server (etcd keeps the data) and starts it again on the same port.</summary>
     public async Task RestartApiServerAsync(CancellationToken ct)
     {
@@ -109,6 +152,7 @@ internal sealed class KubeApiServer : IDisposable
     private async Task WriteAuthFilesAsync(CancellationToken ct)
     {
         await File.WriteAllTextAsync(Path.Combine(Directory, "tokens.csv"), $"{AdminToken},admin,admin-uid,\"system:masters\"\n", ct);
+        TestCertificates.WriteClientAuthority(ClientCaPath, Path.Combine(Directory, "operator-client.crt"), Path.Combine(Directory, "operator-client.key"), CertificateUser);
         await RunAsync("openssl", ["genrsa", "-out", Path.Combine(Directory, "sa.key"), "2048"], ct);
         await RunAsync("openssl", ["rsa", "-in", Path.Combine(Directory, "sa.key"), "-pubout", "-out", Path.Combine(Directory, "sa.pub")], ct);
     }
@@ -140,6 +184,7 @@ internal sealed class KubeApiServer : IDisposable
             $"--cert-dir={Path.Combine(Directory, "certs")}",
             "--service-cluster-ip-range=10.0.0.0/24",
             $"--token-auth-file={Path.Combine(Directory, "tokens.csv")}",
+            $"--client-ca-file={ClientCaPath}",
             "--authorization-mode=RBAC",
             "--service-account-issuer=https://kubernetes.default.svc",
             $"--service-account-key-file={Path.Combine(Directory, "sa.pub")}",

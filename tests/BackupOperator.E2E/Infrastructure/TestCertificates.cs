@@ -30,4 +30,25 @@ internal sealed record TestCertificates(string CaPem, string ServerCertPath, str
         File.WriteAllText(keyPath, serverKey.ExportPkcs8PrivateKeyPem());
         return new TestCertificates(ca.ExportCertificatePem(), certPath, keyPath);
     }
+
+    /// <summary>A client CA for the API server's --client-ca-file, and a client certificate it signed for <paramref name="user"/> (CN), as PEM files.</summary>
+    public static void WriteClientAuthority(string caPath, string certPath, string keyPath, string user)
+    {
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=backup-operator e2e client CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        var now = DateTimeOffset.UtcNow;
+        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+
+        using var clientKey = RSA.Create(2048);
+        var clientRequest = new CertificateRequest($"CN={user}", clientKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        clientRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        clientRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var client = clientRequest.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
+
+        File.WriteAllText(caPath, ca.ExportCertificatePem());
+        File.WriteAllText(certPath, client.ExportCertificatePem());
+        File.WriteAllText(keyPath, clientKey.ExportPkcs8PrivateKeyPem());
+    }
 }
