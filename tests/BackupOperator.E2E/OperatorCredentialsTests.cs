@@ -42,7 +42,8 @@ public sealed class OperatorCredentialsTests(E2EEnvironment env)
         var first = await ServiceAccountWithOperatorRolesAsync("rotating-first", ct);
         var second = await ServiceAccountWithOperatorRolesAsync("rotating-second", ct);
         var tokenFile = Path.Combine(env.Api.Directory, "rotating.token");
-        await File.WriteAllTextAsync(tokenFile, await TokenAsync(first, ct) + "\n", ct);
+        var firstToken = await TokenAsync(first, ct);
+        await File.WriteAllTextAsync(tokenFile, firstToken + "\n", ct);
         var kubeconfig = Path.Combine(env.Api.Directory, "rotating-operator.kubeconfig");
         env.Api.WriteTokenFileKubeconfig(kubeconfig, tokenFile);
 
@@ -51,9 +52,11 @@ public sealed class OperatorCredentialsTests(E2EEnvironment env)
             await env.CreateBackupAsync(Backups.Nfs("token-before-rotation", 612), ct);
             Assert.Equal(BackupPhase.Succeeded, (await env.WaitForPhaseAsync("token-before-rotation", Terminal, Timeout, ct)).Status!.Phase);
 
-            // The first token stops being accepted (its ServiceAccount is gone); the file now holds another.
+            // The first token stops being accepted (its ServiceAccount is gone); the file then holds another.
             var next = await TokenAsync(second, ct);
             await env.Admin.CoreV1.DeleteNamespacedServiceAccountAsync(first, E2EEnvironment.OperatorNamespace, cancellationToken: ct);
+            using var revoked = env.Api.Client(firstToken);
+            await env.UntilAsync(async () => await IsRefusedAsync(revoked, ct), Timeout, "the first token refused", ct);
             await File.WriteAllTextAsync(tokenFile, next + "\n", ct);
 
             await env.CreateBackupAsync(Backups.Nfs("token-after-rotation", 613), ct);
@@ -110,6 +113,20 @@ public sealed class OperatorCredentialsTests(E2EEnvironment env)
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "backup-operator-leader-election" },
             Subjects = [subject],
         }, E2EEnvironment.OperatorNamespace, cancellationToken: ct);
+    }
+
+    private static async Task<bool> IsRefusedAsync(IKubernetes client, CancellationToken ct)
+    {
+        try
+        {
+            await client.CoordinationV1.ListNamespacedLeaseAsync(E2EEnvironment.OperatorNamespace, cancellationToken: ct);
+            return false;
+        }
+        catch (k8s.Autorest.HttpOperationException e)
+        {
+            // 403: still authenticated (not allowed to list); 401: the token is refused.
+            return e.Response.StatusCode == System.Net.HttpStatusCode.Unauthorized;
+        }
     }
 
     private async Task<string> TokenAsync(string serviceAccount, CancellationToken ct) =>
