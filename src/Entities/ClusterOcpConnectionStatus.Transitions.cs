@@ -26,15 +26,7 @@ public static class ClusterOcpConnectionStatusTransitions
     public static ClusterOcpConnectionStatus Copy(this ClusterOcpConnectionStatus s) => new()
     {
         ObservedGeneration = s.ObservedGeneration,
-        Conditions = s.Conditions?.Select(c => new V1Condition
-        {
-            Type = c.Type,
-            Status = c.Status,
-            Reason = c.Reason,
-            Message = c.Message,
-            LastTransitionTime = c.LastTransitionTime,
-            ObservedGeneration = c.ObservedGeneration,
-        }).ToList(),
+        Conditions = s.Conditions?.Select(Conditions.Copy).ToList(),
     };
 
     // lastTransitionTime moves only when the status flips; observedGeneration always follows the spec seen.

@@ -67,7 +67,18 @@ internal sealed class KubeApiServer : IDisposable
     /// <summary>A kubeconfig for <paramref name="token"/>, as a user or the operator would have.</summary>
     /// <param name="port">Another port on 127.0.0.1 that leads here (a TCP proxy): the serving certificate's
     /// SANs name hosts, not ports, so 127.0.0.1 still matches; the test kubeconfigs skip verification anyway.</param>
-    public void WriteKubeconfig(string path, string token, int? port = null) => File.WriteAllText(path, $"""
+    public void WriteKubeconfig(string path, string token, int? port = null) => WriteUserKubeconfig(path, port, $"token: {token}");
+
+    /// <summary>A kubeconfig that proves <see cref="CertificateUser"/> by a client certificate (PEM files in this directory).</summary>
+    public void WriteClientCertificateKubeconfig(string path) => WriteUserKubeconfig(path, null,
+        $"client-certificate: {Path.Combine(Directory, "operator-client.crt")}",
+        $"client-key: {Path.Combine(Directory, "operator-client.key")}");
+
+    /// <summary>A kubeconfig whose token is read from <paramref name="tokenFile"/>, as a rotated credential is.</summary>
+    public void WriteTokenFileKubeconfig(string path, string tokenFile) => WriteUserKubeconfig(path, null, $"tokenFile: {tokenFile}");
+
+    /// <summary>A kubeconfig for this API server whose user is given by <paramref name="user"/>, one field a line.</summary>
+    private void WriteUserKubeconfig(string path, int? port, params string[] user) => File.WriteAllText(path, $"""
         apiVersion: v1
         kind: Config
         clusters:
@@ -78,49 +89,10 @@ internal sealed class KubeApiServer : IDisposable
         users:
         - name: user
           user:
-            token: {token}
+            {string.Join("\n    ", user)}
         contexts:
         - name: local
           context: {"{"}cluster: local, user: user{"}"}
-        current-context: local
-        """);
-
-    /// <summary>A kubeconfig that proves <see cref="CertificateUser"/> by a client certificate (files beside it), verifying the server.</summary>
-    public void WriteClientCertificateKubeconfig(string path) => File.WriteAllText(path, $"""
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: local
-          cluster:
-            server: https://127.0.0.1:{Port}
-            insecure-skip-tls-verify: true
-        users:
-        - name: cert
-          user:
-            client-certificate: {Path.Combine(Directory, "operator-client.crt")}
-            client-key: {Path.Combine(Directory, "operator-client.key")}
-        contexts:
-        - name: local
-          context: {"{"}cluster: local, user: cert{"}"}
-        current-context: local
-        """);
-
-    /// <summary>A kubeconfig whose token is read from <paramref name="tokenFile"/>, as a rotated credential is.</summary>
-    public void WriteTokenFileKubeconfig(string path, string tokenFile) => File.WriteAllText(path, $"""
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: local
-          cluster:
-            server: https://127.0.0.1:{Port}
-            insecure-skip-tls-verify: true
-        users:
-        - name: rotating
-          user:
-            tokenFile: {tokenFile}
-        contexts:
-        - name: local
-          context: {"{"}cluster: local, user: rotating{"}"}
         current-context: local
         """);
 

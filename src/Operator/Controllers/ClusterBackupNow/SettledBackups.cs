@@ -202,15 +202,7 @@ public sealed class SettledBackup : CompactForm<V1alpha1ClusterBackupNow>
         }
 
         public V1Condition Expand() => Whole is { } whole
-            ? new V1Condition
-            {
-                Type = whole.Type,
-                Status = whole.Status,
-                Reason = whole.Reason,
-                Message = whole.Message,
-                LastTransitionTime = whole.LastTransitionTime,
-                ObservedGeneration = whole.ObservedGeneration,
-            }
+            ? Conditions.Copy(whole)
             : new V1Condition { Type = Type, Status = Status, ObservedGeneration = ObservedGeneration };
     }
 }
