@@ -22,6 +22,12 @@ public interface IResourceCache<T>
     IReadOnlyList<T> ListByIndex(string indexName, string value);
 
     /// <summary>
+    /// What <see cref="ListByIndex(string)"/> finds, without expanding anything: the objects kept whole, and
+    /// the compact forms as they are, for a reader that needs of those only what the form itself tells.
+    /// </summary>
+    (IReadOnlyList<T> Whole, IReadOnlyList<CompactForm<T>> Compact) PartitionByIndex(string value);
+
+    /// <summary>
     /// Adds a named index, also over the objects already cached (client-go's AddIndexers,
     /// controller-runtime's IndexField). An object whose value is null is not in that index.
     /// Adding a name twice keeps the first.
@@ -102,6 +108,38 @@ public sealed class ResourceCache<T>(
             }
 
             return named.Buckets.TryGetValue(value, out var bucket) ? [.. bucket.Values.Select(Read)] : [];
+        }
+    }
+
+    public (IReadOnlyList<T> Whole, IReadOnlyList<CompactForm<T>> Compact) PartitionByIndex(string value)
+    {
+        lock (_write)
+        {
+            if (!_indexes.TryGetValue(DefaultIndex, out var named))
+            {
+                throw new InvalidOperationException("this cache has no index");
+            }
+
+            List<T> whole = [];
+            List<CompactForm<T>> compact = [];
+            if (!named.Buckets.TryGetValue(value, out var bucket))
+            {
+                return ([], []);
+            }
+
+            foreach (var stored in bucket.Values)
+            {
+                if (stored is CompactForm<T> c)
+                {
+                    compact.Add(c);
+                }
+                else
+                {
+                    whole.Add((T)stored);
+                }
+            }
+
+            return (whole, compact);
         }
     }
 

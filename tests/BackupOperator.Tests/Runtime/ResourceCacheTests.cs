@@ -243,4 +243,22 @@ public sealed class ResourceCacheTests
 
         Assert.Equal(new Dictionary<string, int> { ["Succeeded"] = 1, ["Running"] = 1 }, cache.CountsOf("phase"));
     }
+
+    [Fact]
+    public void A_partition_by_index_gives_whole_objects_and_compact_forms_without_expanding_any()
+    {
+        var cache = new ResourceCache<V1alpha1ClusterBackupNow>(r => r.Spec.ClusterId.ToString(System.Globalization.CultureInfo.InvariantCulture), compact: Done.Of);
+        cache.Upsert(OnCluster("a", "1", 7, "Succeeded"));
+        cache.Upsert(OnCluster("b", "1", 7, "Running"));
+        cache.Upsert(OnCluster("c", "1", 8, "Succeeded"));
+
+        Done.Expansions = 0;
+        var (whole, compact) = cache.PartitionByIndex("7");
+
+        Assert.Equal(0, Done.Expansions);
+        Assert.Equal("b", Assert.Single(whole).Metadata.Name);
+        Assert.Equal("uid-a", Assert.Single(compact).Uid);
+        Assert.Equal((0, 0), (cache.PartitionByIndex("9").Whole.Count, cache.PartitionByIndex("9").Compact.Count));
+        Assert.Throws<InvalidOperationException>(() => new ResourceCache<V1alpha1ClusterBackupNow>().PartitionByIndex("7"));
+    }
 }

@@ -50,9 +50,7 @@ public sealed partial class ClusterBackupNowController(
 
         using var _ = held;
         // A finished backup decides alone; only an active one waits for, or wakes, the others of its cluster.
-        IReadOnlyList<V1alpha1ClusterBackupNow> peers = current.Status?.IsDone == true
-            ? []
-            : cache.ListByIndex(ClusterIndex(current)).Where(p => p.Metadata.Uid != current.Metadata.Uid).ToList();
+        var peers = current.Status?.IsDone == true ? ClusterPeers.None : PeersOf(current, key);
 
         var decision = await reconciler.ReconcileAsync(current, peers, cancellationToken);
         if (decision.Status is not null && SettledBackups.IsPartial(current))
@@ -106,7 +104,7 @@ public sealed partial class ClusterBackupNowController(
         if (decision.Status?.IsDone == true && current.Status?.IsDone != true)
         {
             // The cluster is free: backups waiting for it need not wait for their next recheck.
-            foreach (var waiting in peers.Where(p => p.Status?.Phase == BackupPhase.Pending))
+            foreach (var waiting in peers.Objects.Where(p => p.Status?.Phase == BackupPhase.Pending))
             {
                 requeue.Requeue(NamespacedName.From(waiting));
             }
@@ -119,6 +117,18 @@ public sealed partial class ClusterBackupNowController(
         }
 
         return decision.RequeueAfter is { } after ? ReconcileOutcome.Requeue(after) : ReconcileOutcome.Done;
+    }
+
+    /// <summary>
+    /// The other backups of the cluster: those kept whole as objects, the settled ones (kept compact) by
+    /// their task ids only, so a reconcile costs the same with a cluster's history of ten or ten thousand.
+    /// </summary>
+    private ClusterPeers PeersOf(V1alpha1ClusterBackupNow current, NamespacedName key)
+    {
+        var (whole, compact) = cache.PartitionByIndex(ClusterIndex(current));
+        return new ClusterPeers(
+            whole.Where(p => p.Metadata.Uid != current.Metadata.Uid).ToList(),
+            compact.OfType<SettledBackup>().Where(s => s.Key != key).SelectMany(s => s.TaskIds).ToList());
     }
 
     public Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken)

@@ -107,6 +107,12 @@ public sealed class SettledBackup : CompactForm<V1alpha1ClusterBackupNow>
         _conditions = KeptCondition.Of(s.Conditions);
     }
 
+    /// <summary>The namespace and name of the backup this was made of.</summary>
+    public NamespacedName Key => new(_namespace ?? string.Empty, _name ?? string.Empty);
+
+    /// <summary>The OCP tasks it recorded: never adopted by another backup of its cluster.</summary>
+    public IReadOnlyList<long> TaskIds => _taskIds ?? [];
+
     public override string? Uid => _uidText ?? (_uid == Guid.Empty ? null : _uid.ToString("D"));
 
     public override string? ResourceVersion => _resourceVersion?.ToString(CultureInfo.InvariantCulture);

@@ -14,7 +14,7 @@ public sealed partial class BackupReconciler
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Submitting: adopt the task an earlier POST created, or send (again) when there is none.</summary>
-    private async Task<ReconcileDecision> SubmitAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    private async Task<ReconcileDecision> SubmitAsync(Step step, ClusterPeers peers, CancellationToken ct)
     {
         var s = step.Status;
         if (s.SubmittedSpec is null && s.SubmittedGeneration is { } submitted && step.Generation is { } current && current != submitted)
@@ -89,14 +89,15 @@ public sealed partial class BackupReconciler
     }
 
     /// <summary>The task this intent's earlier POST created, if OCP lists one: above the high-water mark, claimed by nobody.</summary>
-    private async Task<TaskInstance?> FindOwnTaskAsync(Step step, IOcpApi api, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    private async Task<TaskInstance?> FindOwnTaskAsync(Step step, IOcpApi api, ClusterPeers peers, CancellationToken ct)
     {
         var s = step.Status;
         var clusterId = step.Spec.ClusterId;
         var window = new TaskAdoption.Window(s.TaskHighWaterMark, (s.AttemptStartedAt ?? step.Now) - _options.AdoptionClockSkew, _ocpZone);
         var tasks = await TaskSearch.ReadAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
-        var claimed = peers.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
+        var claimed = peers.Objects.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
             .SelectMany(p => p.Status?.TaskIds ?? [])
+            .Concat(peers.SettledTaskIds)
             .Concat(tasks.Where(t => _journal.IsClaimed(clusterId, t.Id, step.Resource.Metadata.Uid)).Select(t => t.Id))
             .ToHashSet();
         return TaskAdoption.FindCandidate(tasks, clusterId, window, _backupTaskName, claimed);

@@ -23,7 +23,7 @@ public sealed partial class BackupReconciler(
 
     public async Task<ReconcileDecision> ReconcileAsync(
         V1alpha1ClusterBackupNow resource,
-        IReadOnlyCollection<V1alpha1ClusterBackupNow> clusterPeers,
+        ClusterPeers clusterPeers,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -64,7 +64,7 @@ public sealed partial class BackupReconciler(
     }
 
     /// <summary>Pending: check the spec, wait for a busy cluster and for the connection, then record the intent.</summary>
-    private async Task<ReconcileDecision> PrepareAsync(Step step, IReadOnlyCollection<V1alpha1ClusterBackupNow> peers, CancellationToken ct)
+    private async Task<ReconcileDecision> PrepareAsync(Step step, ClusterPeers peers, CancellationToken ct)
     {
         var s = step.Status;
         var errors = SpecValidator.Validate(step.Spec);
@@ -92,7 +92,7 @@ public sealed partial class BackupReconciler(
         }
 
         var clusterId = step.Spec.ClusterId;
-        var busy = peers.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
+        var busy = peers.Objects.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
             && p.TargetClusterId == clusterId && IsActive(p.Status));
         if (busy is not null)
         {

@@ -20,7 +20,7 @@ namespace BackupOperator.Tests.Controllers.ClusterBackupNow;
 public sealed class ClusterBackupNowControllerTests
 {
     private readonly FakeTimeProvider _time = new(TestResources.Start);
-    private readonly ResourceCache<V1alpha1ClusterBackupNow> _cache = new(ClusterBackupNowController.ClusterIndex);
+    private readonly ResourceCache<V1alpha1ClusterBackupNow> _cache = new(ClusterBackupNowController.ClusterIndex, compact: SettledBackups.Compact);
     private readonly ClusterLocks _locks = new();
     private readonly StatusWrites _writes = new();
     private readonly RecordedEvents _events = new();
@@ -270,6 +270,25 @@ public sealed class ClusterBackupNowControllerTests
     private static V1alpha1ClusterBackupNow Waiting(string name, long clusterId) =>
         TestResources.Backup(clusterId: clusterId, name: name,
             status: new ClusterBackupNowStatus { ObservedGeneration = 1 }.SetPending("ClusterBusy", $"waiting for cluster {clusterId}"));
+
+    [Fact]
+    public async Task A_settled_peer_kept_compact_in_the_cache_keeps_its_task_from_being_adopted()
+    {
+        _ocp.Existing(TestResources.Task(601, created: Now), TestResources.Task(602, created: Now));
+        var peer = TestResources.Backup(name: "peer", status: TestResources.Terminal(BackupPhase.Failed, Now).With(s => s.TaskIds = [601]));
+        peer.Status!.ObservedGeneration = peer.Metadata.Generation;
+        _cache.Upsert(peer);
+        Assert.Equal(1, _cache.CompactCount);
+        // An intent an earlier process wrote; whether its POST went out is unknown, and 601 is the lowest task above its mark.
+        var backup = TestResources.Backup(status: TestResources.Submitting(Now).With(s => s.TaskHighWaterMark = 600));
+        _cache.Upsert(backup);
+
+        await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        var (_, written) = Assert.Single(_writes.Writes);
+        Assert.Equal([602L], written.Status!.TaskIds);
+        Assert.Empty(_ocp.Posts);
+    }
 
     private ClusterBackupNowController Controller()
     {

@@ -87,13 +87,23 @@ public sealed class AttributionTests
         Assert.Empty(h.Ocp.Posts);
     }
 
-    [Fact]
-    public async Task A_task_recorded_by_a_peer_is_not_adopted_even_when_lowest()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_task_recorded_by_a_peer_is_not_adopted_even_when_lowest(bool peerKeptCompact)
     {
         var h = new Harness();
         h.Ocp.Existing(TestResources.Task(601, created: h.Now), TestResources.Task(602, created: h.Now));
-        h.Peers.Add(SettledBackups.AsCached(TestResources.Backup(name: "peer", status: TestResources.Terminal(BackupPhase.Failed, h.Now)
-            .With(s => s.TaskIds = [601]))));
+        if (peerKeptCompact)
+        {
+            // A settled peer reaches the reconciler by its task ids only.
+            h.SettledPeerTaskIds.Add(601);
+        }
+        else
+        {
+            h.Peers.Add(SettledBackups.AsCached(TestResources.Backup(name: "peer", status: TestResources.Terminal(BackupPhase.Failed, h.Now)
+                .With(s => s.TaskIds = [601]))));
+        }
 
         var d = await h.StepAsync(TestResources.Backup(status: TestResources.Submitting(h.Now).With(s => s.TaskHighWaterMark = 600)));
 

@@ -22,6 +22,9 @@ internal sealed class Harness
     public ReconcileOptions Options { get; } = new() { RecoveryQuietPeriod = TimeSpan.Zero };
     public OcpOptions OcpOptions { get; } = new();
     public List<V1alpha1ClusterBackupNow> Peers { get; } = [];
+
+    /// <summary>Task ids of settled peers the controller passes without objects (kept compact in its cache).</summary>
+    public List<long> SettledPeerTaskIds { get; } = [];
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
     public SubmissionJournal Journal { get; private set; } = new();
 
@@ -37,7 +40,7 @@ internal sealed class Harness
     }
 
     public Task<ReconcileDecision> ReconcileAsync(V1alpha1ClusterBackupNow resource) =>
-        Reconciler.ReconcileAsync(resource, Peers, CancellationToken.None);
+        Reconciler.ReconcileAsync(resource, new ClusterPeers(Peers, SettledPeerTaskIds), CancellationToken.None);
 
     /// <summary>Reconcile and write the decided status back, as the controller does.</summary>
     public async Task<ReconcileDecision> StepAsync(V1alpha1ClusterBackupNow resource)
