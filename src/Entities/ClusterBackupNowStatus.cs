@@ -57,6 +57,23 @@ public sealed class ClusterBackupNowStatus
     [JsonPropertyName("taskHighWaterMark")]
     public long? TaskHighWaterMark { get; set; }
 
+    /// <summary>
+    /// The OCP this backup is about, recorded with the intent: its connection's base URL, normalised
+    /// (scheme, lower-case host, port, path without a trailing slash), never credentials. A cluster is
+    /// (this, clusterId): every later step (task lookup, adoption, follow, a later POST) goes to this
+    /// OCP, whatever the Secret's or connection's url says later.
+    /// </summary>
+    [JsonPropertyName("ocpEndpoint")]
+    public string? OcpEndpoint { get; set; }
+
+    /// <summary>
+    /// The uid of the ClusterOcpConnection the intent was recorded through (none for a namespace's own
+    /// Secret): a connection deleted and re-created under the same name is another grant, and no POST
+    /// goes through it for this backup.
+    /// </summary>
+    [JsonPropertyName("ocpConnectionUid")]
+    public string? OcpConnectionUid { get; set; }
+
     /// <summary>When OCP accepted the backup, or when its task was adopted (operator clock).</summary>
     [JsonPropertyName("submittedAt")]
     public DateTime? SubmittedAt { get; set; }

@@ -44,4 +44,8 @@ public class V1alpha1ClusterBackupNow
     /// <summary>The OCP cluster this backup is about: the submitted one once an intent exists.</summary>
     [JsonIgnore]
     public long TargetClusterId => EffectiveSpec.ClusterId;
+
+    /// <summary>The OCP this backup is about, once recorded with its intent (<see cref="ClusterBackupNowStatus.OcpEndpoint"/>); null before.</summary>
+    [JsonIgnore]
+    public string? RecordedOcpEndpoint => Status?.OcpEndpoint;
 }

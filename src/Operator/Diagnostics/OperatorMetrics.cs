@@ -22,7 +22,7 @@ public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMe
     private readonly Histogram<double> _reconcileDuration;
     private readonly Counter<long> _reconcileErrors;
     private readonly Histogram<double> _queueWait;
-    private readonly ConcurrentDictionary<long, double> _lastSuccess = new();
+    private readonly ConcurrentDictionary<(string Ocp, long ClusterId), double> _lastSuccess = new();
     private readonly ConcurrentDictionary<NamespacedName, ClusterBackupScheduleStatus> _schedules = new();
 
     public OperatorMetrics(IMeterFactory meterFactory, IResourceCache<V1alpha1ClusterBackupNow> cache,
@@ -47,8 +47,9 @@ public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMe
             .Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("phase", p.Key))),
             description: "ClusterBackupNow resources by phase.");
         meter.CreateObservableGauge("last_success_timestamp_seconds", () => _lastSuccess
-            .Select(p => new Measurement<double>(p.Value, new KeyValuePair<string, object?>("cluster_id", p.Key))),
-            description: "Unix time of the last Succeeded backup per OCP cluster (seen by this process).");
+            .Select(p => new Measurement<double>(p.Value,
+                new KeyValuePair<string, object?>("ocp", p.Key.Ocp), new KeyValuePair<string, object?>("cluster_id", p.Key.ClusterId))),
+            description: "Unix time of the last Succeeded backup per OCP cluster (ocp: its OCP's host and port; seen by this process).");
         meter.CreateObservableGauge("leader", () => leadership.IsLeader ? 1 : 0,
             description: "1 when this replica holds the leader lease.");
         ScheduleGauge(meter, "schedule_next_run_timestamp_seconds", s => Seconds(s.NextScheduleTime),
@@ -62,12 +63,13 @@ public sealed class OperatorMetrics : IControllerMetrics, IOcpMetrics, IBackupMe
         queue.Dequeued += (_, waited) => _queueWait.Record(waited.TotalSeconds);
     }
 
-    public void PhaseEntered(string phase, long clusterId, DateTimeOffset now)
+    public void PhaseEntered(string phase, string? ocpEndpoint, long clusterId, DateTimeOffset now)
     {
         _transitions.Add(1, new KeyValuePair<string, object?>("phase", phase));
         if (phase == BackupPhase.Succeeded)
         {
-            _lastSuccess[clusterId] = now.ToUnixTimeMilliseconds() / 1000.0;
+            // Cluster ids are numbered per OCP: the OCP's host and port tell two "cluster 5"s apart.
+            _lastSuccess[(OcpEndpoint.HostAndPort(ocpEndpoint), clusterId)] = now.ToUnixTimeMilliseconds() / 1000.0;
         }
     }
 

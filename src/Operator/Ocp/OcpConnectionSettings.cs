@@ -70,5 +70,13 @@ public sealed record OcpConnectionSettings(
         : "(no valid url)";
 }
 
-/// <summary>The OCP connection is missing or malformed: the user must fix a Secret or the configuration.</summary>
-public sealed class OcpConfigurationException(string message) : Exception(message);
+/// <summary>
+/// The OCP connection is missing or malformed: the user must fix a Secret or the configuration.
+/// <see cref="Reason"/> is the backup's Pending reason for it.
+/// </summary>
+public sealed class OcpConfigurationException(string message, string reason = OcpConfigurationException.DefaultReason) : Exception(message)
+{
+    public const string DefaultReason = "ConfigurationInvalid";
+
+    public string Reason { get; } = reason;
+}

@@ -40,6 +40,13 @@ public sealed class OcpOptions : IValidatableObject
     [Required]
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>
+    /// Whether a backup may name its namespace's own OCP Secret (<c>spec.ocpSecretRef</c>). Off, only
+    /// ClusterOcpConnections are used: an administrator decides every OCP the operator talks to, and a
+    /// backup with ocpSecretRef ends Failed NotAllowed.
+    /// </summary>
+    public bool AllowNamespaceSecrets { get; set; } = true;
+
     public TimeZoneInfo Zone() => OcpTime.FindZone(TimeZone) ?? TimeZoneInfo.Utc;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -71,7 +71,7 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
         backupCache.Upsert(settled);
         widgetCache.Upsert(new V1Widget { Metadata = new V1ObjectMeta { Name = "nightly", NamespaceProperty = "db" } });
 
-        Assert.Single(backupCache.ListByIndex("8"));
+        Assert.Single(backupCache.ListByIndex(ClusterBackupNowController.ClusterIndex(settled)));
         Assert.True(SettledBackups.IsPartial(Assert.Single(backupCache.List())));
         Assert.Equal("nightly", Assert.Single(widgetCache.List()).Metadata.Name);
         Assert.Throws<InvalidOperationException>(() => widgetCache.ListByIndex("8"));

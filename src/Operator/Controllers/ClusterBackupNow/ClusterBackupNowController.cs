@@ -1,6 +1,7 @@
 using BackupOperator.Entities;
 using BackupOperator.Operator.FaultInjection;
 using BackupOperator.Operator.Kubernetes;
+using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 using BackupOperator.Operator.Runtime;
 
@@ -20,14 +21,18 @@ public sealed partial class ClusterBackupNowController(
     IResourceReader<V1alpha1ClusterBackupNow> reader,
     IEntityRequeue<V1alpha1ClusterBackupNow> requeue,
     IBackupMetrics metrics,
+    IOcpConnector connector,
     TimeProvider time,
     Failpoints failpoints,
     ILogger<ClusterBackupNowController> logger) : IEntityController<V1alpha1ClusterBackupNow>
 {
-    /// <summary>The cache index the controller needs: backups by OCP cluster.</summary>
-    /// <remarks>The submitted cluster once an intent exists: a later edit of spec.clusterId moves nothing.</remarks>
+    /// <summary>The cache index the controller needs: backups by OCP cluster (OCP endpoint and cluster id).</summary>
+    /// <remarks>
+    /// The recorded OCP and the submitted cluster once an intent exists: a later edit of spec.clusterId
+    /// or of a url moves nothing. A backup without an intent is indexed under its cluster id with no OCP.
+    /// </remarks>
     public static string ClusterIndex(V1alpha1ClusterBackupNow backup) =>
-        backup.Spec is null ? "" : backup.TargetClusterId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        backup.Spec is null ? "" : OcpCluster.RecordedBy(backup).IndexKey;
 
     // A conflict means a newer object is on its way through the watch; look again soon.
     private static readonly TimeSpan ConflictRequeue = TimeSpan.FromMilliseconds(200);
@@ -35,23 +40,22 @@ public sealed partial class ClusterBackupNowController(
     public async Task<ReconcileOutcome> ReconcileAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
     {
         var key = NamespacedName.From(resource);
-        var clusterId = resource.TargetClusterId;
-        var held = await locks.AcquireAsync(clusterId, cancellationToken);
+        var cluster = await ClusterOfAsync(resource, null, cancellationToken);
+        var held = await locks.AcquireAsync(cluster, cancellationToken);
         // Under the lock, the cache may hold a newer version than the one this work item started with.
         var current = cache.TryGet(key, out var cached) && cached is not null ? cached : resource;
-        if (current.TargetClusterId != clusterId)
+        if (await ClusterOfAsync(current, (resource, cluster), cancellationToken) is var newer && newer != cluster)
         {
             // The newer version is about another cluster (its intent was cleared and the spec edited): take that lock.
             held.Dispose();
-            clusterId = current.TargetClusterId;
-            held = await locks.AcquireAsync(clusterId, cancellationToken);
+            cluster = newer;
+            held = await locks.AcquireAsync(cluster, cancellationToken);
             current = cache.TryGet(key, out cached) && cached is not null ? cached : current;
         }
 
         using var _ = held;
         // A finished backup decides alone; only an active one waits for, or wakes, the others of its cluster.
-        var peers = current.Status?.IsDone == true ? ClusterPeers.None : PeersOf(current, key);
-
+        var peers = current.Status?.IsDone == true ? ClusterPeers.None : PeersOf(current, key, cluster);
         var decision = await reconciler.ReconcileAsync(current, peers, cancellationToken);
         if (decision.Status is not null && SettledBackups.IsPartial(current))
         {
@@ -89,8 +93,8 @@ public sealed partial class ClusterBackupNowController(
 
             if (decision.Status.Phase != current.Status?.Phase)
             {
-                metrics.PhaseEntered(decision.Status.Phase ?? "", written.TargetClusterId, time.GetUtcNow());
-                LogPhaseChanged(logger, key.Namespace, key.Name, written.TargetClusterId, current.Status?.Phase ?? "(new)",
+                metrics.PhaseEntered(decision.Status.Phase ?? "", written.RecordedOcpEndpoint, written.TargetClusterId, time.GetUtcNow());
+                LogPhaseChanged(logger, key.Namespace, key.Name, written.TargetClusterId, written.RecordedOcpEndpoint ?? "(none yet)", current.Status?.Phase ?? "(new)",
                     decision.Status.Phase ?? "", decision.Status.Reason ?? "", decision.Status.Message ?? "", string.Join(",", decision.Status.TaskIds ?? []),
                     decision.Status.TraceId ?? "");
             }
@@ -120,15 +124,55 @@ public sealed partial class ClusterBackupNowController(
     }
 
     /// <summary>
+    /// The OCP cluster a backup is about: the one its intent recorded, else the one its connection
+    /// reaches now (no OCP when that cannot be read: the reconcile then says why). <paramref name="known"/>
+    /// is an earlier version's answer, reused when nothing it depends on changed.
+    /// </summary>
+    private async Task<OcpCluster> ClusterOfAsync(V1alpha1ClusterBackupNow backup, (V1alpha1ClusterBackupNow Backup, OcpCluster Cluster)? known, CancellationToken ct)
+    {
+        var recorded = OcpCluster.RecordedBy(backup);
+        if (recorded.Endpoint.Length > 0 || backup.Status?.IsDone == true)
+        {
+            return recorded;
+        }
+
+        if (known is { } k && k.Backup.TargetClusterId == backup.TargetClusterId
+            && k.Backup.Spec.OcpConnectionRef?.Name == backup.Spec.OcpConnectionRef?.Name
+            && k.Backup.Spec.OcpSecretRef?.Name == backup.Spec.OcpSecretRef?.Name)
+        {
+            return k.Cluster;
+        }
+
+        try
+        {
+            return recorded with { Endpoint = (await connector.ResolveAsync(backup, ct)).Endpoint };
+        }
+        catch (Exception e) when (e is OcpConfigurationException or OcpAccessDeniedException)
+        {
+            return recorded;
+        }
+    }
+
+    /// <summary>
     /// The other backups of the cluster: those kept whole as objects, the settled ones (kept compact) by
     /// their task ids only, so a reconcile costs the same with a cluster's history of ten or ten thousand.
+    /// Backups of the cluster id with no OCP recorded yet come too: waiting ones to wake when it frees,
+    /// and active ones of an operator that did not record the OCP (assumed this one's until they do).
     /// </summary>
-    private ClusterPeers PeersOf(V1alpha1ClusterBackupNow current, NamespacedName key)
+    private ClusterPeers PeersOf(V1alpha1ClusterBackupNow current, NamespacedName key, OcpCluster cluster)
     {
-        var (whole, compact) = cache.PartitionByIndex(ClusterIndex(current));
+        var (whole, compact) = cache.PartitionByIndex(cluster.IndexKey);
+        var objects = whole.Where(p => p.Metadata.Uid != current.Metadata.Uid).ToList();
+        if (cluster.Endpoint.Length > 0)
+        {
+            var (unrecorded, _) = cache.PartitionByIndex((cluster with { Endpoint = "" }).IndexKey);
+            objects.AddRange(unrecorded.Where(p => p.Metadata.Uid != current.Metadata.Uid));
+        }
+
         return new ClusterPeers(
-            whole.Where(p => p.Metadata.Uid != current.Metadata.Uid).ToList(),
-            compact.OfType<SettledBackup>().Where(s => s.Key != key).SelectMany(s => s.TaskIds).ToList());
+            objects,
+            compact.OfType<SettledBackup>().Where(s => s.Key != key).SelectMany(s => s.TaskIds).ToList(),
+            cluster.Endpoint.Length > 0 ? cluster.Endpoint : null);
     }
 
     public Task DeletedAsync(NamespacedName key, CancellationToken cancellationToken)
@@ -138,8 +182,8 @@ public sealed partial class ClusterBackupNowController(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(2003, LogLevel.Information, "Backup {Namespace}/{Name} of cluster {ClusterId}: {From} -> {To} ({Reason}: {Message}); taskIds [{TaskIds}] traceId {TraceId}")]
-    private static partial void LogPhaseChanged(ILogger logger, string @namespace, string name, long clusterId, string from, string to, string reason, string message, string taskIds, string traceId);
+    [LoggerMessage(2003, LogLevel.Information, "Backup {Namespace}/{Name} of cluster {ClusterId} on {OcpEndpoint}: {From} -> {To} ({Reason}: {Message}); taskIds [{TaskIds}] traceId {TraceId}")]
+    private static partial void LogPhaseChanged(ILogger logger, string @namespace, string name, long clusterId, string ocpEndpoint, string from, string to, string reason, string message, string taskIds, string traceId);
 
     [LoggerMessage(2004, LogLevel.Debug, "Status of {Namespace}/{Name} not written, will re-read: {Error}")]
     private static partial void LogStatusConflict(ILogger logger, string @namespace, string name, string error);

@@ -1,14 +1,16 @@
+using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
+
 namespace BackupOperator.Operator.Controllers.ClusterBackupNow;
 
 /// <summary>
-/// One reconcile at a time per OCP cluster in this process, so that two resources for one cluster
+/// One reconcile at a time per OCP cluster (OCP endpoint and cluster id) in this process, so that two resources for one cluster
 /// cannot both see it idle and both submit: the second sees the first's intent in the cache.
 /// A cluster's lock exists only while someone holds or waits for it, so the set does not grow with
 /// every cluster ever backed up.
 /// </summary>
 public sealed class ClusterLocks
 {
-    private readonly Dictionary<long, Entry> _locks = [];
+    private readonly Dictionary<OcpCluster, Entry> _locks = [];
     private readonly Lock _gate = new();
 
     /// <summary>Clusters whose lock is held or awaited right now.</summary>
@@ -23,14 +25,14 @@ public sealed class ClusterLocks
         }
     }
 
-    public async Task<IDisposable> AcquireAsync(long clusterId, CancellationToken cancellationToken)
+    public async Task<IDisposable> AcquireAsync(OcpCluster cluster, CancellationToken cancellationToken)
     {
         Entry entry;
         lock (_gate)
         {
-            if (!_locks.TryGetValue(clusterId, out entry!))
+            if (!_locks.TryGetValue(cluster, out entry!))
             {
-                _locks[clusterId] = entry = new Entry();
+                _locks[cluster] = entry = new Entry();
             }
 
             entry.Users++;
@@ -42,24 +44,24 @@ public sealed class ClusterLocks
         }
         catch
         {
-            Leave(clusterId, entry);
+            Leave(cluster, entry);
             throw;
         }
 
         return new ReleaseOnce(() =>
         {
             entry.Gate.Release();
-            Leave(clusterId, entry);
+            Leave(cluster, entry);
         });
     }
 
-    private void Leave(long clusterId, Entry entry)
+    private void Leave(OcpCluster cluster, Entry entry)
     {
         lock (_gate)
         {
             if (--entry.Users == 0)
             {
-                _locks.Remove(clusterId);
+                _locks.Remove(cluster);
                 entry.Gate.Dispose();
             }
         }

@@ -4,6 +4,7 @@ using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 using BackupOperator.Operator.Reconciliation.ClusterOcpConnection;
 using BackupOperator.Operator.Runtime;
+using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Controllers.ClusterBackupNow;
 
@@ -12,20 +13,52 @@ namespace BackupOperator.Operator.Controllers.ClusterBackupNow;
 /// Secret's owner with a label), or a ClusterOcpConnection that grants its namespace and cluster
 /// (ocpConnectionRef; the credentials Secret is read only in the namespace the connection names).
 /// Secrets are read through <see cref="ISecretReader"/> (by name, reused for Ocp:SecretCacheDuration).
+/// The OCP a backup reaches is its connection's normalised url; once recorded with the intent,
+/// credentials go nowhere else.
 /// </summary>
 public sealed class OcpConnector(
     ISecretReader secrets,
     INamespaceReader namespaces,
     IResourceReader<V1alpha1ClusterOcpConnection> connections,
-    IOcpClientFactory factory) : IOcpConnector
+    IOcpClientFactory factory,
+    IOptions<OcpOptions>? options = null) : IOcpConnector
 {
-    public async Task AuthorizeAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    private readonly bool _allowNamespaceSecrets = options?.Value.AllowNamespaceSecrets ?? true;
+
+    public async Task<OcpTarget> ResolveAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    {
+        var spec = resource.Spec;
+        if (spec.OcpConnectionRef?.Name is { Length: > 0 } connectionName)
+        {
+            var connection = await ReadConnectionAsync(connectionName, cancellationToken);
+            return new OcpTarget(EndpointOf(connection.Spec.Url, $"ClusterOcpConnection {connectionName}"), connection.Metadata.Uid);
+        }
+
+        if (spec.OcpSecretRef?.Name is { Length: > 0 } name)
+        {
+            RequireNamespaceSecretsAllowed(resource);
+            var ns = resource.Metadata.NamespaceProperty;
+            var data = (await ReadSecretAsync(ns, name, "spec.ocpSecretRef", cancellationToken)).Data;
+            return new OcpTarget(EndpointOf(OcpConnectionSettings.Value(data, "url"), $"Secret {ns}/{name}"), null);
+        }
+
+        throw new OcpConfigurationException("the spec names no OCP connection: set spec.ocpConnectionRef or spec.ocpSecretRef");
+    }
+
+    public async Task AuthorizeAsync(V1alpha1ClusterBackupNow resource, OcpTarget? recorded, CancellationToken cancellationToken)
     {
         var ns = resource.Metadata.NamespaceProperty;
         var spec = resource.Spec;
         if (spec.OcpConnectionRef?.Name is { Length: > 0 } connectionName)
         {
             var connection = await ReadConnectionAsync(connectionName, cancellationToken);
+            if (recorded is not null && connection.Metadata.Uid != recorded.ConnectionUid)
+            {
+                throw new OcpAccessDeniedException(
+                    $"ClusterOcpConnection {connectionName} is not the one this backup was submitted through: it was deleted and created again " +
+                    $"(uid {connection.Metadata.Uid}, recorded {recorded.ConnectionUid ?? "none"}), and a new connection's grant is not this backup's");
+            }
+
             var labels = await namespaces.ReadLabelsAsync(ns, cancellationToken);
             if (ConnectionGrant.Denial(connection, ns, labels, spec.ClusterId) is { } denial)
             {
@@ -34,6 +67,7 @@ public sealed class OcpConnector(
         }
         else if (spec.OcpSecretRef?.Name is { Length: > 0 } secretName)
         {
+            RequireNamespaceSecretsAllowed(resource);
             await RequireOptInAsync(ns, secretName, "spec.ocpSecretRef", cancellationToken);
         }
 
@@ -43,10 +77,12 @@ public sealed class OcpConnector(
         }
     }
 
-    public async Task<IOcpApi> ConnectAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    public async Task<OcpSession> ConnectAsync(V1alpha1ClusterBackupNow resource, OcpTarget? recorded, CancellationToken cancellationToken)
     {
         var ns = resource.Metadata.NamespaceProperty;
         var spec = resource.Spec;
+        OcpConnectionSettings settings;
+        string? connectionUid = null;
         if (spec.OcpConnectionRef?.Name is { Length: > 0 } connectionName)
         {
             var connection = await ReadConnectionAsync(connectionName, cancellationToken);
@@ -56,17 +92,28 @@ public sealed class OcpConnector(
                 throw new OcpConfigurationException($"ClusterOcpConnection {connectionName} has no spec.credentialsSecretRef");
             }
 
+            // Where the credentials would go, before they are read.
+            RequireSameOcp(recorded, EndpointOf(connection.Spec.Url, $"ClusterOcpConnection {connectionName}"), $"ClusterOcpConnection {connectionName}");
             var data = (await ReadSecretAsync(secretNs, secretName, $"ClusterOcpConnection {connectionName}", cancellationToken)).Data;
-            return factory.Get(ConnectionSettings.From(connection, data));
+            settings = ConnectionSettings.From(connection, data);
+            connectionUid = connection.Metadata.Uid;
         }
-
-        if (spec.OcpSecretRef?.Name is { Length: > 0 } name)
+        else if (spec.OcpSecretRef?.Name is { Length: > 0 } name)
         {
+            RequireNamespaceSecretsAllowed(resource);
             var data = (await ReadSecretAsync(ns, name, "spec.ocpSecretRef", cancellationToken)).Data;
-            return factory.Get(OcpConnectionSettings.FromSecret($"Secret {ns}/{name}", data));
+            settings = OcpConnectionSettings.FromSecret($"Secret {ns}/{name}", data);
+        }
+        else
+        {
+            throw new OcpConfigurationException("the spec names no OCP connection: set spec.ocpConnectionRef or spec.ocpSecretRef");
         }
 
-        throw new OcpConfigurationException("the spec names no OCP connection: set spec.ocpConnectionRef or spec.ocpSecretRef");
+        var api = factory.Get(settings);
+        var endpoint = EndpointOf(settings.Url, settings.Source);
+        RequireSameOcp(recorded, endpoint, settings.Source);
+        // A recorded intent keeps the connection it recorded; its uid is checked by AuthorizeAsync before any POST.
+        return new OcpSession(api, recorded ?? new OcpTarget(endpoint, connectionUid));
     }
 
     public async Task<AccessKeyDto?> GetStorageAccessKeyAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
@@ -107,6 +154,31 @@ public sealed class OcpConnector(
             throw new OcpAccessDeniedException(
                 $"Secret {ns}/{name} ({field}) is not labelled {SecretUse.Label}={SecretUse.Value}: " +
                 "its owner has not allowed backups to use it, so the operator neither reads nor sends it");
+        }
+    }
+
+    /// <summary>Credentials go only to the OCP recorded with the intent: a url edited since moves nothing.</summary>
+    private static void RequireSameOcp(OcpTarget? recorded, string endpoint, string source)
+    {
+        if (recorded is not null && recorded.Endpoint != endpoint)
+        {
+            throw new OcpConfigurationException(
+                $"{source} now points at OCP {endpoint}, but this backup was submitted to {recorded.Endpoint}: it stays with that OCP " +
+                "(a url edited after submission moves nothing) and sends nothing elsewhere; restore the url to let it go on");
+        }
+    }
+
+    private static string EndpointOf(string? url, string source) =>
+        OcpEndpoint.Normalize(url)
+            ?? throw new OcpConfigurationException($"{source}: the OCP url is not an absolute http(s) URL with a host", "InvalidUrl");
+
+    private void RequireNamespaceSecretsAllowed(V1alpha1ClusterBackupNow resource)
+    {
+        if (!_allowNamespaceSecrets)
+        {
+            throw new OcpAccessDeniedException(
+                $"spec.ocpSecretRef ({resource.Metadata.NamespaceProperty}/{resource.Spec.OcpSecretRef?.Name}) is not used: the administrator switched namespace Secrets off " +
+                "(Ocp:AllowNamespaceSecrets=false); name a ClusterOcpConnection in spec.ocpConnectionRef");
         }
     }
 

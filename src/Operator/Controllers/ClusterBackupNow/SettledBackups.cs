@@ -8,7 +8,7 @@ namespace BackupOperator.Operator.Controllers.ClusterBackupNow;
 /// <summary>
 /// A finished backup with nothing left to decide (terminal, its generation observed, no spec change
 /// pending, its Complete or Failed condition written) is kept in the cache as a <see cref="SettledBackup"/>:
-/// what its reconcile and its schedule read (phase, generations, times, TTL, cluster, task ids, which
+/// what its reconcile and its schedule read (phase, generations, times, TTL, OCP and cluster, task ids, which
 /// conditions are True, its owner and slot) in one small record, and nothing of its task states,
 /// results, storage config or condition texts, which stay in the API server. So the operator's memory
 /// grows with active backups, not with history. The cache reads it back as a
@@ -60,6 +60,7 @@ public sealed class SettledBackup : CompactForm<V1alpha1ClusterBackupNow>
     private readonly int? _ttlSecondsAfterFinished;
     private readonly string? _dataBackupMode;
     private readonly long? _submittedClusterId;
+    private readonly string? _ocpEndpoint;
     private readonly string? _phase;
     private readonly string? _reason;
     private readonly long? _observedGeneration;
@@ -97,6 +98,8 @@ public sealed class SettledBackup : CompactForm<V1alpha1ClusterBackupNow>
         _dataBackupMode = Intern(resource.Spec.DataBackupMode);
         // The cluster it was about and the tasks it recorded: never adopted by a later backup of that cluster.
         _submittedClusterId = s.SubmittedSpec?.ClusterId;
+        // Which OCP those task ids are of: another OCP numbers its tasks alike.
+        _ocpEndpoint = Intern(s.OcpEndpoint);
         _phase = Intern(s.Phase);
         _reason = Intern(s.Reason);
         _observedGeneration = s.ObservedGeneration;
@@ -171,6 +174,7 @@ public sealed class SettledBackup : CompactForm<V1alpha1ClusterBackupNow>
                 SubmittedGeneration = _submittedGeneration,
                 SubmittedSpec = _submittedClusterId is { } cluster ? new ClusterBackupNowSpec { ClusterId = cluster } : null,
                 TaskIds = _taskIds is null ? null : [.. _taskIds],
+                OcpEndpoint = _ocpEndpoint,
                 CompletedAt = _completedAt,
                 Successful = _successful,
                 Conditions = _conditions?.Select(c => c.Expand()).ToList(),

@@ -12,7 +12,11 @@ public sealed partial class BackupReconciler
         IOcpApi api;
         try
         {
-            api = await connector.ConnectAsync(step.Target, ct);
+            // Always the OCP recorded with the intent: a url edited since moves nothing.
+            var recorded = OcpTarget.RecordedIn(s);
+            var session = await connector.ConnectAsync(step.Target, recorded, ct);
+            RecordTarget(s, ref recorded, session);
+            api = session.Api;
         }
         catch (OcpConfigurationException e)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using BackupOperator.Entities;
@@ -27,28 +28,55 @@ public sealed partial class BackupReconciler
             return step.Finish(null, BackupEvent.Warn("Failed", unknown));
         }
 
-        var clusterId = step.Spec.ClusterId;
-        IOcpApi api;
+        var recorded = OcpTarget.RecordedIn(s);
+        OcpSession session;
         AccessKeyDto? accessKey;
         try
         {
-            api = await connector.ConnectAsync(step.Target, ct);
+            session = await connector.ConnectAsync(step.Target, recorded, ct);
             accessKey = await connector.GetStorageAccessKeyAsync(step.Target, ct);
         }
         catch (OcpConfigurationException e)
         {
             // An intent is kept: a POST may already have been sent with the earlier configuration.
             // Warn once per new message, as a Pending resource does, not on every retry.
-            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting("ConfigurationInvalid", e.Message));
+            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting(e.Reason, e.Message));
         }
 
+        RecordTarget(s, ref recorded, session);
+        var cluster = new OcpCluster(recorded.Endpoint, step.Spec.ClusterId);
         var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);
+        string? denial;
+        try
+        {
+            // Grants hold at every send, not only at the intent: checked again, against the connection
+            // recorded with the intent, with the Secrets read afresh.
+            await connector.AuthorizeAsync(step.Target, recorded, ct);
+            denial = null;
+        }
+        catch (OcpAccessDeniedException e)
+        {
+            denial = e.Message;
+        }
+        catch (OcpConfigurationException e)
+        {
+            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting(e.Reason, e.Message));
+        }
+
+        if (denial is not null && !mayHaveBeenSent)
+        {
+            _journal.Forget(s.RequestId!);
+            var message = $"{denial}; nothing was sent to OCP";
+            s.SetFailed("NotAllowed", message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("NotAllowed", message));
+        }
+
         if (mayHaveBeenSent)
         {
             TaskInstance? adoptable;
             try
             {
-                adoptable = await FindOwnTaskAsync(step, api, peers, ct);
+                adoptable = await FindOwnTaskAsync(step, session.Api, cluster, peers, ct);
                 // OCP answered: an earlier outage is over, whatever the POST below meets.
                 s.SetOcpAnswered(step.Now, step.Generation);
             }
@@ -61,12 +89,12 @@ public sealed partial class BackupReconciler
             if (adoptable is not null)
             {
                 _journal.Forget(s.RequestId!);
-                _journal.Claim(clusterId, [adoptable.Id], step.Now, step.Resource.Metadata.Uid);
+                _journal.Claim(cluster, [adoptable.Id], step.Now, step.Resource.Metadata.Uid);
                 s.Adopted = true;
                 s.Tasks = [TaskMapping.ToState(adoptable)];
                 s.SetRunning([adoptable.Id], $"adopted OCP task {adoptable.Id}, started by an earlier attempt whose answer was lost", step.Now, step.Generation);
                 return step.Finish(TimeSpan.Zero, BackupEvent.Normal("Adopted",
-                    $"found OCP task {adoptable.Id} for cluster {clusterId} created by an earlier attempt; not sending backupNow again"));
+                    $"found OCP task {adoptable.Id} for {cluster} created by an earlier attempt; not sending backupNow again"));
             }
         }
 
@@ -80,33 +108,58 @@ public sealed partial class BackupReconciler
 
         if ((s.SubmitAttempts ?? 0) >= _options.MaxSubmitAttempts)
         {
-            var message = $"gave up after {s.SubmitAttempts} backupNow attempts without a confirmed answer, and OCP lists no task created since {s.AttemptStartedAt:u} for cluster {clusterId}";
+            var message = $"gave up after {s.SubmitAttempts} backupNow attempts without a confirmed answer, and OCP lists no task created since {s.AttemptStartedAt:u} for {cluster}";
             s.SetFailed("SubmissionUnconfirmed", message, step.Now, step.Generation);
             return step.Finish(null, BackupEvent.Warn("Failed", message));
         }
 
-        return await SendAsync(step, api, accessKey, mayHaveBeenSent, ct);
+        if (denial is not null)
+        {
+            // Never a POST without the grant. An earlier attempt's answer was lost and its task is not listed.
+            _journal.Forget(s.RequestId!);
+            var message = $"{denial}; not sent again: an earlier attempt's answer was lost and OCP lists no task of it, check OCP for a backup of {cluster} started since {s.AttemptStartedAt:u}";
+            s.SetFailed("NotAllowed", message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("NotAllowed", message));
+        }
+
+        return await SendAsync(step, session.Api, cluster, accessKey, mayHaveBeenSent, ct);
+    }
+
+    /// <summary>
+    /// An intent or tasks recorded by an operator that did not record the OCP: it is the one the
+    /// connection reaches now (what that operator used), recorded from here on.
+    /// </summary>
+    private static void RecordTarget(ClusterBackupNowStatus s, [NotNull] ref OcpTarget? recorded, OcpSession session)
+    {
+        if (recorded is null)
+        {
+            recorded = session.Target;
+            s.OcpEndpoint = recorded.Endpoint;
+            s.OcpConnectionUid = recorded.ConnectionUid;
+        }
     }
 
     /// <summary>The task this intent's earlier POST created, if OCP lists one: above the high-water mark, claimed by nobody.</summary>
-    private async Task<TaskInstance?> FindOwnTaskAsync(Step step, IOcpApi api, ClusterPeers peers, CancellationToken ct)
+    private async Task<TaskInstance?> FindOwnTaskAsync(Step step, IOcpApi api, OcpCluster cluster, ClusterPeers peers, CancellationToken ct)
     {
         var s = step.Status;
-        var clusterId = step.Spec.ClusterId;
+        var clusterId = cluster.ClusterId;
         var window = new TaskAdoption.Window(s.TaskHighWaterMark, (s.AttemptStartedAt ?? step.Now) - _options.AdoptionClockSkew, _ocpZone);
         var tasks = await TaskSearch.ReadAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
-        var claimed = peers.Objects.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid)
+        // Another OCP's tasks are numbered alike: only peers of this OCP (or of an unrecorded one) claim ids here.
+        var claimed = peers.Objects.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid
+                && (p.RecordedOcpEndpoint is null || p.RecordedOcpEndpoint == cluster.Endpoint))
             .SelectMany(p => p.Status?.TaskIds ?? [])
             .Concat(peers.SettledTaskIds)
-            .Concat(tasks.Where(t => _journal.IsClaimed(clusterId, t.Id, step.Resource.Metadata.Uid)).Select(t => t.Id))
+            .Concat(tasks.Where(t => _journal.IsClaimed(cluster, t.Id, step.Resource.Metadata.Uid)).Select(t => t.Id))
             .ToHashSet();
         return TaskAdoption.FindCandidate(tasks, clusterId, window, _backupTaskName, claimed);
     }
 
-    private async Task<ReconcileDecision> SendAsync(Step step, IOcpApi api, AccessKeyDto? accessKey, bool sentBefore, CancellationToken ct)
+    private async Task<ReconcileDecision> SendAsync(Step step, IOcpApi api, OcpCluster cluster, AccessKeyDto? accessKey, bool sentBefore, CancellationToken ct)
     {
         var s = step.Status;
-        var clusterId = step.Spec.ClusterId;
+        var clusterId = cluster.ClusterId;
         OcpResponse<BackupCommonResponse> response;
         _journal.PostAttempted(s.RequestId!);
         try
@@ -131,7 +184,7 @@ public sealed partial class BackupReconciler
         }
 
         _journal.Forget(s.RequestId!);
-        var accepted = Accepted(step, response, sentBefore);
+        var accepted = Accepted(step, cluster, response, sentBefore);
         return step.Status.Phase == BackupPhase.Running ? await FollowAcceptedAsync(step, api, accepted, ct) : accepted;
     }
 
@@ -181,7 +234,7 @@ public sealed partial class BackupReconciler
         return step.Finish(null, BackupEvent.Warn("Failed", message));
     }
 
-    private ReconcileDecision Accepted(Step step, OcpResponse<BackupCommonResponse> response, bool sentBefore)
+    private ReconcileDecision Accepted(Step step, OcpCluster cluster, OcpResponse<BackupCommonResponse> response, bool sentBefore)
     {
         var s = step.Status;
         var results = response.Data.BackupObjectOpsResultList ?? [];
@@ -196,7 +249,7 @@ public sealed partial class BackupReconciler
         if (taskIds.Count > 0)
         {
             // Ours, whatever the status write below meets: never adopted by another resource, found by this one.
-            _journal.Claim(step.Spec.ClusterId, taskIds, step.Now, step.Resource.Metadata.Uid);
+            _journal.Claim(cluster, taskIds, step.Now, step.Resource.Metadata.Uid);
         }
 
         if (s.Successful == true && taskIds.Count > 0)

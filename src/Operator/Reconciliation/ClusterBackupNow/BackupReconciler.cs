@@ -38,7 +38,7 @@ public sealed partial class BackupReconciler(
         if (step.Status.TaskIds is { Count: > 0 } recorded)
         {
             // Whatever happens to this resource later (even its deletion), its tasks are never adopted by another.
-            _journal.Claim(resource.TargetClusterId, recorded, now, resource.Metadata.Uid);
+            _journal.Claim(OcpCluster.RecordedBy(resource), recorded, now, resource.Metadata.Uid);
         }
 
         NoteSpecChange(step);
@@ -79,7 +79,7 @@ public sealed partial class BackupReconciler(
         {
             // Before anything is sent, even the high-water-mark read: a connection or Secret this
             // namespace may not use is never touched on its behalf.
-            await connector.AuthorizeAsync(step.Target, ct);
+            await connector.AuthorizeAsync(step.Target, null, ct);
         }
         catch (OcpAccessDeniedException e)
         {
@@ -88,34 +88,42 @@ public sealed partial class BackupReconciler(
         }
         catch (OcpConfigurationException e)
         {
-            return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
+            return step.Pending(e.Reason, e.Message, _options.BusyRecheckInterval, warn: true);
         }
 
-        var clusterId = step.Spec.ClusterId;
-        var busy = peers.Objects.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
-            && p.TargetClusterId == clusterId && IsActive(p.Status));
-        if (busy is not null)
-        {
-            var message = $"waiting: {busy.Metadata.NamespaceProperty}/{busy.Metadata.Name} is {busy.Status!.Phase} on cluster {clusterId}";
-            return step.Pending("ClusterBusy", message, _options.BusyRecheckInterval, warn: false);
-        }
-
-        IOcpApi api;
+        OcpSession session;
         try
         {
-            api = await connector.ConnectAsync(step.Target, ct);
+            session = await connector.ConnectAsync(step.Target, null, ct);
             await connector.GetStorageAccessKeyAsync(step.Target, ct);
         }
         catch (OcpConfigurationException e)
         {
-            return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
+            return step.Pending(e.Reason, e.Message, _options.BusyRecheckInterval, warn: true);
+        }
+
+        var cluster = new OcpCluster(session.Target.Endpoint, step.Spec.ClusterId);
+        if (peers.OcpEndpoint != cluster.Endpoint)
+        {
+            // The peers (and the lock held) are another OCP's: the connection's url changed since they
+            // were gathered. Nothing is recorded; the next reconcile gathers this OCP's.
+            return step.Finish(_options.RetryInterval);
+        }
+
+        var busy = peers.Objects.FirstOrDefault(p => p.Metadata.Uid != step.Resource.Metadata.Uid
+            && p.TargetClusterId == cluster.ClusterId && IsActive(p.Status)
+            && (p.RecordedOcpEndpoint is null || p.RecordedOcpEndpoint == cluster.Endpoint));
+        if (busy is not null)
+        {
+            var message = $"waiting: {busy.Metadata.NamespaceProperty}/{busy.Metadata.Name} is {busy.Status!.Phase} on {cluster}";
+            return step.Pending("ClusterBusy", message, _options.BusyRecheckInterval, warn: false);
         }
 
         long highWaterMark;
         try
         {
             // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
-            highWaterMark = await TaskSearch.HighWaterMarkAsync(api, clusterId, _options.MaxTaskListPages, ct);
+            highWaterMark = await TaskSearch.HighWaterMarkAsync(session.Api, cluster.ClusterId, _options.MaxTaskListPages, ct);
         }
         catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected)
         {
@@ -131,7 +139,8 @@ public sealed partial class BackupReconciler(
         var requestId = Guid.NewGuid().ToString("N");
         _journal.IntentRecorded(requestId, step.Now);
         // After a busy refusal the spec submitted first is submitted again, never a later edit.
-        s.SetSubmitting(requestId, s.SubmittedGeneration ?? step.Generation, step.Now, CloneSpec(step.Spec), highWaterMark);
+        s.SetSubmitting(requestId, s.SubmittedGeneration ?? step.Generation, step.Now, CloneSpec(step.Spec), highWaterMark,
+            session.Target.Endpoint, session.Target.ConnectionUid);
         return step.Finish(TimeSpan.Zero);
     }
 

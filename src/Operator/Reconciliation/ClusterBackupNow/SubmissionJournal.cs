@@ -12,7 +12,8 @@ namespace BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 /// <item>When this process first saw an intent it did not write (after a restart or a leader
 /// change): a POST from the previous owner may still be on its way into OCP, so a new POST waits a
 /// quiet period from that moment (<see cref="ReconcileOptions.RecoveryQuietPeriod"/>).</item>
-/// <item>Task ids recorded by any resource this process has seen, per cluster, with the resource
+/// <item>Task ids recorded by any resource this process has seen, per cluster (OCP and cluster id:
+/// two OCPs number their tasks alike), with the resource
 /// that recorded them (its uid), so that a task a resource recorded is never adopted by another,
 /// even after that resource was deleted, and is still found by its own resource when the status
 /// write that should have recorded it was refused.</item>
@@ -29,7 +30,7 @@ public sealed class SubmissionJournal
 
     private readonly ConcurrentDictionary<string, DateTime> _unsent = new();
     private readonly ConcurrentDictionary<string, DateTime> _firstSeen = new();
-    private readonly ConcurrentDictionary<(long ClusterId, long TaskId), Claimant> _claims = new();
+    private readonly ConcurrentDictionary<(OcpCluster Cluster, long TaskId), Claimant> _claims = new();
     private long _lastSweepTicks;
 
     public void IntentRecorded(string requestId, DateTime now)
@@ -62,19 +63,19 @@ public sealed class SubmissionJournal
     }
 
     /// <summary>The resource <paramref name="owner"/> (its uid) recorded these tasks of the cluster (or this process received them from OCP for it).</summary>
-    public void Claim(long clusterId, IEnumerable<long> taskIds, DateTime now, string? owner)
+    public void Claim(OcpCluster cluster, IEnumerable<long> taskIds, DateTime now, string? owner)
     {
         Sweep(now);
         foreach (var id in taskIds)
         {
             // The first owner stays the owner; a later claim only keeps the entry fresh.
-            _claims.AddOrUpdate((clusterId, id), new Claimant(now, owner), (_, old) => old with { At = now });
+            _claims.AddOrUpdate((cluster, id), new Claimant(now, owner), (_, old) => old with { At = now });
         }
     }
 
     /// <summary>True for a task claimed by a resource other than <paramref name="owner"/>.</summary>
-    public bool IsClaimed(long clusterId, long taskId, string? owner) =>
-        _claims.TryGetValue((clusterId, taskId), out var claim) && (owner is null || claim.Owner != owner);
+    public bool IsClaimed(OcpCluster cluster, long taskId, string? owner) =>
+        _claims.TryGetValue((cluster, taskId), out var claim) && (owner is null || claim.Owner != owner);
 
     public int Count => _unsent.Count + _firstSeen.Count + _claims.Count;
 

@@ -29,6 +29,9 @@ public sealed class ClusterBackupNowControllerTests
     private readonly RecordedRequeues _requeues = new();
     private readonly RecordedPhases _phases = new();
     private readonly FakeOcpApi _ocp = new();
+    private readonly FakeOcpConnector _connector;
+
+    public ClusterBackupNowControllerTests() => _connector = new FakeOcpConnector(_ocp);
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
@@ -67,13 +70,13 @@ public sealed class ClusterBackupNowControllerTests
         status.TaskHighWaterMark = 0;
         var backup = TestResources.Backup(clusterId: 9, generation: 2, status: status);
         _cache.Upsert(backup);
-        var held = await _locks.AcquireAsync(8, CancellationToken.None);
+        var held = await _locks.AcquireAsync(new OcpCluster(TestResources.OcpEndpoint, 8), CancellationToken.None);
 
         var reconcile = Controller().ReconcileAsync(backup, CancellationToken.None);
 
         Assert.False(reconcile.IsCompleted);
-        Assert.Single(_cache.ListByIndex("8"));
-        Assert.Empty(_cache.ListByIndex("9"));
+        Assert.Single(_cache.ListByIndex(new OcpCluster(TestResources.OcpEndpoint, 8).IndexKey));
+        Assert.Empty(_cache.ListByIndex(new OcpCluster(TestResources.OcpEndpoint, 9).IndexKey));
         held.Dispose();
         await reconcile.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.All(_ocp.Posts, p => Assert.Equal(8, p.ClusterId));
@@ -190,7 +193,28 @@ public sealed class ClusterBackupNowControllerTests
 
         await Controller().ReconcileAsync(backup, CancellationToken.None);
 
-        Assert.Equal([(BackupPhase.Succeeded, 8L, TestResources.Start)], _phases.Entered);
+        Assert.Equal([(BackupPhase.Succeeded, (string?)TestResources.OcpEndpoint, 8L, TestResources.Start)], _phases.Entered);
+    }
+
+    [Theory]
+    [InlineData("https://ocp-staging.example:443", BackupPhase.Submitting)]
+    [InlineData(TestResources.OcpEndpoint, BackupPhase.Pending)]
+    public async Task Only_an_active_backup_on_the_same_OCP_holds_a_new_backup_of_the_cluster_id(string otherOcp, string phase)
+    {
+        var running = TestResources.Backup(name: "team-b", clusterId: 11, status: TestResources.Running(Now.AddMinutes(-1), 3000041)
+            .With(s => s.OcpEndpoint = otherOcp));
+        _cache.Upsert(running);
+        var backup = TestResources.Backup(name: "team-a", clusterId: 11);
+        _cache.Upsert(backup);
+
+        await Controller().ReconcileAsync(backup, CancellationToken.None);
+
+        var written = Assert.Single(_writes.Writes).Written;
+        Assert.Equal(phase, written.Status!.Phase);
+        Assert.Equal(phase == BackupPhase.Submitting ? TestResources.OcpEndpoint : null, written.Status.OcpEndpoint);
+        // Indexed by what the intent recorded: each OCP's cluster 11 is its own.
+        var ours = _cache.ListByIndex(new OcpCluster(TestResources.OcpEndpoint, 11).IndexKey).Select(b => b.Metadata.Name).ToList();
+        Assert.Equal(phase == BackupPhase.Submitting ? ["team-a"] : ["team-b"], ours);
     }
 
     [Fact]
@@ -292,9 +316,9 @@ public sealed class ClusterBackupNowControllerTests
 
     private ClusterBackupNowController Controller()
     {
-        var reconciler = new BackupReconciler(new FakeOcpConnector(_ocp), _time,
+        var reconciler = new BackupReconciler(_connector, _time,
             Microsoft.Extensions.Options.Options.Create(new ReconcileOptions { RecoveryQuietPeriod = TimeSpan.Zero }));
-        return new ClusterBackupNowController(reconciler, _cache, _writes, _events, _locks, _deletes, _reads, _requeues, _phases, _time,
+        return new ClusterBackupNowController(reconciler, _cache, _writes, _events, _locks, _deletes, _reads, _requeues, _phases, _connector, _time,
             new Failpoints(new Dictionary<string, FailpointAction>(), NullLogger<Failpoints>.Instance), NullLogger<ClusterBackupNowController>.Instance);
     }
 
@@ -367,8 +391,8 @@ public sealed class ClusterBackupNowControllerTests
 
     private sealed class RecordedPhases : IBackupMetrics
     {
-        public List<(string Phase, long ClusterId, DateTimeOffset At)> Entered { get; } = [];
+        public List<(string Phase, string? Ocp, long ClusterId, DateTimeOffset At)> Entered { get; } = [];
 
-        public void PhaseEntered(string phase, long clusterId, DateTimeOffset now) => Entered.Add((phase, clusterId, now));
+        public void PhaseEntered(string phase, string? ocpEndpoint, long clusterId, DateTimeOffset now) => Entered.Add((phase, ocpEndpoint, clusterId, now));
     }
 }

@@ -35,15 +35,15 @@ public sealed class OcpConnectorTests : IDisposable
     public async Task A_burst_of_backups_reads_the_secret_once_and_a_changed_secret_is_read_after_the_cache_time()
     {
         var connector = Connector(TimeSpan.FromSeconds(10));
-        await connector.ConnectAsync(OwnSecret("a"), CancellationToken.None);
-        await connector.ConnectAsync(OwnSecret("b"), CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("a"), null, CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("b"), null, CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(9));
-        await connector.ConnectAsync(OwnSecret("c"), CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("c"), null, CancellationToken.None);
         Assert.Equal(1, _api.SecretReads);
 
         _api.Secrets[("db", "ocp")].Data["url"] = "https://ocp-new.example.com";
         _time.Advance(TimeSpan.FromSeconds(2));
-        await connector.ConnectAsync(OwnSecret("d"), CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("d"), null, CancellationToken.None);
         Assert.Equal(2, _api.SecretReads);
         Assert.Equal("https://ocp-new.example.com", _factory.Last!.Url);
     }
@@ -54,11 +54,11 @@ public sealed class OcpConnectorTests : IDisposable
         var connector = Connector(TimeSpan.FromSeconds(10));
         var saved = _api.Secrets[("db", "ocp")];
         _api.Secrets.Remove(("db", "ocp"));
-        var missing = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.ConnectAsync(OwnSecret("x"), CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.ConnectAsync(OwnSecret("x"), null, CancellationToken.None));
         Assert.Contains("not found", missing.Message, StringComparison.Ordinal);
 
         _api.Secrets[("db", "ocp")] = saved;
-        await connector.ConnectAsync(OwnSecret("x"), CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("x"), null, CancellationToken.None);
         Assert.Equal(2, _api.SecretReads);
     }
 
@@ -66,8 +66,8 @@ public sealed class OcpConnectorTests : IDisposable
     public async Task A_zero_cache_time_reads_the_secret_every_time()
     {
         var connector = Connector(TimeSpan.Zero);
-        await connector.ConnectAsync(OwnSecret("x"), CancellationToken.None);
-        await connector.ConnectAsync(OwnSecret("x"), CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("x"), null, CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("x"), null, CancellationToken.None);
         Assert.Equal(2, _api.SecretReads);
     }
 
@@ -77,8 +77,8 @@ public sealed class OcpConnectorTests : IDisposable
         var connector = Connector(TimeSpan.Zero);
         var backup = Shared();
 
-        await connector.AuthorizeAsync(backup, CancellationToken.None);
-        await connector.ConnectAsync(backup, CancellationToken.None);
+        await connector.AuthorizeAsync(backup, null, CancellationToken.None);
+        await connector.ConnectAsync(backup, null, CancellationToken.None);
 
         Assert.Equal("https://ocp.shared.example.com", _factory.Last!.Url);
         Assert.Equal("svc", _factory.Last.Username);
@@ -92,7 +92,7 @@ public sealed class OcpConnectorTests : IDisposable
         var backup = Shared(ns: "team-b");
         _api.Namespaces["team-b"] = [];
 
-        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, null, CancellationToken.None));
 
         Assert.Contains("ClusterOcpConnection shared does not grant namespace team-b", denied.Message, StringComparison.Ordinal);
         Assert.Empty(_api.SecretsRead);
@@ -104,10 +104,10 @@ public sealed class OcpConnectorTests : IDisposable
         _api.Connections["shared"] = Connection(selector: new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["backup"] = "allowed" } });
         var connector = Connector(TimeSpan.Zero);
         _api.Namespaces["db"] = new() { ["backup"] = "allowed" };
-        await connector.AuthorizeAsync(Shared(), CancellationToken.None);
+        await connector.AuthorizeAsync(Shared(), null, CancellationToken.None);
 
         _api.Namespaces["db"] = new() { ["backup"] = "revoked" };
-        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(Shared(), CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(Shared(), null, CancellationToken.None));
         Assert.Contains("labels do not match spec.namespaceSelector", denied.Message, StringComparison.Ordinal);
     }
 
@@ -117,7 +117,7 @@ public sealed class OcpConnectorTests : IDisposable
         _api.Connections["shared"] = Connection(namespaces: ["db"], clusters: [1, 2]);
         var connector = Connector(TimeSpan.Zero);
 
-        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(Shared(clusterId: 8), CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(Shared(clusterId: 8), null, CancellationToken.None));
 
         Assert.Contains("does not allow cluster 8 (spec.allowedClusterIds: 1, 2)", denied.Message, StringComparison.Ordinal);
     }
@@ -128,7 +128,7 @@ public sealed class OcpConnectorTests : IDisposable
         var connector = Connector(TimeSpan.Zero);
         _api.Connections.Clear();
 
-        var missing = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.AuthorizeAsync(Shared(), CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.AuthorizeAsync(Shared(), null, CancellationToken.None));
 
         Assert.Contains("ClusterOcpConnection shared (spec.ocpConnectionRef) not found", missing.Message, StringComparison.Ordinal);
     }
@@ -139,7 +139,7 @@ public sealed class OcpConnectorTests : IDisposable
         _api.Secrets[("db", "ocp")] = ([], _api.Secrets[("db", "ocp")].Data);
         var connector = Connector(TimeSpan.Zero);
 
-        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(OwnSecret("x"), CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(OwnSecret("x"), null, CancellationToken.None));
 
         Assert.Contains($"Secret db/ocp (spec.ocpSecretRef) is not labelled {SecretUse.Label}=true", denied.Message, StringComparison.Ordinal);
         Assert.Null(_factory.Last);
@@ -152,12 +152,12 @@ public sealed class OcpConnectorTests : IDisposable
         var connector = Connector(TimeSpan.Zero);
         var backup = Shared(storageType: "BACKUP_STORAGE_OSS");
 
-        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, null, CancellationToken.None));
         Assert.Contains("Secret db/oss-key (accessKeySecretRef) is not labelled", denied.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", denied.Message, StringComparison.Ordinal);
 
         _api.Secrets[("db", "oss-key")] = (Opened, _api.Secrets[("db", "oss-key")].Data);
-        await connector.AuthorizeAsync(backup, CancellationToken.None);
+        await connector.AuthorizeAsync(backup, null, CancellationToken.None);
         Assert.Equal("id", (await connector.GetStorageAccessKeyAsync(backup, CancellationToken.None))!.AccessKeyId);
     }
 

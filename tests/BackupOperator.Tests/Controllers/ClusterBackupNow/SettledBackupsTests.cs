@@ -98,7 +98,7 @@ public sealed class SettledBackupsTests
         done.Status!.ObservedGeneration = done.Metadata.Generation;
         cache.Upsert(done);
 
-        var stored = Assert.Single(cache.ListByIndex("8"));
+        var stored = Assert.Single(cache.ListByIndex(ClusterBackupNowController.ClusterIndex(done)));
         Assert.True(SettledBackups.IsPartial(stored));
         Assert.Equal(BackupPhase.Succeeded, stored.Status!.Phase);
     }

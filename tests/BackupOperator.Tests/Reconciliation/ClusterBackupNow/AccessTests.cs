@@ -43,18 +43,77 @@ public sealed class AccessTests
     }
 
     [Fact]
-    public async Task A_grant_withdrawn_after_submission_does_not_touch_the_backup()
+    public async Task A_grant_withdrawn_between_the_intent_and_the_POST_ends_NotAllowed_with_nothing_sent()
     {
         var h = new Harness();
         var backup = TestResources.Backup();
         await h.StepAsync(backup); // the intent
-        h.Connector.Denial = new OcpAccessDeniedException("withdrawn");
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("ClusterOcpConnection ocp-shared does not grant namespace db");
 
-        var d = await h.StepAsync(backup); // the POST and the first task read
+        var d = await h.StepAsync(backup); // where the POST would be
+
+        Assert.Equal((BackupPhase.Failed, "NotAllowed"), (d.Status!.Phase, d.Status.Reason));
+        Assert.Contains("does not grant namespace db; nothing was sent", d.Status.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Ocp.Posts);
+        // Checked against the connection recorded with the intent, not merely the one named now.
+        Assert.Equal(new OcpTarget(TestResources.OcpEndpoint, null), h.Connector.AuthorizedWith[^1]);
+        Assert.Contains(d.Events, e => e.Warning && e.Reason == "NotAllowed");
+    }
+
+    [Fact]
+    public async Task A_grant_withdrawn_once_OCP_accepted_never_touches_the_running_backup()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup); // the intent
+        var running = await h.StepAsync(backup); // the POST and the first task read
+        Assert.Equal(BackupPhase.Running, running.Status!.Phase);
+        var checks = h.Connector.Authorizations;
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn");
+        var id = running.Status.TaskIds![0];
+        h.Ocp.Tasks[id] = h.Ocp.Tasks[id] with { Status = "SUCCESSFUL" };
+
+        var d = await h.StepAsync(backup);
+
+        Assert.Equal(BackupPhase.Succeeded, d.Status!.Phase);
+        Assert.Single(h.Ocp.Posts);
+        Assert.Equal(checks, h.Connector.Authorizations);
+    }
+
+    [Fact]
+    public async Task A_grant_withdrawn_after_a_lost_answer_adopts_the_task_that_POST_started_and_never_sends_again()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup); // the intent
+        h.Ocp.StartThenLoseAnswer(Fail.Lost());
+        await h.StepAsync(backup); // OCP started the task; the answer never came
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn");
+        h.Time.Advance(h.Options.SubmissionSettleDelay);
+
+        var d = await h.StepAsync(backup);
 
         Assert.Equal(BackupPhase.Running, d.Status!.Phase);
+        Assert.Equal([Assert.Single(h.Ocp.Tasks).Key], d.Status.TaskIds);
         Assert.Single(h.Ocp.Posts);
-        Assert.Equal(1, h.Connector.Authorizations);
+    }
+
+    [Fact]
+    public async Task A_grant_withdrawn_after_a_lost_answer_with_no_task_listed_fails_without_a_second_POST()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup); // the intent
+        h.Ocp.FailPost(Fail.Lost());
+        await h.StepAsync(backup); // lost: OCP may or may not have started it
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn");
+        h.Time.Advance(h.Options.SubmissionSettleDelay);
+
+        var d = await h.StepAsync(backup);
+
+        Assert.Equal((BackupPhase.Failed, "NotAllowed"), (d.Status!.Phase, d.Status.Reason));
+        Assert.Contains("check OCP for a backup of cluster 8 of http://ocp.test:80", d.Status.Message, StringComparison.Ordinal);
+        Assert.Single(h.Ocp.Posts);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Kubernetes;
+using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 
 namespace BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 
@@ -134,7 +135,7 @@ public sealed class AttributionTests
         Assert.True(d.Status.IsConditionTrue(ConditionTypes.SpecChangeIgnored));
         Assert.Contains(d.Events, e => e.Reason == "SpecChangeIgnored");
         Assert.Contains(d.Events, e => e.Reason == "Submitted" && e.Note.Contains("cluster 8", StringComparison.Ordinal));
-        Assert.Equal("8", ClusterBackupNowController.ClusterIndex(backup));
+        Assert.Equal(new OcpCluster(TestResources.OcpEndpoint, 8).IndexKey, ClusterBackupNowController.ClusterIndex(backup));
     }
 
     [Fact]

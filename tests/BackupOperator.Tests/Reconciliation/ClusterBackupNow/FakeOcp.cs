@@ -169,20 +169,47 @@ internal sealed class FakeOcpConnector(IOcpApi api) : IOcpConnector
 {
     public OcpConfigurationException? Failure { get; set; }
     public OcpAccessDeniedException? Denial { get; set; }
+
+    /// <summary>Denies only the checks made with a recorded target (before a POST), as a grant withdrawn after the intent.</summary>
+    public OcpAccessDeniedException? DenialAfterIntent { get; set; }
     public AccessKeyDto? AccessKey { get; set; }
+
+    /// <summary>The OCP the connection reaches now (its url may be edited by a test).</summary>
+    public OcpTarget Target { get; set; } = new(TestResources.OcpEndpoint, null);
     public int Calls { get; private set; }
     public int Authorizations { get; private set; }
 
-    public Task AuthorizeAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    /// <summary>The recorded target each authorization was asked with (null: before the intent).</summary>
+    public List<OcpTarget?> AuthorizedWith { get; } = [];
+
+    /// <summary>The target each connect was asked for (null: none recorded).</summary>
+    public List<OcpTarget?> ConnectedWith { get; } = [];
+
+    public Task<OcpTarget> ResolveAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken) =>
+        Failure is null ? Task.FromResult(Target) : throw Failure;
+
+    public Task AuthorizeAsync(V1alpha1ClusterBackupNow resource, OcpTarget? recorded, CancellationToken cancellationToken)
     {
         Authorizations++;
-        return Denial is not null ? throw Denial : Failure is not null ? throw Failure : Task.CompletedTask;
+        AuthorizedWith.Add(recorded);
+        return Denial is not null ? throw Denial
+            : recorded is not null && DenialAfterIntent is not null ? throw DenialAfterIntent
+            : Failure is not null ? throw Failure : Task.CompletedTask;
     }
 
-    public Task<IOcpApi> ConnectAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
+    public Task<OcpSession> ConnectAsync(V1alpha1ClusterBackupNow resource, OcpTarget? recorded, CancellationToken cancellationToken)
     {
         Calls++;
-        return Failure is null ? Task.FromResult(api) : throw Failure;
+        ConnectedWith.Add(recorded);
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
+        // As the real connector: credentials never go to another OCP than the recorded one.
+        return recorded is not null && recorded.Endpoint != Target.Endpoint
+            ? throw new OcpConfigurationException($"now points at OCP {Target.Endpoint}, but this backup was submitted to {recorded.Endpoint}")
+            : Task.FromResult(new OcpSession(api, recorded ?? Target));
     }
 
     public Task<AccessKeyDto?> GetStorageAccessKeyAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)

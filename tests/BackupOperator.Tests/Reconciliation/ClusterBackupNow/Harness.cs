@@ -40,7 +40,7 @@ internal sealed class Harness
     }
 
     public Task<ReconcileDecision> ReconcileAsync(V1alpha1ClusterBackupNow resource) =>
-        Reconciler.ReconcileAsync(resource, new ClusterPeers(Peers, SettledPeerTaskIds), CancellationToken.None);
+        Reconciler.ReconcileAsync(resource, new ClusterPeers(Peers, SettledPeerTaskIds, Connector.Target.Endpoint), CancellationToken.None);
 
     /// <summary>Reconcile and write the decided status back, as the controller does.</summary>
     public async Task<ReconcileDecision> StepAsync(V1alpha1ClusterBackupNow resource)

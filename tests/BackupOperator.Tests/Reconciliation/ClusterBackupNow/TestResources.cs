@@ -10,6 +10,9 @@ internal static class TestResources
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The OCP the fake connector reaches, recorded with the test intents.</summary>
+    public const string OcpEndpoint = "http://ocp.test:80";
+
     /// <summary>The seed's sample answer to backupNow, verbatim.</summary>
     public const string SeedSampleResponse = """
         {
@@ -75,12 +78,12 @@ internal static class TestResources
     /// <summary>An intent written by an earlier process (so this one's journal does not know it).</summary>
     public static ClusterBackupNowStatus Submitting(DateTime attemptStartedAt, int attempts = 0, long generation = 1) =>
         new ClusterBackupNowStatus { ObservedGeneration = generation }
-            .SetSubmitting("req-earlier", generation, attemptStartedAt)
+            .SetSubmitting("req-earlier", generation, attemptStartedAt, ocpEndpoint: OcpEndpoint)
             .With(s => s.SubmitAttempts = attempts);
 
     public static ClusterBackupNowStatus Running(DateTime since, params long[] taskIds) =>
         new ClusterBackupNowStatus { ObservedGeneration = 1 }
-            .SetSubmitting("req-earlier", 1, since)
+            .SetSubmitting("req-earlier", 1, since, ocpEndpoint: OcpEndpoint)
             .SetRunning(taskIds, "OCP accepted the backup", since, 1);
 
     public static ClusterBackupNowStatus Terminal(string phase, DateTime at)
