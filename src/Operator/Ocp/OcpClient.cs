@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Polly;
@@ -9,9 +8,11 @@ namespace BackupOperator.Operator.Ocp;
 
 /// <summary>
 /// OCP over HTTP. Reads are retried through <paramref name="readPipeline"/>; backupNow never is.
-/// Text that comes from OCP (messages, hints, error codes, task names, a body's first bytes) leaves
-/// this class only after <paramref name="masker"/> masked the connection's secrets in it, and for
-/// backupNow the object-store key sent with it.
+/// Text that comes from OCP (messages, hints, error codes, task names) leaves this class only after
+/// <paramref name="masker"/> masked the connection's secrets in it, and for backupNow the object-store
+/// key sent with it. An answer that is not OCP's (a redirect, HTML, another service's JSON) leaves it
+/// only as its status, content type or redirect host: the URL may be a tenant's, pointing at a
+/// service the tenant may not read.
 /// </summary>
 public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipeline readPipeline, IOcpMetrics? metrics = null, SecretMasker? masker = null,
     OcpEndpointLimiter? limiter = null) : IOcpApi
@@ -20,7 +21,7 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
     public const string RequestIdHeader = "X-Request-Id";
 
     private readonly SecretMasker _masker = masker ?? SecretMasker.None;
-    private const int BodyPrefixLength = 200;
+    private const int MaxReportedLength = 100;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly string _base = baseUrl.TrimEnd('/');
     private readonly Uri _endpoint = new(baseUrl);
@@ -123,10 +124,18 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
         using var request = newRequest();
         int status;
         byte[] body;
+        string? mediaType;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             status = (int)response.StatusCode;
+            if (status is >= 300 and < 400)
+            {
+                // The handler follows none (OcpClientFactory): a redirect is an answer, and says only where it pointed.
+                throw OcpApiException.Redirect(operation, status, RedirectTarget(request.RequestUri!, response.Headers.Location));
+            }
+
+            mediaType = response.Content.Headers.ContentType?.MediaType;
             body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         }
         catch (HttpRequestException e)
@@ -138,10 +147,11 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
             throw new OcpApiException(operation, OcpFailureKind.Lost, $"no answer within {http.Timeout.TotalSeconds:0.#} s", inner: e);
         }
 
-        return Interpret(operation, status, body, typeInfo);
+        return Interpret(operation, status, body, typeInfo, mediaType);
     }
 
-    internal static OcpResponse<T> Interpret<T>(string operation, int status, byte[] body, JsonTypeInfo<OcpEnvelope<T>> typeInfo)
+    internal static OcpResponse<T> Interpret<T>(string operation, int status, byte[] body, JsonTypeInfo<OcpEnvelope<T>> typeInfo,
+        string? mediaType = "application/json")
     {
         OcpEnvelope<T>? envelope = null;
         try
@@ -150,13 +160,15 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
         }
         catch (JsonException)
         {
-            // Not OCP's envelope: reported below with the first bytes of the body.
+            // Not OCP's envelope: reported below, without a byte of it.
         }
 
-        if (envelope is null || (envelope.Successful is null && envelope.Error is null))
+        // OCP's envelope always says whether it succeeded; JSON without 'successful' is another service's
+        // (e.g. {"error": {"message": ...}}), whose words are not passed on.
+        if (envelope?.Successful is null)
         {
             var kind = status >= 500 ? OcpFailureKind.ServerError : OcpFailureKind.InvalidResponse;
-            throw new OcpApiException(operation, kind, $"answer is not an OCP envelope: {Prefix(body)}", status);
+            throw new OcpApiException(operation, kind, $"the answer is not OCP's JSON envelope ({ContentType(mediaType)}; its body is not reported)", status);
         }
 
         if (status is < 200 or >= 300 || envelope.Successful != true)
@@ -188,26 +200,27 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
         return new OcpApiException(operation, kind, $"{what}: {e.Message}", inner: e);
     }
 
-    private static string Prefix(byte[] body)
+    /// <summary>The media type alone (no parameters), if it looks like one: the rest of the header is the server's text.</summary>
+    private static string ContentType(string? mediaType) =>
+        string.IsNullOrEmpty(mediaType) ? "no content type"
+        : mediaType.Length <= MaxReportedLength && mediaType.All(c => char.IsAsciiLetterOrDigit(c) || "!#$&^_.+-/".Contains(c, StringComparison.Ordinal))
+            ? $"content type {mediaType}"
+            : "an unreadable content type";
+
+    /// <summary>Where a redirect pointed, "to host H:P": its host and port only (a path or query may be a secret, or name one).</summary>
+    private static string RedirectTarget(Uri request, Uri? location)
     {
-        if (body.Length == 0)
+        if (location is null)
         {
-            return "(empty body)";
+            return "without a location";
         }
 
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, BodyPrefixLength * 4));
-        var flat = new StringBuilder(BodyPrefixLength);
-        foreach (var c in text)
-        {
-            if (flat.Length >= BodyPrefixLength)
-            {
-                flat.Append('…');
-                break;
-            }
-
-            flat.Append(char.IsControl(c) ? ' ' : c);
-        }
-
-        return $"\"{flat}\"";
+        Uri? target = location.IsAbsoluteUri ? location : Uri.TryCreate(request, location, out var resolved) ? resolved : null;
+        var host = target is { IsAbsoluteUri: true } && !string.IsNullOrEmpty(target.Host)
+            ? target.GetComponents(UriComponents.HostAndPort, UriFormat.UriEscaped)
+            : null;
+        return host is null ? "to a location without a host"
+            : host.Length <= MaxReportedLength ? $"to host {host}"
+            : $"to host {host[..MaxReportedLength]}…";
     }
 }

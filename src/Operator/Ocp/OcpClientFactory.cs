@@ -84,6 +84,9 @@ public sealed partial class OcpClientFactory(IOptions<OcpOptions> options, TimeP
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // A URL may be a tenant's: a redirect must not lead the operator, with its credentials, to a
+            // service the tenant cannot reach. OcpClient reports a 3xx as an answer.
+            AllowAutoRedirect = false,
         };
         if (!string.IsNullOrWhiteSpace(settings.CaBundle))
         {

@@ -19,7 +19,7 @@ public sealed record OcpConnectionSettings(
     /// and the url from key 'url' unless <paramref name="url"/> is given (a ClusterOcpConnection's spec.url).
     /// </summary>
     public static OcpConnectionSettings FromSecret(string source, IDictionary<string, byte[]> data, string? url = null) =>
-        new(source, url ?? Value(data, "url"), Value(data, "username"), Value(data, "password"),
+        new(source, url ?? Value(data, "url")?.Trim(), Value(data, "username"), Value(data, "password"),
             Value(data, "accessKeyId"), Value(data, "accessKeySecret"), Value(data, "caBundle"));
 
     /// <summary>A Secret's value as text; one written with `kubectl create secret --from-file` often ends in a newline.</summary>
@@ -34,11 +34,7 @@ public sealed record OcpConnectionSettings(
             throw new OcpConfigurationException($"{Source}: no OCP url (key 'url')");
         }
 
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-            || string.IsNullOrEmpty(uri.Host) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
-        {
-            throw new OcpConfigurationException($"{Source}: the OCP url is not an absolute http(s) URL without query or user info");
-        }
+        var uri = OcpBaseUrl.Parse(Url, Source);
 
         var basic = !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password);
         var signed = !string.IsNullOrEmpty(AccessKeyId) || !string.IsNullOrEmpty(AccessKeySecret);
@@ -70,13 +66,14 @@ public sealed record OcpConnectionSettings(
         : "(no valid url)";
 }
 
-/// <summary>
-/// The OCP connection is missing or malformed: the user must fix a Secret or the configuration.
-/// <see cref="Reason"/> is the backup's Pending reason for it.
-/// </summary>
-public sealed class OcpConfigurationException(string message, string reason = OcpConfigurationException.DefaultReason) : Exception(message)
+/// <summary>The OCP connection is missing or malformed: the user must fix a Secret or the configuration.</summary>
+public sealed class OcpConfigurationException(string message, string reason = OcpConfigurationException.ConfigurationInvalid) : Exception(message)
 {
-    public const string DefaultReason = "ConfigurationInvalid";
+    public const string ConfigurationInvalid = "ConfigurationInvalid";
 
+    /// <summary>The URL breaks <see cref="OcpBaseUrl"/>'s rule.</summary>
+    public const string InvalidUrl = "InvalidUrl";
+
+    /// <summary>The reason a status shows for it.</summary>
     public string Reason { get; } = reason;
 }

@@ -7,9 +7,10 @@ internal static class OcpTextMasking
     {
         var detail = mask.Apply(e.Detail)!;
         var code = mask.Apply(e.Code);
-        return detail == e.Detail && code == e.Code
+        var target = mask.Apply(e.RedirectTarget);
+        return detail == e.Detail && code == e.Code && target == e.RedirectTarget
             ? e
-            : new OcpApiException(e.Operation, e.Kind, detail, e.HttpStatus, code, e.TraceId, e.InnerException);
+            : new OcpApiException(e.Operation, e.Kind, detail, e.HttpStatus, code, e.TraceId, e.InnerException, target);
     }
 
     public static T Mask<T>(T data, SecretMasker mask) => data switch

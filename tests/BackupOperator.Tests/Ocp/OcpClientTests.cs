@@ -62,10 +62,11 @@ public sealed class OcpClientTests
     }
 
     [Theory]
-    [InlineData(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", OcpFailureKind.ServerError, true, null, "\"<html><body><h1>502 Bad Gateway</h1>")]
-    [InlineData(403, "<html>Forbidden by proxy</html>", OcpFailureKind.InvalidResponse, false, null, "<html>Forbidden by proxy")]
-    [InlineData(200, "", OcpFailureKind.InvalidResponse, true, null, "(empty body)")]
-    [InlineData(200, """{"data":{"backupObjectOpsResultList":[{"beSucc""", OcpFailureKind.InvalidResponse, true, null, "{\"data\":{\"backupObjectOpsResultList\"")]
+    [InlineData(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", OcpFailureKind.ServerError, true, null, "not OCP's JSON envelope (content type application/json")]
+    [InlineData(403, "<html>Forbidden by proxy</html>", OcpFailureKind.InvalidResponse, false, null, "not OCP's JSON envelope")]
+    [InlineData(200, "", OcpFailureKind.InvalidResponse, true, null, "not OCP's JSON envelope")]
+    [InlineData(200, """{"data":{"backupObjectOpsResultList":[{"beSucc""", OcpFailureKind.InvalidResponse, true, null, "not OCP's JSON envelope")]
+    [InlineData(400, """{"error":{"code":"E1","message":"from another service"}}""", OcpFailureKind.InvalidResponse, false, null, "not OCP's JSON envelope")]
     [InlineData(200, """{"successful":true,"traceId":"t"}""", OcpFailureKind.InvalidResponse, true, null, "successful answer without data")]
     [InlineData(401, "\"UNAUTHORIZED\"|Bad credentials", OcpFailureKind.Rejected, false, "UNAUTHORIZED", "Bad credentials")]
     [InlineData(404, "10004|Cluster not found: 8", OcpFailureKind.Rejected, false, "10004", "Cluster not found: 8")]
@@ -85,6 +86,11 @@ public sealed class OcpClientTests
         Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
         Assert.Contains($"HTTP {status}", e.Message, StringComparison.Ordinal);
         Assert.Equal(mayHaveActed, e.MayHaveActed);
+        foreach (var notOcps in new[] { "html", "Bad Gateway", "proxy", "backupObjectOpsResultList", "another service" })
+        {
+            Assert.DoesNotContain(notOcps, e.Message, StringComparison.Ordinal);
+        }
+
         if (code is not null)
         {
             Assert.Equal($"trace-{status}", e.TraceId);
@@ -92,15 +98,14 @@ public sealed class OcpClientTests
     }
 
     [Fact]
-    public async Task Long_html_is_cut_to_a_short_single_line_prefix()
+    public async Task Html_is_reported_by_its_content_type_and_never_by_its_text()
     {
         var html = "<html>\n" + new string('x', 5000) + "\n</html>";
 
-        var e = await Assert.ThrowsAsync<OcpApiException>(() => Clients.Over(StubHandler.Always(502, html)).GetTaskAsync(1, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<OcpApiException>(() =>
+            Clients.Over(new StubHandler(_ => StubHandler.Answer(502, html, "text/html"))).GetTaskAsync(1, CancellationToken.None));
 
-        Assert.Contains("\"<html> xxx", e.Message, StringComparison.Ordinal);
-        Assert.Contains("…", e.Message, StringComparison.Ordinal);
-        Assert.True(e.Message.Length < 400, e.Message);
+        Assert.Equal("OCP getTask: the answer is not OCP's JSON envelope (content type text/html; its body is not reported); HTTP 502 (ServerError)", e.Message);
     }
 
     [Theory]

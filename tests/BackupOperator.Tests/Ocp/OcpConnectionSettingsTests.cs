@@ -17,8 +17,9 @@ public sealed class OcpConnectionSettingsTests
         { new(Source, null, "admin", Password), "no OCP url (key 'url')" },
         { new(Source, "ftp://ocp.example.com", "admin", Password), "not an absolute http(s) URL" },
         { new(Source, "ocp.example.com:8080", "admin", Password), "not an absolute http(s) URL" },
-        { new(Source, $"https://admin:{Password}@ocp.example.com", "admin", Password), "without query or user info" },
-        { new(Source, $"https://ocp.example.com/?token={SecretKey}", "admin", Password), "without query or user info" },
+        { new(Source, $"https://admin:{Password}@ocp.example.com", "admin", Password), "has user info ('@')" },
+        { new(Source, $"https://ocp.example.com/?token={SecretKey}", "admin", Password), "has a query ('?')" },
+        { new(Source, $"https://ocp.example.com/#{SecretKey}", "admin", Password), "has a fragment ('#')" },
         { new(Source, "https://ocp.example.com", "admin", Password, "AKID", SecretKey), "not both" },
         { new(Source, "https://ocp.example.com"), "not neither" },
         { new(Source, "https://ocp.example.com", null, Password), "Basic auth needs both 'username' and 'password'" },
@@ -42,7 +43,48 @@ public sealed class OcpConnectionSettingsTests
     }
 
     [Theory]
+    [InlineData("http://internal-service/secret-page#", "has a fragment ('#')")]
+    [InlineData("http://internal-service/secret-page#/api", "has a fragment ('#')")]
+    [InlineData("http://internal-service#", "has a fragment ('#')")]
+    [InlineData("http://internal-service/secret-page?", "has a query ('?')")]
+    [InlineData("http://internal-service/secret-page%23", "has percent-encoding ('%')")]
+    [InlineData("http://internal-service/secret-page%3F", "has percent-encoding ('%')")]
+    [InlineData("http://ocp.example.com\\@internal-service/", "has user info ('@')")]
+    [InlineData("http://ocp.example.com\\internal/", "has whitespace, control characters or backslashes")]
+    [InlineData("http://ocp.example.com/ secret-page", "has whitespace, control characters or backslashes")]
+    [InlineData("http://ocp.example.com/\tpath", "has whitespace, control characters or backslashes")]
+    [InlineData("http://ocp.example.com/a/../admin", "has a '.' or '..' path segment")]
+    [InlineData("http://ocp.example.com/./", "has a '.' or '..' path segment")]
+    [InlineData("http:internal-service/", "not an absolute http(s) URL with a host")]
+    [InlineData("http:///secret-page", "not an absolute http(s) URL with a host")]
+    public void A_url_whose_text_could_mean_another_request_is_InvalidUrl(string url, string rule)
+    {
+        var e = Assert.Throws<OcpConfigurationException>(() => new OcpConnectionSettings(Source, url, "admin", Password).Validate());
+
+        Assert.Equal(OcpConfigurationException.InvalidUrl, e.Reason);
+        Assert.Contains(rule, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(url, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-page", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secrets_url_is_read_without_surrounding_whitespace()
+    {
+        var settings = OcpConnectionSettings.FromSecret(Source, new Dictionary<string, byte[]>
+        {
+            ["url"] = " https://ocp.example.com:8080/ \n"u8.ToArray(),
+            ["username"] = "admin"u8.ToArray(),
+            ["password"] = "pw"u8.ToArray(),
+        });
+
+        Assert.Equal(new Uri("https://ocp.example.com:8080/"), settings.Validate());
+    }
+
+    [Theory]
     [InlineData("http://ocp.example.com:8080", "admin", Password, null, null)]
+    [InlineData("https://[::1]:8443/ocp-api/v1.2_x~y", "admin", Password, null, null)]
+    [InlineData("HTTPS://OCP.example.com", "admin", Password, null, null)]
     [InlineData("https://ocp.example.com/base/", null, null, "AKID", SecretKey)]
     public void Valid_settings_give_the_url_and_print_no_secret(string url, string? user, string? password, string? akid, string? sk)
     {

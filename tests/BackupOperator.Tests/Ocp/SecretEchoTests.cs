@@ -33,6 +33,10 @@ public sealed class SecretEchoTests
         Clients.Envelope(400, "\"IllegalArgument\"", "bad credentials for backup-bot/pa$$\\\"w0rd"),
         Clients.Envelope(400, "\"pa$$\\\"w0rd\"", "rejected"),
         Clients.Envelope(400, "\"IllegalArgument\"", "ossAccessKey.accessKeySecret=OSS-SECRET-42 is invalid"),
+    };
+
+    public static TheoryData<string> NotOcps => new()
+    {
         "<html>401: Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("backup-bot:" + Password)) + "</html>",
         "<html>bad request: password=" + Uri.EscapeDataString(Password) + "</html>",
     };
@@ -49,6 +53,19 @@ public sealed class SecretEchoTests
         AssertClean(e.Detail);
         AssertClean(e.Code);
         Assert.Contains(SecretMasker.Mask, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(NotOcps))]
+    public async Task An_echo_in_an_answer_that_is_not_ocps_is_not_passed_on_at_all(string answer)
+    {
+        var client = Clients.Over(StubHandler.Always(400, answer), masker: Masker);
+
+        var e = await Assert.ThrowsAsync<OcpApiException>(() => client.BackupNowAsync(8, OssRequest, CancellationToken.None));
+
+        AssertClean(e.Message);
+        Assert.DoesNotContain("html", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not OCP's JSON envelope", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -169,8 +169,8 @@ public sealed class OcpConnector(
     }
 
     private static string EndpointOf(string? url, string source) =>
-        OcpEndpoint.Normalize(url)
-            ?? throw new OcpConfigurationException($"{source}: the OCP url is not an absolute http(s) URL with a host", "InvalidUrl");
+        OcpEndpoint.Normalize(OcpBaseUrl.Parse(url?.Trim(), source).OriginalString)
+            ?? throw new OcpConfigurationException($"{source}: the OCP url is not an absolute http(s) URL with a host", OcpConfigurationException.InvalidUrl);
 
     private void RequireNamespaceSecretsAllowed(V1alpha1ClusterBackupNow resource)
     {

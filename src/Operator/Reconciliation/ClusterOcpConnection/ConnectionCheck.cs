@@ -11,7 +11,7 @@ public sealed record ConnectionCheck(bool Ready, string Reason, string Message)
 {
     public const string SecretNotFound = "SecretNotFound";
     public const string SecretNotReadable = "SecretNotReadable";
-    public const string InvalidUrl = "InvalidUrl";
+    public const string InvalidUrl = OcpConfigurationException.InvalidUrl;
     public const string CredentialsIncomplete = "CredentialsIncomplete";
     public const string OcpAuthenticationFailed = "OcpAuthenticationFailed";
     public const string OcpUnreachable = "OcpUnreachable";
@@ -29,10 +29,9 @@ public sealed record ConnectionCheck(bool Ready, string Reason, string Message)
     public static ConnectionCheck? FromSpec(ClusterOcpConnectionSpec spec)
     {
         // The URL is never echoed: it may carry user info.
-        if (!Uri.TryCreate(spec.Url?.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-            || string.IsNullOrEmpty(uri.Host) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
+        if (OcpBaseUrl.Problem(spec.Url?.Trim()) is { } problem)
         {
-            return NotReady(InvalidUrl, "spec.url must be OCP's absolute http(s) base URL without user info or query, e.g. https://ocp.example.com:8080");
+            return NotReady(InvalidUrl, $"spec.url {problem}: it must be OCP's base URL (http(s), host, optional port and path), e.g. {OcpBaseUrl.Example}");
         }
 
         if (spec.CredentialsSecretRef is not { Namespace.Length: > 0, Name.Length: > 0 })
@@ -51,7 +50,8 @@ public sealed record ConnectionCheck(bool Ready, string Reason, string Message)
             $"Secret {secret.Namespace}/{secret.Name} ({SecretField}) not found: create it in namespace {secret.Namespace} with keys 'username' and 'password', or 'accessKeyId' and 'accessKeySecret'");
 
     /// <summary>The Secret's keys do not make a connection (validation of the settings, or an unusable caBundle).</summary>
-    public static ConnectionCheck Incomplete(OcpConfigurationException e) => NotReady(CredentialsIncomplete, e.Message);
+    public static ConnectionCheck Incomplete(OcpConfigurationException e) =>
+        NotReady(e.Reason == InvalidUrl ? InvalidUrl : CredentialsIncomplete, e.Message);
 
     /// <summary>OCP's answer to the authenticated read, or why none came.</summary>
     public static ConnectionCheck FromOcp(OcpApiException e, SecretReference secret)

@@ -94,7 +94,7 @@ public sealed class OcpIdentityTests
         var waiting = await h.StepAsync(backup);
 
         Assert.Equal(BackupPhase.Submitting, waiting.Status!.Phase);
-        Assert.Equal(OcpConfigurationException.DefaultReason, waiting.Status.Reason);
+        Assert.Equal(OcpConfigurationException.ConfigurationInvalid, waiting.Status.Reason);
         Assert.Equal(TestResources.OcpEndpoint, waiting.Status.OcpEndpoint);
         Assert.Empty(h.Ocp.Posts);
         Assert.DoesNotContain(h.Connector.ConnectedWith, t => t is not null && t.Endpoint == OtherOcp);

@@ -77,6 +77,10 @@ public sealed class ConnectionCheckTests
     [InlineData("https://user:secret-pass@ocp.example.com")]
     [InlineData("https://ocp.example.com/?token=abc")]
     [InlineData("not a url")]
+    [InlineData("http://internal-service/secret-page#")]
+    [InlineData("http://internal-service/secret-page#/api")]
+    [InlineData("http://internal-service/secret-page?")]
+    [InlineData("http://internal-service/secret-page%23")]
     public void A_bad_url_is_InvalidUrl_and_never_echoed(string url)
     {
         var c = ConnectionCheck.FromSpec(new ClusterOcpConnectionSpec { Url = url, CredentialsSecretRef = Secret });
@@ -84,6 +88,51 @@ public sealed class ConnectionCheckTests
         Assert.Equal("InvalidUrl", c!.Reason);
         Assert.DoesNotContain(url, c.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-pass", c.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-page", c.Message, StringComparison.Ordinal);
+        Assert.StartsWith("spec.url ", c.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_fragment_says_so()
+    {
+        var c = ConnectionCheck.FromSpec(new ClusterOcpConnectionSpec { Url = "http://internal-service/secret-page#", CredentialsSecretRef = Secret });
+
+        Assert.Contains("has a fragment ('#')", c!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_url_found_when_connecting_keeps_its_reason()
+    {
+        var invalid = Assert.Throws<OcpConfigurationException>(() => new OcpConnectionSettings("spec.url", "http://h/p#", "u", "p").Validate());
+
+        Assert.Equal("InvalidUrl", ConnectionCheck.Incomplete(invalid).Reason);
+        Assert.Equal("CredentialsIncomplete", ConnectionCheck.Incomplete(new OcpConfigurationException("no password")).Reason);
+    }
+
+    /// <summary>
+    /// What the API server admits (the CRD's pattern for spec.url) is never looser than the operator
+    /// for a URL that could cut off the API path: those are refused at apply time.
+    /// </summary>
+    [Theory]
+    [InlineData("http://internal-service/secret-page#", false)]
+    [InlineData("http://internal-service/#", false)]
+    [InlineData("http://internal-service/secret-page?x=1", false)]
+    [InlineData("http://user@internal-service/", false)]
+    [InlineData("http://internal-service\\admin", false)]
+    [InlineData("http://internal-service/a b", false)]
+    [InlineData("http://internal-service/secret-page%23", false)]
+    [InlineData("https://ocp.example.com:8080", true)]
+    [InlineData("http://127.0.0.1:8080/ocp", true)]
+    public void The_crd_pattern_refuses_what_could_cut_off_the_api_path(string url, bool admitted)
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "crds", "ocp.oceanbase.com_clusterocpconnections.yaml"))));
+        var root = (YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode;
+        var version = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlSequenceNode)root["spec"]["versions"])[0];
+        var pattern = ((YamlDotNet.RepresentationModel.YamlScalarNode)version["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["url"]["pattern"]).Value!;
+
+        Assert.Equal(admitted, System.Text.RegularExpressions.Regex.IsMatch(url, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.Equal(admitted, OcpBaseUrl.Problem(url) is null);
     }
 
     [Fact]
