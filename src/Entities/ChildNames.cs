@@ -14,7 +14,9 @@ namespace BackupOperator.Entities;
 /// <item><c>immediate</c>: the FULL slot at the schedule's creation time (no cron slot can be at that instant: slots are counted after it).</item>
 /// </list>
 /// A schedule name too long for the suffix keeps its start and gets 8 hex of SHA-256(name), so
-/// two long names with a common start still name their children apart.
+/// two long names with a common start still name their children apart. The schedule label's value
+/// (<see cref="LabelValue"/>) is shortened the same way: a label value has at most 63 characters,
+/// a schedule name up to 253.
 /// </summary>
 public static class ChildNames
 {
@@ -34,6 +36,13 @@ public static class ChildNames
         var suffix = "now-" + Hash(token, HashOfTokenLength);
         return $"{Prefix(scheduleName, MaxLength - 1 - suffix.Length)}-{suffix}";
     }
+
+    /// <summary>
+    /// The value of the schedule label (<c>ocp.oceanbase.com/schedule</c>) on the children of <paramref name="scheduleName"/>:
+    /// the name itself up to 63 characters, else its start and 8 hex of SHA-256(name). Select a long-named
+    /// schedule's children with this value, or by their controller ownerReference (the schedule's uid).
+    /// </summary>
+    public static string LabelValue(string scheduleName) => Prefix(scheduleName, MaxLength);
 
     /// <summary>The scheduled-at annotation's value: the slot in RFC 3339, UTC, whole seconds.</summary>
     public static string ScheduledAt(DateTimeOffset slot) =>

@@ -42,7 +42,11 @@ public sealed class ClusterBackupScheduleStatus
     [JsonPropertyName("missedSlots")]
     public long? MissedSlots { get; set; }
 
-    /// <summary>Slots not run because this schedule's previous backup was still active (concurrencyPolicy Forbid), counted over the schedule's life.</summary>
+    /// <summary>
+    /// Slots not run, counted over the schedule's life: this schedule's previous backup was still active
+    /// (concurrencyPolicy Forbid), Schedule:MaxActiveChildren unfinished backups existed (Allow), or an object
+    /// this schedule does not control already had the slot's name (condition BackupNotCreated, reason NameTaken).
+    /// </summary>
     [JsonPropertyName("skippedSlots")]
     public long? SkippedSlots { get; set; }
 
@@ -56,6 +60,14 @@ public sealed class ClusterBackupScheduleStatus
     /// <summary>The last value of the run-now annotation that was served (its backup created).</summary>
     [JsonPropertyName("lastRunNowToken")]
     public string? LastRunNowToken { get; set; }
+
+    /// <summary>
+    /// The last <see cref="ClusterBackupScheduleStatusTransitions.RememberedRunNowTokens"/> run-now tokens served, oldest
+    /// first, so a token committed again (a Git revert) does not run again. A token longer than 63 characters is kept
+    /// as <c>sha256:</c> and its hex digest.
+    /// </summary>
+    [JsonPropertyName("runNowTokens")]
+    public IList<string>? RunNowTokens { get; set; }
 }
 
 /// <summary>The fields of a schedule that decide when it fires, as last planned with.</summary>

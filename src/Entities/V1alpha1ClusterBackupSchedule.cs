@@ -18,7 +18,7 @@ public sealed class V1alpha1ClusterBackupSchedule
     public const string Plural = "clusterbackupschedules";
     public const string ShortName = "cbs";
 
-    /// <summary>The label on every child: the name of the schedule that created it.</summary>
+    /// <summary>The label on every child: the name of the schedule that created it, shortened with a hash beyond 63 characters (<see cref="ChildNames.LabelValue"/>).</summary>
     public const string ScheduleLabel = "ocp.oceanbase.com/schedule";
 
     /// <summary>The annotation on every child: its slot, RFC 3339 in UTC.</summary>

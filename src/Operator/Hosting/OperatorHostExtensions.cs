@@ -61,7 +61,7 @@ public static class OperatorHostExtensions
         services.AddControllerRuntime(configuration);
         services.AddClusterBackupNowController(configuration);
         services.AddClusterOcpConnectionController(configuration);
-        services.AddClusterBackupScheduleController();
+        services.AddClusterBackupScheduleController(configuration);
 
         services.AddMetrics();
         services.AddSingleton<OperatorMetrics>();

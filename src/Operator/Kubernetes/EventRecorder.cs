@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using BackupOperator.Operator.KubeApi;
@@ -22,7 +24,16 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
 {
     public const string ReportingController = "ocp.oceanbase.com/backup-operator";
     public const int QueueCapacity = 4096;
-    private const int MaxNoteLength = 1024;
+
+    /// <summary>events.k8s.io/v1 refuses a note over 1 KB, counted in UTF-8 bytes.</summary>
+    internal const int MaxNoteBytes = 1024;
+
+    /// <summary>An event's name is a DNS-1123 subdomain: at most 253 characters.</summary>
+    internal const int MaxNameLength = 253;
+
+    private const char Ellipsis = '…';
+    private const int EllipsisBytes = 3;
+    private const int HashOfNameLength = 8;
     private readonly KubeApiClient _client;
     private readonly TimeProvider _time;
     private readonly OperatorIdentity _identity;
@@ -102,7 +113,6 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
 
     internal static JsonObject Build(IKubernetesObject<V1ObjectMeta> resource, ObjectEvent e, DateTimeOffset now, string instance)
     {
-        var note = e.Note.Length > MaxNoteLength ? e.Note[..(MaxNoteLength - 1)] + "…" : e.Note;
         return new JsonObject
         {
             ["apiVersion"] = "events.k8s.io/v1",
@@ -110,7 +120,7 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
             ["metadata"] = new JsonObject
             {
                 // client-go's convention: the object's name and a unique hex suffix.
-                ["name"] = $"{resource.Metadata.Name}.{now.UtcTicks:x}{Random.Shared.Next(0x10000):x4}",
+                ["name"] = Name(resource.Metadata.Name, $".{now.UtcTicks:x}{Random.Shared.Next(0x10000):x4}"),
                 // Events about a cluster-scoped object live in kube-system: every API server accepts an
                 // events.k8s.io Event with an empty regarding.namespace there ("default" only since 1.22;
                 // 1.20 answers 422), and kubectl describe finds them in any namespace.
@@ -121,7 +131,7 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
             ["reportingInstance"] = instance,
             ["action"] = e.Reason,
             ["reason"] = e.Reason,
-            ["note"] = note,
+            ["note"] = Note(e.Note),
             ["type"] = e.Warning ? "Warning" : "Normal",
             ["regarding"] = new JsonObject
             {
@@ -133,6 +143,47 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
                 ["resourceVersion"] = resource.Metadata.ResourceVersion,
             },
         };
+    }
+
+    /// <summary>
+    /// The event's name: the object's name and <paramref name="suffix"/>, within 253 characters whatever the
+    /// object's name; a name too long keeps its start and gets 8 hex of SHA-256(name), so two long names apart stay apart.
+    /// </summary>
+    internal static string Name(string objectName, string suffix)
+    {
+        var max = MaxNameLength - suffix.Length;
+        if (objectName.Length <= max)
+        {
+            return objectName + suffix;
+        }
+
+        var kept = objectName[..(max - 1 - HashOfNameLength)].TrimEnd('-', '.');
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(objectName)))[..HashOfNameLength];
+        return $"{kept}-{hash}{suffix}";
+    }
+
+    /// <summary>The note within <see cref="MaxNoteBytes"/> UTF-8 bytes, cut between characters (never inside one) and marked with an ellipsis.</summary>
+    internal static string Note(string note)
+    {
+        if (Encoding.UTF8.GetByteCount(note) <= MaxNoteBytes)
+        {
+            return note;
+        }
+
+        var budget = MaxNoteBytes - EllipsisBytes;
+        var kept = new StringBuilder(note.Length);
+        foreach (var rune in note.EnumerateRunes())
+        {
+            if (rune.Utf8SequenceLength > budget)
+            {
+                break;
+            }
+
+            budget -= rune.Utf8SequenceLength;
+            kept.Append(rune.ToString());
+        }
+
+        return kept.Append(Ellipsis).ToString();
     }
 
     /// <summary>The API server parses MicroTime only with exactly six fraction digits, also for a whole second.</summary>

@@ -86,6 +86,40 @@ public sealed partial class ChildNamesTests
         Assert.NotEqual(ChildNames.ForRunNow(start + "-full", "t"), ChildNames.ForRunNow(start + "-other", "t"));
     }
 
+    [Theory]
+    [InlineData("nightly")]
+    [InlineData("exactly-sixty-three-characters-long-schedule-name-for-the-label")]
+    public void A_schedule_name_that_fits_a_label_value_is_the_label_value(string schedule)
+    {
+        Assert.Equal(63, "exactly-sixty-three-characters-long-schedule-name-for-the-label".Length);
+        Assert.Equal(schedule, ChildNames.LabelValue(schedule));
+    }
+
+    [Theory]
+    [InlineData("exactly-sixty-four-characters-long-schedule-name-for-the-label-x")]
+    [InlineData("a-schedule-name-of-seventy-characters-whose-label-value-must-be-cut.--")]
+    [InlineData("a.schedule.name.of.seventy.characters.whose.label.value.must.be.cut.x")]
+    public void A_longer_schedule_name_gives_a_valid_label_value_of_its_start_and_a_hash(string schedule)
+    {
+        var value = ChildNames.LabelValue(schedule);
+
+        Assert.True(value.Length <= 63, $"{value}: {value.Length} characters");
+        Assert.Matches(LabelValuePattern(), value);
+        Assert.Matches("-[0-9a-f]{8}$", value);
+        Assert.StartsWith(schedule[..40], value, StringComparison.Ordinal);
+        Assert.Equal(value, ChildNames.LabelValue(schedule));
+        Assert.NotEqual(value, ChildNames.LabelValue(schedule + "2"));
+    }
+
+    [Fact]
+    public void The_longest_schedule_name_gives_a_valid_label_value()
+    {
+        var value = ChildNames.LabelValue(Longest);
+
+        Assert.Equal(63, value.Length);
+        Assert.Matches(LabelValuePattern(), value);
+    }
+
     [Fact]
     public void The_scheduled_at_annotation_is_RFC_3339_in_UTC()
     {
@@ -94,4 +128,8 @@ public sealed partial class ChildNamesTests
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex Dns1123Subdomain();
+
+    // Kubernetes' label value: at most 63 characters, alphanumeric at both ends.
+    [GeneratedRegex(@"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
+    private static partial Regex LabelValuePattern();
 }

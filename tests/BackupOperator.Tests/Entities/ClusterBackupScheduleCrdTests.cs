@@ -85,6 +85,7 @@ public sealed class ClusterBackupScheduleCrdTests
         Assert.All(expected.Zip(actual), p => Assert.Equal(p.First.Value, p.Second.Value));
         Assert.Equal(((YamlSequenceNode)backup["required"]).Select(Scalar).Where(r => r != "dataBackupMode"), ((YamlSequenceNode)template["required"]).Select(Scalar));
         Assert.Equal(backup["oneOf"], template["oneOf"]);
+        Assert.Equal(backup["x-kubernetes-validations"], template["x-kubernetes-validations"]);
     }
 
     private static YamlMappingNode Load(string folder, string file)

@@ -16,6 +16,7 @@ public sealed class StatusEqualityTests
         ["nextScheduleTime, null"] = s => s.NextScheduleTime = null,
         ["skippedSlots"] = s => s.SkippedSlots = 1,
         ["lastRunNowToken"] = s => s.LastRunNowToken = "release-2",
+        ["runNowTokens[]"] = s => s.RunNowTokens = ["release-0", "release-1"],
         ["conditions[].message"] = s => s.Condition(ClusterBackupScheduleStatusTransitions.Ready)!.Message = "another message",
         ["conditions[].lastTransitionTime"] = s => s.Condition(ClusterBackupScheduleStatusTransitions.Ready)!.LastTransitionTime = Now.AddSeconds(1),
         ["conditions[].observedGeneration"] = s => s.Condition(ClusterBackupScheduleStatusTransitions.Suspended)!.ObservedGeneration = 6,

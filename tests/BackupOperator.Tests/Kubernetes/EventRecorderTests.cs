@@ -108,7 +108,76 @@ public sealed class EventRecorderTests
         await recorder.StopAsync(CancellationToken.None);
     }
 
-    /// <summary>Moves the fake clock in 50 ms steps until <paramref name="count"/> events arrived; how far it moved.</summary>
+    public static TheoryData<int> NameLengths => [1, 63, 200, 229, 230, 231, 232, 240, 252, 253];
+
+    [Theory]
+    [MemberData(nameof(NameLengths))]
+    public void An_events_name_is_a_DNS_subdomain_within_253_characters_whatever_the_objects_name(int length)
+    {
+        var name = ObjectName(length);
+        var resource = TestResources.Backup();
+        resource.Metadata.Name = name;
+
+        var body = EventRecorder.Build(resource, new ObjectEvent(false, "Submitted", "note"), TestResources.Start, "operator-0");
+
+        var eventName = body["metadata"]!["name"]!.GetValue<string>();
+        Assert.InRange(eventName.Length, 1, 253);
+        Assert.Matches(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", eventName);
+        Assert.Equal(name, body["regarding"]!["name"]!.GetValue<string>()); // the object is named whole
+        if (length <= 200)
+        {
+            Assert.StartsWith(name + ".", eventName, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Two_long_names_with_a_common_start_give_events_names_apart()
+    {
+        var common = ObjectName(240);
+        Assert.NotEqual(EventRecorder.Name(common + "-a", ".1"), EventRecorder.Name(common + "-b", ".1"));
+        Assert.Equal(EventRecorder.Name(common + "-a", ".1"), EventRecorder.Name(common + "-a", ".1"));
+    }
+
+    [Theory]
+    [InlineData("a", 1000)] // ASCII: 1,000 bytes, kept whole
+    [InlineData("a", 1025)]
+    [InlineData("备", 1000)] // Chinese: 3 bytes a character, 3,000 bytes
+    [InlineData("é", 600)] // 2 bytes a character
+    [InlineData("😀", 300)] // 4 bytes, a surrogate pair in .NET
+    public void A_note_stays_within_1_KB_of_UTF_8_and_is_cut_between_characters(string character, int count)
+    {
+        var message = string.Concat(Enumerable.Repeat(character, count));
+        var body = EventRecorder.Build(TestResources.Backup(), new ObjectEvent(true, "Failed", message), TestResources.Start, "operator-0");
+
+        var note = body["note"]!.GetValue<string>();
+        var bytes = Encoding.UTF8.GetByteCount(note);
+        Assert.InRange(bytes, 1, 1024);
+        if (Encoding.UTF8.GetByteCount(message) <= 1024)
+        {
+            Assert.Equal(message, note);
+        }
+        else
+        {
+            Assert.EndsWith("…", note, StringComparison.Ordinal);
+            Assert.StartsWith(note[..^1], message, StringComparison.Ordinal); // nothing but whole characters of the message
+            Assert.True(bytes > 1024 - Encoding.UTF8.GetByteCount(character) - 3, $"{bytes} bytes: cut more than needed");
+            Assert.Equal(note, Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(note))); // no half character
+        }
+    }
+
+    /// <summary>A valid object name of exactly <paramref name="length"/> characters, with dots, as CRs may have.</summary>
+    private static string ObjectName(int length)
+    {
+        var name = new StringBuilder();
+        while (name.Length < length)
+        {
+            name.Append(name.Length % 50 == 49 && name.Length < length - 1 ? '.' : (char)('a' + (name.Length % 26)));
+        }
+
+        return name.ToString();
+    }
+
+    /// <summary>Moves the fake clock in 50 ms steps    /// <summary>Moves the fake clock in 50 ms steps until <paramref name="count"/> events arrived; how far it moved.</summary>
     private static async Task<TimeSpan> AdvanceUntilAsync(EventApi api, FakeTimeProvider time, int count)
     {
         var moved = TimeSpan.Zero;

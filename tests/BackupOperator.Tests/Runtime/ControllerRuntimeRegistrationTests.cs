@@ -186,11 +186,43 @@ public sealed class ControllerRuntimeRegistrationTests : IDisposable
         var services = new ServiceCollection();
         services.AddControllerRuntime(new ConfigurationBuilder().Build());
 
-        services.AddClusterBackupScheduleController();
+        services.AddClusterBackupScheduleController(new ConfigurationBuilder().Build());
 
         Assert.Single(services, d => d.ServiceType == typeof(IControllerWatch<V1alpha1ClusterBackupSchedule>));
         Assert.Single(services, d => d.ServiceType == typeof(IEntityController<V1alpha1ClusterBackupSchedule>)
             && d.ImplementationType == typeof(BackupOperator.Operator.Controllers.ClusterBackupSchedule.ClusterBackupScheduleController));
+    }
+
+    [Theory]
+    [InlineData(null, 10)]
+    [InlineData("3", 3)]
+    public void Schedule_MaxActiveChildren_is_read_from_the_configuration_with_a_default_of_10(string? configured, int expected)
+    {
+        var options = ScheduleOptionsFrom(configured);
+
+        Assert.Equal(expected, options.Value.MaxActiveChildren);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void A_Schedule_MaxActiveChildren_below_1_is_refused_at_start(string configured)
+    {
+        var options = ScheduleOptionsFrom(configured);
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => options.Value);
+        Assert.Contains("MaxActiveChildren", e.Message, StringComparison.Ordinal);
+    }
+
+    private static Microsoft.Extensions.Options.IOptions<BackupOperator.Operator.Controllers.ClusterBackupSchedule.ScheduleOptions> ScheduleOptionsFrom(string? configured)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Schedule:MaxActiveChildren"] = configured })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddControllerRuntime(configuration);
+        services.AddClusterBackupScheduleController(configuration);
+        return services.BuildServiceProvider().GetRequiredService<Microsoft.Extensions.Options.IOptions<BackupOperator.Operator.Controllers.ClusterBackupSchedule.ScheduleOptions>>();
     }
 
     private ServiceProvider Provider(Action<IServiceCollection> register)

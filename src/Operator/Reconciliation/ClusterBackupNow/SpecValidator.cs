@@ -43,17 +43,19 @@ public static class SpecValidator
         ValidateStorage(errors, spec.ObBackupServiceStorageConfig);
         if ((spec.OcpSecretRef is null) == (spec.OcpConnectionRef is null))
         {
-            errors.Add("exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set");
+            errors.Add(spec.OcpSecretRef is null
+                ? "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set: neither is"
+                : "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set: both are");
         }
 
-        if (spec.OcpConnectionRef is { } connectionRef && string.IsNullOrWhiteSpace(connectionRef.Name))
+        if (spec.OcpConnectionRef is { } connectionRef)
         {
-            errors.Add("spec.ocpConnectionRef.name must not be empty");
+            ReferenceName(errors, "spec.ocpConnectionRef.name", connectionRef.Name);
         }
 
-        if (spec.OcpSecretRef is { } secretRef && string.IsNullOrWhiteSpace(secretRef.Name))
+        if (spec.OcpSecretRef is { } secretRef)
         {
-            errors.Add("spec.ocpSecretRef.name must not be empty");
+            ReferenceName(errors, "spec.ocpSecretRef.name", secretRef.Name);
         }
 
         return errors;
@@ -101,7 +103,26 @@ public static class SpecValidator
         {
             errors.Add($"{path}.obBackupStorageBaseInfo.accessKeySecretRef.name is required for {info.BackupStorageType}: object storage needs an access key from a Secret");
         }
+        else if (info.AccessKeySecretRef is { } accessKey)
+        {
+            ReferenceName(errors, $"{path}.obBackupStorageBaseInfo.accessKeySecretRef.name", accessKey.Name);
+        }
     }
+
+    /// <summary>A Secret's or connection's name: a DNS-1123 subdomain, as at admission, so it is one path segment and never '..'.</summary>
+    private static void ReferenceName(List<string> errors, string field, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add($"{field} must not be empty");
+        }
+        else if (!DnsNames.IsSubdomain(name))
+        {
+            errors.Add($"{field} \"{Shown(name)}\" is not a valid object name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)");
+        }
+    }
+
+    private static string Shown(string name) => name.Length <= 64 ? name : name[..64] + "…";
 
     private static void OneOf(List<string> errors, string field, string? value, IReadOnlyList<string> allowed)
     {

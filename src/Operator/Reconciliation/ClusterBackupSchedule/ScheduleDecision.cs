@@ -39,7 +39,7 @@ public sealed record ChildRequest(string Name, string DataBackupMode, DateTimeOf
         var template = schedule.Spec.BackupTemplate;
         var labels = new Dictionary<string, string>(template.Metadata?.Labels ?? new Dictionary<string, string>())
         {
-            [V1alpha1ClusterBackupSchedule.ScheduleLabel] = schedule.Metadata.Name,
+            [V1alpha1ClusterBackupSchedule.ScheduleLabel] = ChildNames.LabelValue(schedule.Metadata.Name),
         };
         var annotations = new Dictionary<string, string>(template.Metadata?.Annotations ?? new Dictionary<string, string>());
         annotations.Remove(V1alpha1ClusterBackupSchedule.RunNowAnnotation);

@@ -23,8 +23,21 @@ public static class ScheduleReconciler
     /// <summary>A pass wakes this much after the slot, never a hair before it.</summary>
     private static readonly TimeSpan AfterSlot = TimeSpan.FromMilliseconds(5);
 
-    public static ScheduleDecision Decide(V1alpha1ClusterBackupSchedule schedule, IReadOnlyList<ScheduleChild> children, DateTimeOffset now)
+    /// <summary>How many unfinished children a schedule with concurrencyPolicy Allow may have, unless configured (Schedule:MaxActiveChildren).</summary>
+    public const int DefaultMaxActiveChildren = 10;
+
+    /// <param name="schedule">The schedule as stored.</param>
+    /// <param name="children">The ClusterBackupNow objects it controls (its uid in their controller ownerReference).</param>
+    /// <param name="now">The clock.</param>
+    /// <param name="maxActiveChildren">With concurrencyPolicy Allow, a slot is skipped while this many children are unfinished.</param>
+    /// <param name="nameTaken">
+    /// True for a name an object this schedule does not control already has: that slot's or token's child is never
+    /// created (nor taken for it); the slot is counted in skippedSlots and reported (BackupNotCreated, NameTaken).
+    /// </param>
+    public static ScheduleDecision Decide(V1alpha1ClusterBackupSchedule schedule, IReadOnlyList<ScheduleChild> children, DateTimeOffset now,
+        int maxActiveChildren = DefaultMaxActiveChildren, Func<string, bool>? nameTaken = null)
     {
+        nameTaken ??= _ => false;
         var spec = schedule.Spec;
         var stored = schedule.Status;
         var status = Copy(stored);
@@ -106,15 +119,30 @@ public static class ScheduleReconciler
             if (due is { } slot)
             {
                 var active = children.Where(c => !c.IsDone).Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
+                var childName = ChildNames.ForSlot(name, slot.At);
                 if (spec.EffectiveConcurrencyPolicy == ConcurrencyPolicies.Forbid && active.Count > 0)
                 {
                     status.SkippedSlots = (status.SkippedSlots ?? 0) + 1;
                     events.Add(new ScheduleEvent(false, ScheduleEvent.SkippedActive,
                         $"slot {Stamp(slot.At)} ({slot.DataBackupMode}) skipped: {string.Join(", ", active)} still active (concurrencyPolicy Forbid)"));
                 }
+                else if (active.Count >= Math.Max(1, maxActiveChildren))
+                {
+                    status.SkippedSlots = (status.SkippedSlots ?? 0) + 1;
+                    events.Add(new ScheduleEvent(true, ScheduleEvent.SkippedActive,
+                        $"slot {Stamp(slot.At)} ({slot.DataBackupMode}) skipped: {active.Count} of this schedule's backups are unfinished, "
+                        + $"the most concurrencyPolicy Allow lets wait (Schedule:MaxActiveChildren {maxActiveChildren}); the oldest is {active[0]}"));
+                }
+                else if (nameTaken(childName))
+                {
+                    status.SkippedSlots = (status.SkippedSlots ?? 0) + 1;
+                    var message = NameTakenMessage(childName, $"slot {Stamp(slot.At)} ({slot.DataBackupMode})");
+                    status.SetNameTaken(message, now.UtcDateTime, generation);
+                    events.Add(new ScheduleEvent(true, ScheduleEvent.BackupNotCreated, $"{ClusterBackupScheduleStatusTransitions.NameTaken}: {message}"));
+                }
                 else
                 {
-                    create = new ChildRequest(ChildNames.ForSlot(name, slot.At), slot.DataBackupMode, slot.At, null);
+                    create = new ChildRequest(childName, slot.DataBackupMode, slot.At, null);
                     events.Add(new ScheduleEvent(false, ScheduleEvent.Scheduled,
                         $"created ClusterBackupNow {create.Name} ({slot.DataBackupMode}) for slot {Stamp(slot.At)}"));
                 }
@@ -151,12 +179,21 @@ public static class ScheduleReconciler
             }
 
             // Run now: an explicit request, so neither suspend nor Forbid holds it back; one child per token.
-            if (RunNowToken(schedule) is { } token && token != stored?.LastRunNowToken)
+            if (RunNowToken(schedule) is { } token && !stored.HasServed(token))
             {
-                if (create is null)
+                var childName = ChildNames.ForRunNow(name, token);
+                if (nameTaken(childName))
                 {
-                    create = new ChildRequest(ChildNames.ForRunNow(name, token), OcpValues.FullBackup, null, token);
-                    status.LastRunNowToken = token;
+                    // Served all the same: the token asked for one backup, and another object answers to its name.
+                    status.RememberRunNowToken(token);
+                    var message = NameTakenMessage(childName, $"run-now token '{token}'");
+                    status.SetNameTaken(message, now.UtcDateTime, generation);
+                    events.Add(new ScheduleEvent(true, ScheduleEvent.BackupNotCreated, $"{ClusterBackupScheduleStatusTransitions.NameTaken}: {message}"));
+                }
+                else if (create is null)
+                {
+                    create = new ChildRequest(childName, OcpValues.FullBackup, null, token);
+                    status.RememberRunNowToken(token);
                     events.Add(new ScheduleEvent(false, ScheduleEvent.Scheduled,
                         $"created ClusterBackupNow {create.Name} ({OcpValues.FullBackup}) for run-now token '{token}'"));
                 }
@@ -165,6 +202,11 @@ public static class ScheduleReconciler
                     requeue = TimeSpan.Zero; // one child per pass: the token is served by the next one
                 }
             }
+        }
+
+        if (create is not null)
+        {
+            status.SetCreated(create.Name, now.UtcDateTime, generation);
         }
 
         Summarize(status, children, create);
@@ -194,7 +236,7 @@ public static class ScheduleReconciler
 
     /// <summary>
     /// Finished children beyond the history limits, oldest first out. A child is never pruned before the
-    /// stored status records its slot (lastScheduleTime at or after it) or its token (lastRunNowToken),
+    /// stored status records its slot (lastScheduleTime at or after it) or its token (lastRunNowToken or runNowTokens),
     /// and a child of the current run-now token only once that token is recorded.
     /// </summary>
     public static IReadOnlyList<string> Prunable(V1alpha1ClusterBackupSchedule schedule, IReadOnlyList<ScheduleChild> children)
@@ -202,7 +244,7 @@ public static class ScheduleReconciler
         var stored = schedule.Status;
         var currentToken = RunNowToken(schedule);
         bool Recorded(ScheduleChild c) => c.RunNowToken is { } token
-            ? token != currentToken || stored?.LastRunNowToken == token
+            ? token != currentToken || stored.HasServed(token)
             : c.ScheduledAt is { } at && stored?.LastScheduleTime is { } last && at.UtcDateTime <= DateTime.SpecifyKind(last, DateTimeKind.Utc);
 
         var finished = ScheduleChild.NewestFirst(children.Where(c => c.IsDone)).ToList();
@@ -269,8 +311,13 @@ public static class ScheduleReconciler
         return plan.NextIncremental is { } i ? $"{full}, next INCREMENTAL at {Stamp(i)}" : full;
     }
 
+    private static string NameTakenMessage(string childName, string what) =>
+        $"{what} skipped: ClusterBackupNow {childName} exists and this schedule does not control it (no controller ownerReference with its uid); "
+        + "it is not taken as this schedule's backup";
+
     private static string Stamp(DateTimeOffset t) => ChildNames.ScheduledAt(t);
 
-    private static ClusterBackupScheduleStatus Copy(ClusterBackupScheduleStatus? status) =>
+    /// <summary>A deep copy of <paramref name="status"/>, or an empty status.</summary>
+    public static ClusterBackupScheduleStatus Copy(ClusterBackupScheduleStatus? status) =>
         status is null ? new ClusterBackupScheduleStatus() : JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(status, EntityJsonContext.Default.ClusterBackupScheduleStatus), EntityJsonContext.Default.ClusterBackupScheduleStatus)!;
 }

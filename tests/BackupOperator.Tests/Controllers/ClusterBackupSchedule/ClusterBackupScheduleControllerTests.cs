@@ -7,6 +7,7 @@ using BackupOperator.Operator.Runtime;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static BackupOperator.Tests.Reconciliation.ClusterBackupSchedule.Schedules;
 
@@ -112,29 +113,141 @@ public sealed class ClusterBackupScheduleControllerTests
     }
 
     [Fact]
-    public async Task A_child_that_already_exists_is_not_told_again_and_the_slot_is_still_recorded()
+    public async Task A_child_of_its_own_that_already_exists_is_not_told_again_and_the_slot_is_still_recorded()
     {
-        _creator.AlreadyExists = true;
+        // Created by a pass whose status write was lost, and not yet in the cache.
+        _creator.Stored[ChildNames.ForSlot(Name, Slot)] = Child(ChildNames.ForSlot(Name, Slot), Uid, phase: null, Slot);
 
         await Controller().ReconcileAsync(Schedule(), CancellationToken.None);
 
-        Assert.Equal(Slot.UtcDateTime, Assert.Single(_writes.Written).LastScheduleTime);
+        var status = Assert.Single(_writes.Written);
+        Assert.Equal(Slot.UtcDateTime, status.LastScheduleTime);
+        Assert.Equal([ChildNames.ForSlot(Name, Slot)], status.Active);
+        Assert.Null(status.SkippedSlots);
         Assert.DoesNotContain(_events.Recorded, e => e.Reason == ScheduleEvent.Scheduled);
-        Assert.Empty(_backups.List());
+        Assert.Empty(_creator.Created);
+        Assert.Single(Owners.ListOwned<V1alpha1ClusterBackupSchedule, V1alpha1ClusterBackupNow>(_backups, Schedule()));
+    }
+
+    [Theory]
+    [InlineData("no owner")]
+    [InlineData("a deleted schedule of the same name")]
+    [InlineData("an owner that is not the controller")]
+    public async Task An_object_with_the_slots_name_that_the_schedule_does_not_control_is_never_its_backup(string who)
+    {
+        var name = ChildNames.ForSlot(Name, Slot);
+        var other = Child(name, who == "a deleted schedule of the same name" ? "old-uid" : who == "no owner" ? null : Uid, BackupPhase.Succeeded, Slot);
+        if (who == "an owner that is not the controller")
+        {
+            other.Metadata.OwnerReferences[0].Controller = false;
+        }
+
+        _creator.Stored[name] = other; // created by someone else just now: not in the cache yet
+
+        await Controller().ReconcileAsync(Schedule(), CancellationToken.None);
+
+        var status = Assert.Single(_writes.Written);
+        Assert.Equal(Slot.UtcDateTime, status.LastScheduleTime); // the slot is handled, not retried
+        Assert.Equal(1, status.SkippedSlots);
+        Assert.Null(status.Active);
+        Assert.NotEqual(name, status.LastBackup?.Name);
+        Assert.True(status.IsReady());
+        var condition = status.Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)!;
+        Assert.Equal(("True", ClusterBackupScheduleStatusTransitions.NameTaken), (condition.Status, condition.Reason));
+        Assert.Contains(name, condition.Message, StringComparison.Ordinal);
+        var told = Assert.Single(_events.Recorded);
+        Assert.Equal((true, ScheduleEvent.BackupNotCreated), (told.Warning, told.Reason));
+        Assert.StartsWith("NameTaken: ", told.Note, StringComparison.Ordinal);
+        Assert.Empty(_creator.Created);
+        Assert.Empty(_deleter.Deleted);
     }
 
     [Fact]
-    public async Task A_refused_child_is_a_BackupNotCreated_warning_nothing_is_written_and_the_pass_fails_to_be_retried()
+    public async Task An_object_in_the_cache_with_the_slots_name_that_another_controls_is_not_even_tried()
+    {
+        var name = ChildNames.ForSlot(Name, Slot);
+        _backups.Upsert(Child(name, "old-uid", phase: null, Slot));
+
+        await Controller().ReconcileAsync(Schedule(), CancellationToken.None);
+
+        Assert.DoesNotContain(_log, l => l.StartsWith("create", StringComparison.Ordinal));
+        Assert.Equal(1, Assert.Single(_writes.Written).SkippedSlots);
+        Assert.Equal(["status", "event BackupNotCreated"], _log);
+    }
+
+    [Fact]
+    public async Task A_run_now_tokens_taken_name_serves_the_token_and_reports_it_and_the_next_slot_runs()
+    {
+        var schedule = Schedule();
+        schedule.Status!.LastScheduleTime = Slot.UtcDateTime; // nothing due
+        schedule.Metadata.Annotations = new Dictionary<string, string> { [V1alpha1ClusterBackupSchedule.RunNowAnnotation] = "drill" };
+        _creator.Stored[ChildNames.ForRunNow(Name, "drill")] = Child(ChildNames.ForRunNow(Name, "drill"), ownerUid: null, phase: null, Slot);
+
+        await Controller().ReconcileAsync(schedule, CancellationToken.None);
+
+        var status = Assert.Single(_writes.Written);
+        Assert.True(status.HasServed("drill"));
+        Assert.Equal(ClusterBackupScheduleStatusTransitions.NameTaken, status.Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)!.Reason);
+        Assert.Empty(_creator.Created);
+
+        // The next slot's child is created, and the condition says so.
+        _cache.TryGet(Key, out var written);
+        _time.Advance(TimeSpan.FromHours(1));
+        await Controller().ReconcileAsync(written!, CancellationToken.None);
+
+        Assert.Single(_creator.Created);
+        var after = _writes.Written[^1].Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)!;
+        Assert.Equal(("False", ClusterBackupScheduleStatusTransitions.Created), (after.Status, after.Reason));
+    }
+
+    [Fact]
+    public async Task A_refused_child_is_a_warning_the_status_says_not_Ready_keeps_the_slot_unhandled_and_the_pass_fails_to_be_retried()
     {
         _creator.Refusal = new ResourceNotCreatedException("ClusterBackupNow db/nightly-20260501020000 was not created: 403 forbidden", HttpStatusCode.Forbidden, new InvalidOperationException());
+        var schedule = Schedule();
+        schedule.Status!.SetValid(false, "next FULL at ...", Slot.UtcDateTime.AddHours(-1), 1);
 
-        await Assert.ThrowsAsync<ResourceNotCreatedException>(() => Controller().ReconcileAsync(Schedule(), CancellationToken.None));
+        await Assert.ThrowsAsync<ResourceNotCreatedException>(() => Controller().ReconcileAsync(schedule, CancellationToken.None));
 
         var told = Assert.Single(_events.Recorded);
         Assert.Equal((true, ScheduleEvent.BackupNotCreated), (told.Warning, told.Reason));
         Assert.Contains("403 forbidden", told.Note, StringComparison.Ordinal);
-        Assert.Empty(_writes.Written);
+        var status = Assert.Single(_writes.Written);
+        Assert.False(status.IsReady());
+        Assert.Equal(ClusterBackupScheduleStatusTransitions.CreateRefused, status.Condition(ClusterBackupScheduleStatusTransitions.Ready)!.Reason);
+        Assert.Contains("403 forbidden", status.Condition(ClusterBackupScheduleStatusTransitions.Ready)!.Message, StringComparison.Ordinal);
+        Assert.Equal(("True", ClusterBackupScheduleStatusTransitions.CreateRefused),
+            (status.Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)!.Status, status.Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)!.Reason));
+        Assert.Equal(Utc(2026, 5, 1, 1).UtcDateTime, status.LastScheduleTime); // the slot is still due
+        Assert.Null(status.SkippedSlots);
         Assert.Empty(_backups.List());
+
+        // Once the API server takes it, the slot's child is created and the schedule is Ready again.
+        _creator.Refusal = null;
+        _cache.TryGet(Key, out var written);
+        await Controller().ReconcileAsync(written!, CancellationToken.None);
+
+        Assert.Single(_creator.Created);
+        Assert.True(_writes.Written[^1].IsReady());
+        Assert.Equal("False", _writes.Written[^1].Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)!.Status);
+        Assert.Equal(Slot.UtcDateTime, _writes.Written[^1].LastScheduleTime);
+    }
+
+    [Fact]
+    public async Task A_schedule_named_with_253_characters_creates_children_with_valid_names_and_a_shortened_label()
+    {
+        var longName = string.Join('.', Enumerable.Repeat(new string('a', 62), 4)) + ".b";
+        var schedule = Schedule();
+        schedule.Metadata.Name = longName;
+
+        await Controller().ReconcileAsync(schedule, CancellationToken.None);
+
+        var child = Assert.Single(_creator.Created);
+        Assert.Equal(ChildNames.ForSlot(longName, Slot), child.Metadata.Name);
+        var label = child.Metadata.Labels[V1alpha1ClusterBackupSchedule.ScheduleLabel];
+        Assert.Equal(ChildNames.LabelValue(longName), label);
+        Assert.True(label.Length <= 63);
+        Assert.True(Assert.Single(_writes.Written).IsReady());
     }
 
     [Fact]
@@ -210,8 +323,9 @@ public sealed class ClusterBackupScheduleControllerTests
         Assert.Empty(_log);
     }
 
-    private ClusterBackupScheduleController Controller() =>
-        new(_cache, _backups, _creator, _deleter, _writes, _events, _metrics, _time, NullLogger<ClusterBackupScheduleController>.Instance);
+    private ClusterBackupScheduleController Controller(int maxActiveChildren = 10) =>
+        new(_cache, _backups, _creator, _creator, _deleter, _writes, _events, _metrics,
+            Options.Create(new ScheduleOptions { MaxActiveChildren = maxActiveChildren }), _time, NullLogger<ClusterBackupScheduleController>.Instance);
 
     /// <summary>Nightly FULL and hourly INCREMENTAL, last handled slot 01:00: 02:00 is due.</summary>
     private static V1alpha1ClusterBackupSchedule Schedule(Action<ClusterBackupScheduleSpec>? with = null)
@@ -261,12 +375,13 @@ public sealed class ClusterBackupScheduleControllerTests
         Status = phase is null ? null : new ClusterBackupNowStatus { Phase = phase, CompletedAt = slot.UtcDateTime.AddMinutes(10) },
     };
 
-    private sealed class Creator(List<string> log, TimeProvider time) : IResourceCreator<V1alpha1ClusterBackupNow>
+    /// <summary>The API server's ClusterBackupNow objects: create (AlreadyExists is null) and read.</summary>
+    private sealed class Creator(List<string> log, TimeProvider time) : IResourceCreator<V1alpha1ClusterBackupNow>, IResourceReader<V1alpha1ClusterBackupNow>
     {
         private int _uids;
 
         public List<V1alpha1ClusterBackupNow> Created { get; } = [];
-        public bool AlreadyExists { get; set; }
+        public Dictionary<string, V1alpha1ClusterBackupNow> Stored { get; } = [];
         public ResourceNotCreatedException? Refusal { get; set; }
 
         public Task<V1alpha1ClusterBackupNow?> CreateAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
@@ -277,7 +392,7 @@ public sealed class ClusterBackupScheduleControllerTests
             }
 
             log.Add($"create {resource.Metadata.Name}");
-            if (AlreadyExists || Created.Any(c => c.Metadata.Name == resource.Metadata.Name))
+            if (Stored.ContainsKey(resource.Metadata.Name))
             {
                 return Task.FromResult<V1alpha1ClusterBackupNow?>(null);
             }
@@ -288,8 +403,12 @@ public sealed class ClusterBackupScheduleControllerTests
             stored.Metadata.Generation = 1;
             stored.Metadata.CreationTimestamp = time.GetUtcNow().UtcDateTime;
             Created.Add(stored);
+            Stored[stored.Metadata.Name] = stored;
             return Task.FromResult<V1alpha1ClusterBackupNow?>(stored);
         }
+
+        public Task<V1alpha1ClusterBackupNow?> ReadAsync(NamespacedName key, CancellationToken cancellationToken) =>
+            Task.FromResult(Stored.GetValueOrDefault(key.Name));
     }
 
     private sealed class Deleter(List<string> log) : IResourceDeleter<V1alpha1ClusterBackupNow>

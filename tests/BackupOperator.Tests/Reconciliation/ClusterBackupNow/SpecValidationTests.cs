@@ -29,6 +29,13 @@ public sealed class SpecValidationTests
         ["ocpConnectionRef empty"] = s => s.OcpConnectionRef = new OcpConnectionReference { Name = " " },
         ["both connections"] = s => s.OcpSecretRef = new LocalSecretReference { Name = "ocp" },
         ["no connection"] = s => s.OcpConnectionRef = null,
+        ["ocpSecretRef .."] = s => (s.OcpSecretRef, s.OcpConnectionRef) = (new LocalSecretReference { Name = ".." }, null),
+        ["ocpSecretRef a/b"] = s => (s.OcpSecretRef, s.OcpConnectionRef) = (new LocalSecretReference { Name = "a/b" }, null),
+        ["ocpConnectionRef ."] = s => s.OcpConnectionRef = new OcpConnectionReference { Name = "." },
+        ["ocpConnectionRef upper case"] = s => s.OcpConnectionRef = new OcpConnectionReference { Name = "Main" },
+        ["ocpConnectionRef 254 characters"] = s => s.OcpConnectionRef = new OcpConnectionReference { Name = new string('c', 254) },
+        ["accessKeySecretRef .."] = s => (Info(s).BackupStorageType, Info(s).AccessKeySecretRef) = ("BACKUP_STORAGE_S3", new AccessKeySecretReference { Name = ".." }),
+        ["accessKeySecretRef with a query"] = s => Info(s).AccessKeySecretRef = new AccessKeySecretReference { Name = "keys?watch=true" },
     };
 
     [Theory]
@@ -52,8 +59,15 @@ public sealed class SpecValidationTests
     [InlineData("OSS without key", "accessKeySecretRef.name is required for BACKUP_STORAGE_OSS")]
     [InlineData("ocpSecretRef empty", "spec.ocpSecretRef.name must not be empty")]
     [InlineData("ocpConnectionRef empty", "spec.ocpConnectionRef.name must not be empty")]
-    [InlineData("both connections", "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set")]
-    [InlineData("no connection", "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set")]
+    [InlineData("both connections", "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set: both are")]
+    [InlineData("no connection", "exactly one of spec.ocpSecretRef and spec.ocpConnectionRef must be set: neither is")]
+    [InlineData("ocpSecretRef ..", "spec.ocpSecretRef.name \"..\" is not a valid object name")]
+    [InlineData("ocpSecretRef a/b", "spec.ocpSecretRef.name \"a/b\" is not a valid object name")]
+    [InlineData("ocpConnectionRef .", "spec.ocpConnectionRef.name \".\" is not a valid object name")]
+    [InlineData("ocpConnectionRef upper case", "spec.ocpConnectionRef.name \"Main\" is not a valid object name")]
+    [InlineData("ocpConnectionRef 254 characters", "spec.ocpConnectionRef.name \"cccc")]
+    [InlineData("accessKeySecretRef ..", "obBackupStorageBaseInfo.accessKeySecretRef.name \"..\" is not a valid object name")]
+    [InlineData("accessKeySecretRef with a query", "obBackupStorageBaseInfo.accessKeySecretRef.name \"keys?watch=true\" is not a valid object name")]
     public async Task Invalid_spec_fails_naming_the_field_with_a_warning_and_no_ocp_call(string breakage, string expected)
     {
         var h = new Harness();

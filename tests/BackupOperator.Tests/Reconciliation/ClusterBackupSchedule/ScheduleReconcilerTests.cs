@@ -378,6 +378,120 @@ public sealed class ScheduleReconcilerTests
     }
 
     [Fact]
+    public void Allow_never_lets_more_than_MaxActiveChildren_wait_and_counts_each_slot_beyond_as_skipped()
+    {
+        // Every second, on a cluster whose backups never finish: without a limit, one more pending backup a second.
+        var sim = new ScheduleSim(Spec("* * * * * *", with: s => s.ConcurrencyPolicy = ConcurrencyPolicies.Allow), May1)
+        {
+            Runs = _ => null,
+            MaxActiveChildren = 10,
+        };
+
+        sim.RunUntil(May1.AddSeconds(30.5));
+
+        Assert.Equal(10, sim.Created.Count);
+        Assert.Equal(10, sim.Status.Active!.Count);
+        Assert.Equal(20, sim.Status.SkippedSlots);
+        Assert.Equal(20, sim.EventsOf(ScheduleEvent.SkippedActive).Count());
+        Assert.All(sim.EventsOf(ScheduleEvent.SkippedActive), e => Assert.Contains("MaxActiveChildren 10", e.Event.Message, StringComparison.Ordinal));
+        Assert.True(sim.Status.MissedSlots is null or 0);
+
+        // One finishes: the next slot runs again, and only one.
+        sim.Finish(sim.Created[0].Name);
+        sim.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(11, sim.Created.Count);
+        Assert.Equal(10, sim.Status.Active!.Count);
+    }
+
+    [Fact]
+    public void The_last_ten_run_now_tokens_are_remembered_so_a_token_committed_again_does_not_run_again()
+    {
+        var sim = new ScheduleSim(Spec(Nightly, Hourly), May1) { Runs = _ => TimeSpan.FromMinutes(1) }.RunUntil(Utc(2026, 5, 1, 0, 40));
+        for (var i = 1; i <= 10; i++)
+        {
+            sim.RunNow($"release-{i}").Advance(TimeSpan.FromMinutes(2));
+        }
+
+        // A Git revert to each older commit brings back its token: none of them runs again.
+        for (var i = 1; i <= 9; i++)
+        {
+            sim.RunNow($"release-{i}").Advance(TimeSpan.FromMinutes(2));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"release-{i}"), sim.RunNowChildren.Select(c => c.RunNowToken));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"release-{i}"), sim.Status.RunNowTokens);
+        Assert.Equal("release-10", sim.Status.LastRunNowToken);
+
+        // An eleventh token pushes the oldest out of memory.
+        sim.RunNow("release-11").Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(Enumerable.Range(2, 10).Select(i => $"release-{i}"), sim.Status.RunNowTokens);
+    }
+
+    [Fact]
+    public void A_status_written_by_an_operator_that_kept_only_the_last_token_still_refuses_that_token_after_a_newer_one()
+    {
+        var schedule = Schedule(Spec(Nightly, Hourly), May1, (V1alpha1ClusterBackupSchedule.RunNowAnnotation, "release-2"));
+        schedule.Status = new ClusterBackupScheduleStatus { LastScheduleTime = Utc(2026, 5, 1, 0).UtcDateTime, LastRunNowToken = "release-1" };
+
+        var served = ScheduleReconciler.Decide(schedule, [], May1);
+
+        Assert.Equal("release-2", served.Create!.RunNowToken);
+        Assert.Equal(["release-1", "release-2"], served.Status.RunNowTokens);
+        Assert.Equal("release-2", served.Status.LastRunNowToken);
+
+        schedule.Status = served.Status;
+        schedule.Metadata.Annotations[V1alpha1ClusterBackupSchedule.RunNowAnnotation] = "release-1";
+        Assert.Null(ScheduleReconciler.Decide(schedule, [], May1.AddMinutes(1)).Create);
+    }
+
+    [Fact]
+    public void A_long_run_now_token_is_remembered_by_its_digest()
+    {
+        var token = new string('t', 5000);
+        var schedule = Schedule(Spec(Nightly, Hourly), May1, (V1alpha1ClusterBackupSchedule.RunNowAnnotation, token));
+        schedule.Status = new ClusterBackupScheduleStatus { LastScheduleTime = Utc(2026, 5, 1, 0).UtcDateTime };
+
+        var status = ScheduleReconciler.Decide(schedule, [], May1).Status;
+
+        Assert.Matches("^sha256:[0-9a-f]{64}$", Assert.Single(status.RunNowTokens!));
+        Assert.True(status.HasServed(token));
+        Assert.False(status.HasServed(token + "x"));
+    }
+
+    [Fact]
+    public void A_slots_child_whose_name_another_object_has_is_skipped_counted_and_reported_and_the_schedule_stays_Ready()
+    {
+        var schedule = Schedule(Spec(Nightly, Hourly), May1);
+        schedule.Status = new ClusterBackupScheduleStatus { LastScheduleTime = Utc(2026, 5, 1, 0).UtcDateTime };
+        var taken = ChildNames.ForSlot(Name, Utc(2026, 5, 1, 1));
+
+        var d = ScheduleReconciler.Decide(schedule, [], Utc(2026, 5, 1, 1, 0, 1), nameTaken: n => n == taken);
+
+        Assert.Null(d.Create);
+        Assert.Equal(1, d.Status.SkippedSlots);
+        Assert.Equal(Utc(2026, 5, 1, 1).UtcDateTime, d.Status.LastScheduleTime);
+        Assert.True(d.Status.IsReady());
+        Assert.Equal(ClusterBackupScheduleStatusTransitions.NameTaken, d.Status.Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)!.Reason);
+        var e = Assert.Single(d.Events);
+        Assert.Equal((true, ScheduleEvent.BackupNotCreated), (e.Warning, e.Reason));
+        Assert.Contains(taken, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_schedule_with_a_name_longer_than_63_characters_labels_its_children_with_the_shortened_value()
+    {
+        var schedule = Schedule(Spec(Nightly, Hourly), May1);
+        schedule.Metadata.Name = "a-schedule-whose-name-is-longer-than-a-label-value-may-be-seventy";
+
+        var child = new ChildRequest(ChildNames.ForSlot(schedule.Metadata.Name, Utc(2026, 5, 1, 2)), Full, Utc(2026, 5, 1, 2), null).ToResource(schedule);
+
+        Assert.True(schedule.Metadata.Name.Length > 63);
+        Assert.Equal(ChildNames.LabelValue(schedule.Metadata.Name), child.Metadata.Labels[V1alpha1ClusterBackupSchedule.ScheduleLabel]);
+        Assert.True(child.Metadata.Labels[V1alpha1ClusterBackupSchedule.ScheduleLabel].Length <= 63);
+    }
+
+    [Fact]
     public void Run_now_is_not_held_back_by_Forbid()
     {
         var sim = new ScheduleSim(Spec(Nightly, Hourly), May1) { Runs = _ => null }.RunUntil(Utc(2026, 5, 1, 1, 10));

@@ -122,6 +122,9 @@ internal sealed class ScheduleSim
 
     public TimeSpan? TtlAfterFinished { get; set; }
 
+    /// <summary>Schedule:MaxActiveChildren.</summary>
+    public int MaxActiveChildren { get; set; } = ScheduleReconciler.DefaultMaxActiveChildren;
+
     /// <summary>Every resync period the schedule is looked at, whatever happened; null: never.</summary>
     public TimeSpan? Resync { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -221,7 +224,7 @@ internal sealed class ScheduleSim
         var now = Now;
         var stored = RoundTrip(Schedule);
         var children = Children.Values.Select(c => ScheduleChild.From(SettledBackups.AsCached(RoundTrip(c)))).ToList();
-        var decision = ScheduleReconciler.Decide(stored, children, now);
+        var decision = ScheduleReconciler.Decide(stored, children, now, MaxActiveChildren);
         Decisions.Add((now, decision));
         var fault = faults(decision);
 
