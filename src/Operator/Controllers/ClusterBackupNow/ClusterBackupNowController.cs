@@ -137,15 +137,19 @@ public sealed partial class ClusterBackupNowController(
         }
 
         if (known is { } k && k.Backup.TargetClusterId == backup.TargetClusterId
-            && k.Backup.Spec.OcpConnectionRef?.Name == backup.Spec.OcpConnectionRef?.Name
-            && k.Backup.Spec.OcpSecretRef?.Name == backup.Spec.OcpSecretRef?.Name)
+            && k.Backup.EffectiveSpec.OcpConnectionRef?.Name == backup.EffectiveSpec.OcpConnectionRef?.Name
+            && k.Backup.EffectiveSpec.OcpSecretRef?.Name == backup.EffectiveSpec.OcpSecretRef?.Name)
         {
             return k.Cluster;
         }
 
+        // The connection the reconcile will use: the submitted spec's (kept after a busy refusal), never a later edit.
+        var target = ReferenceEquals(backup.EffectiveSpec, backup.Spec)
+            ? backup
+            : new V1alpha1ClusterBackupNow { ApiVersion = backup.ApiVersion, Kind = backup.Kind, Metadata = backup.Metadata, Spec = backup.EffectiveSpec, Status = backup.Status };
         try
         {
-            return recorded with { Endpoint = (await connector.ResolveAsync(backup, ct)).Endpoint };
+            return recorded with { Endpoint = (await connector.ResolveAsync(target, ct)).Endpoint };
         }
         catch (Exception e) when (e is OcpConfigurationException or OcpAccessDeniedException)
         {

@@ -168,9 +168,15 @@ public sealed class OcpConnector(
         }
     }
 
-    private static string EndpointOf(string? url, string source) =>
-        OcpEndpoint.Normalize(OcpBaseUrl.Parse(url?.Trim(), source).OriginalString)
+    private static string EndpointOf(string? url, string source)
+    {
+        var endpoint = OcpEndpoint.Normalize(OcpBaseUrl.Parse(url?.Trim(), source).OriginalString)
             ?? throw new OcpConfigurationException($"{source}: the OCP url is not an absolute http(s) URL with a host", OcpConfigurationException.InvalidUrl);
+        // Recorded in status with the intent: one the API server would refuse to store is refused here, before anything is sent.
+        return endpoint.Length <= OcpEndpoint.MaxLength
+            ? endpoint
+            : throw new OcpConfigurationException($"{source}: the OCP url is longer than {OcpEndpoint.MaxLength} characters", OcpConfigurationException.InvalidUrl);
+    }
 
     private void RequireNamespaceSecretsAllowed(V1alpha1ClusterBackupNow resource)
     {

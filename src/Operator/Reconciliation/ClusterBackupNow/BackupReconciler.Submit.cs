@@ -29,28 +29,13 @@ public sealed partial class BackupReconciler
         }
 
         var recorded = OcpTarget.RecordedIn(s);
-        OcpSession session;
-        AccessKeyDto? accessKey;
-        try
-        {
-            session = await connector.ConnectAsync(step.Target, recorded, ct);
-            accessKey = await connector.GetStorageAccessKeyAsync(step.Target, ct);
-        }
-        catch (OcpConfigurationException e)
-        {
-            // An intent is kept: a POST may already have been sent with the earlier configuration.
-            // Warn once per new message, as a Pending resource does, not on every retry.
-            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting(e.Reason, e.Message));
-        }
-
-        RecordTarget(s, ref recorded, session);
-        var cluster = new OcpCluster(recorded.Endpoint, step.Spec.ClusterId);
         var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);
         string? denial;
         try
         {
             // Grants hold at every send, not only at the intent: checked again, against the connection
-            // recorded with the intent, with the Secrets read afresh.
+            // recorded with the intent, with the Secrets read afresh. Before connecting: a connection
+            // deleted and re-created at another url is no longer this backup's, wherever it points.
             await connector.AuthorizeAsync(step.Target, recorded, ct);
             denial = null;
         }
@@ -70,6 +55,23 @@ public sealed partial class BackupReconciler
             s.SetFailed("NotAllowed", message, step.Now, step.Generation);
             return step.Finish(null, BackupEvent.Warn("NotAllowed", message));
         }
+
+        OcpSession session;
+        AccessKeyDto? accessKey;
+        try
+        {
+            session = await connector.ConnectAsync(step.Target, recorded, ct);
+            accessKey = await connector.GetStorageAccessKeyAsync(step.Target, ct);
+        }
+        catch (OcpConfigurationException e)
+        {
+            // An intent is kept: a POST may already have been sent with the earlier configuration.
+            // Warn once per new message, as a Pending resource does, not on every retry.
+            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting(e.Reason, e.Message));
+        }
+
+        RecordTarget(s, ref recorded, session);
+        var cluster = new OcpCluster(recorded.Endpoint, step.Spec.ClusterId);
 
         if (mayHaveBeenSent)
         {
