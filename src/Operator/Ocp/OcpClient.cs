@@ -195,9 +195,15 @@ public sealed class OcpClient(HttpClient http, string baseUrl, ResiliencePipelin
             HttpRequestError.ConnectionError => (OcpFailureKind.Unreachable, "connection failed"),
             HttpRequestError.SecureConnectionError => (OcpFailureKind.Unreachable, "TLS handshake failed (is the CA bundle right?)"),
             HttpRequestError.ProxyTunnelError => (OcpFailureKind.Unreachable, "proxy tunnel failed"),
+            HttpRequestError.InvalidResponse => (OcpFailureKind.Lost, "the answer is not valid HTTP"),
             _ => (OcpFailureKind.Lost, "connection lost before the answer"),
         };
-        return new OcpApiException(operation, kind, $"{what}: {e.Message}", inner: e);
+        // Once connected, .NET's message may quote what the server sent ("invalid status line: '...'", e.g.
+        // the banner of a service that does not speak HTTP): only the error's name is kept, and no inner
+        // exception that a log could print.
+        return kind == OcpFailureKind.Unreachable
+            ? new OcpApiException(operation, kind, $"{what}: {e.Message}", inner: e)
+            : new OcpApiException(operation, kind, $"{what} ({e.HttpRequestError})");
     }
 
     /// <summary>The media type alone (no parameters), if it looks like one: the rest of the header is the server's text.</summary>

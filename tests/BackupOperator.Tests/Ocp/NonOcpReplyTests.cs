@@ -125,6 +125,39 @@ public sealed class NonOcpReplyTests
     }
 
     [Theory]
+    [InlineData("SSH-2.0-" + Marker + "\r\n")]
+    [InlineData("-ERR unknown command '" + Marker + "'\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nX-" + Marker + "\r\n\r\n")]
+    public async Task A_service_that_does_not_speak_http_is_not_quoted(string banner)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var socket = await listener.AcceptSocketAsync();
+                await socket.ReceiveAsync(new byte[4096], System.Net.Sockets.SocketFlags.None);
+                await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(banner), System.Net.Sockets.SocketFlags.None);
+                socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+            }
+        });
+        var api = Client($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
+
+        foreach (var post in new[] { false, true })
+        {
+            var e = await FailsAsync(api, post);
+
+            Assert.Equal(OcpFailureKind.Lost, e.Kind);
+            Assert.True(e.MayHaveActed);
+            Assert.DoesNotContain(Marker, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Marker, e.InnerException?.ToString() ?? "", StringComparison.Ordinal);
+        }
+
+        await serving;
+    }
+
+    [Theory]
     [InlineData(409, "\"BACKUP_IN_PROGRESS\"", "Backup task is in progress", OcpFailureKind.Rejected)]
     [InlineData(400, "60018", "Storage config nfs-main not found", OcpFailureKind.Rejected)]
     [InlineData(500, "\"INTERNAL\"", "NullPointerException in BackupService", OcpFailureKind.ServerError)]

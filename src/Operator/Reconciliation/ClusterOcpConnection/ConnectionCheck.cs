@@ -58,6 +58,10 @@ public sealed record ConnectionCheck(bool Ready, string Reason, string Message)
     {
         // Detail, status and code only: OCP's traceId differs on every call and would rewrite the status each time.
         var what = e.Detail + (e.HttpStatus is { } status ? $" (HTTP {status}{(string.IsNullOrEmpty(e.Code) ? "" : $", code {e.Code}")})" : "");
+        if (e.RedirectTarget is { } target)
+        {
+            return NotReady(OcpRejected, $"OCP answered HTTP {e.HttpStatus} (a redirect {target}, not followed: the operator follows no redirects); set spec.url to OCP's own address");
+        }
         if (e.HttpStatus is 401)
         {
             return NotReady(OcpAuthenticationFailed,

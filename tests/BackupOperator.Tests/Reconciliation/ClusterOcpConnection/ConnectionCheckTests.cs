@@ -93,6 +93,16 @@ public sealed class ConnectionCheckTests
     }
 
     [Fact]
+    public void A_redirect_names_its_host_and_says_it_was_not_followed()
+    {
+        var c = ConnectionCheck.FromOcp(OcpApiException.Redirect("listTasks", 302, "to host internal-svc:8080"), Secret);
+
+        Assert.Equal("OcpRejected", c.Reason);
+        Assert.Contains("HTTP 302 (a redirect to host internal-svc:8080, not followed", c.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.url", c.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_fragment_says_so()
     {
         var c = ConnectionCheck.FromSpec(new ClusterOcpConnectionSpec { Url = "http://internal-service/secret-page#", CredentialsSecretRef = Secret });
