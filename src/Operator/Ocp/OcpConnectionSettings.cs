@@ -70,5 +70,19 @@ public sealed record OcpConnectionSettings(
         : "(no valid url)";
 }
 
-/// <summary>The OCP connection is missing or malformed: the user must fix a Secret or the configuration.</summary>
-public sealed class OcpConfigurationException(string message) : Exception(message);
+/// <summary>
+/// The OCP connection is missing, malformed or not (yet) allowed: the user must fix a Secret, a grant or
+/// the configuration. <see cref="Reason"/> is the reason a waiting backup shows.
+/// </summary>
+public sealed class OcpConfigurationException(string message, string reason = OcpConfigurationException.ConfigurationInvalid) : Exception(message)
+{
+    public const string ConfigurationInvalid = "ConfigurationInvalid";
+
+    /// <summary>A team's Secret that its namespace has not granted the operator (RBAC 'get' by name).</summary>
+    public const string SecretNotGranted = "SecretNotGranted";
+
+    /// <summary>A ClusterOcpConnection's credentials outside Ocp:CredentialsNamespace.</summary>
+    public const string SecretNamespaceNotAllowed = "SecretNamespaceNotAllowed";
+
+    public string Reason { get; } = reason;
+}

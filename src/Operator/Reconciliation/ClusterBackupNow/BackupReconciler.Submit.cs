@@ -39,7 +39,7 @@ public sealed partial class BackupReconciler
         {
             // An intent is kept: a POST may already have been sent with the earlier configuration.
             // Warn once per new message, as a Pending resource does, not on every retry.
-            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting("ConfigurationInvalid", e.Message));
+            return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting(e.Reason, e.Message));
         }
 
         var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);

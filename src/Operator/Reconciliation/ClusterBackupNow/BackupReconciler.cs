@@ -88,7 +88,7 @@ public sealed partial class BackupReconciler(
         }
         catch (OcpConfigurationException e)
         {
-            return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
+            return step.Pending(e.Reason, e.Message, _options.BusyRecheckInterval, warn: true);
         }
 
         var clusterId = step.Spec.ClusterId;
@@ -108,7 +108,7 @@ public sealed partial class BackupReconciler(
         }
         catch (OcpConfigurationException e)
         {
-            return step.Pending("ConfigurationInvalid", e.Message, _options.BusyRecheckInterval, warn: true);
+            return step.Pending(e.Reason, e.Message, _options.BusyRecheckInterval, warn: true);
         }
 
         long highWaterMark;
