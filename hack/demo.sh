@@ -42,10 +42,10 @@ kubectl wait --for condition=established --timeout=60s crd/clusterbackupnows.ocp
 kubectl create namespace db >&2
 
 log "granting namespace db the OCP connection db-team (config/samples/ocp.oceanbase.com_v1alpha1_clusterocpconnection.yaml)"
-# The administrator's side: credentials in a namespace of their own, and a ClusterOcpConnection
-# that says who may back up which OCP clusters with them (see docs/access.md).
-kubectl create namespace ocp-admin >&2
-kubectl -n ocp-admin create secret generic ocp-db-team \
+# The administrator's side: credentials in the credentials namespace (the operator's own, the only
+# one where config/rbac lets it read Secrets), and a ClusterOcpConnection that says who may back up
+# which OCP clusters with them (see docs/access.md).
+kubectl -n backup-operator-system create secret generic ocp-db-team \
   --from-literal=username=backup-bot --from-literal=password=demo-password >&2
 sed "s|url: https://ocp.example.com:8080|url: $ocp_url|" config/samples/ocp.oceanbase.com_v1alpha1_clusterocpconnection.yaml \
   | kubectl apply -f - >&2

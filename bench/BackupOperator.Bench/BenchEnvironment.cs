@@ -47,8 +47,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             await env.Simulator.ConfigureAsync(new { taskDurationMs = 0 }, ct);
             await env.Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
             {
-                // Opened to backups by its owner: without the label the operator refuses it (NotAllowed).
-                Metadata = new V1ObjectMeta { Name = "ocp-credentials", Labels = new Dictionary<string, string> { [SecretUse.Label] = SecretUse.Value } },
+                Metadata = new V1ObjectMeta { Name = "ocp-credentials" },
                 StringData = new Dictionary<string, string>
                 {
                     ["url"] = env.Simulator.Url,
@@ -56,6 +55,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
                     ["password"] = SimulatorHandle.Password,
                 },
             }, Namespace, cancellationToken: ct);
+            // Granted to the operator by its owner: without the grant the backup waits (SecretNotGranted).
+            await SecretGrants.GrantAsync(env.Admin, Namespace, "ocp-credentials", ct);
             var token = await env.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
                 new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 7200 } },
                 "backup-operator", "backup-operator-system", cancellationToken: ct);

@@ -35,8 +35,8 @@ public sealed class ClusterBackupNowSpec
 
     /// <summary>
     /// Secret in the resource's namespace with this namespace's own OCP connection (url and
-    /// credentials). The Secret must be labelled <see cref="SecretUse.Label"/>: its owner lets
-    /// backups of the namespace use it. Exactly one of this and <see cref="OcpConnectionRef"/>.
+    /// credentials). Used once the namespace grants the operator's ServiceAccount 'get' on this Secret
+    /// by name (<see cref="SecretGrant"/>). Exactly one of this and <see cref="OcpConnectionRef"/>.
     /// </summary>
     [JsonPropertyName("ocpSecretRef")]
     public LocalSecretReference? OcpSecretRef { get; set; }

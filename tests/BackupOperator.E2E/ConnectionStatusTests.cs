@@ -27,7 +27,7 @@ public sealed class ConnectionStatusTests(E2EEnvironment env)
 
         var missing = await WaitForReadyAsync(name, c => c.Reason == "SecretNotFound", TimeSpan.FromSeconds(60), ct);
         Assert.Equal("False", missing.Condition.Status);
-        Assert.Contains($"{E2EEnvironment.Namespace}/{secret}", missing.Condition.Message, StringComparison.Ordinal);
+        Assert.Contains($"{E2EEnvironment.OperatorNamespace}/{secret}", missing.Condition.Message, StringComparison.Ordinal);
         Assert.Equal(missing.Connection.Metadata.Generation, missing.Connection.Status!.ObservedGeneration);
         await env.WaitForEventAsync(name, e => e.Type == "Warning" && e.Reason == "SecretNotFound", ct, EventNamespace);
 
@@ -37,7 +37,7 @@ public sealed class ConnectionStatusTests(E2EEnvironment env)
         {
             ["accessKeyId"] = SimulatorHandle.AccessKeyId,
             ["accessKeySecret"] = SimulatorHandle.AccessKeySecret,
-        }, ct);
+        }, ct, E2EEnvironment.OperatorNamespace, openToBackups: false);
         var ready = await WaitForReadyAsync(name, c => c.Status == "True", TimeSpan.FromSeconds(30), ct);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"Ready only after {clock.Elapsed}");
         Assert.Equal("Connected", ready.Condition.Reason);
@@ -64,13 +64,13 @@ public sealed class ConnectionStatusTests(E2EEnvironment env)
         {
             ["username"] = SimulatorHandle.User,
             ["password"] = wrongPassword,
-        }, ct);
+        }, ct, E2EEnvironment.OperatorNamespace, openToBackups: false);
         await Manifests.CreateConnectionAsync(env.Admin, Connection(name, secret), ct);
 
         var refused = await WaitForReadyAsync(name, c => c.Reason == "OcpAuthenticationFailed", TimeSpan.FromSeconds(60), ct);
         Assert.Equal("False", refused.Condition.Status);
         Assert.Contains("401", refused.Condition.Message, StringComparison.Ordinal);
-        Assert.Contains($"{E2EEnvironment.Namespace}/{secret}", refused.Condition.Message, StringComparison.Ordinal);
+        Assert.Contains($"{E2EEnvironment.OperatorNamespace}/{secret}", refused.Condition.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrongPassword, KubernetesJson.Serialize(refused.Connection), StringComparison.Ordinal);
         var warning = await env.WaitForEventAsync(name, e => e.Type == "Warning" && e.Reason == "OcpAuthenticationFailed", ct, EventNamespace);
         Assert.DoesNotContain(wrongPassword, warning.Note ?? "", StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class ConnectionStatusTests(E2EEnvironment env)
         Spec = new ClusterOcpConnectionSpec
         {
             Url = env.Simulator.Url,
-            CredentialsSecretRef = new SecretReference { Namespace = E2EEnvironment.Namespace, Name = secret },
+            CredentialsSecretRef = new SecretReference { Namespace = E2EEnvironment.OperatorNamespace, Name = secret },
             Namespaces = [E2EEnvironment.Namespace],
         },
     };

@@ -10,12 +10,14 @@ namespace BackupOperator.E2E;
 /// <summary>
 /// Who may back up which OCP cluster, against the real API server and its RBAC: a ClusterOcpConnection
 /// grants namespaces (by name or label) and clusters; a namespace's own Secret is used only when its
-/// owner opened it to backups. A refused backup ends NotAllowed and OCP never hears of it.
+/// namespace granted the operator 'get' on it. A refused backup ends NotAllowed, an ungranted Secret
+/// waits (SecretNotGranted), and OCP never hears of either.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed class GrantTests(E2EEnvironment env)
 {
-    private const string AdminNamespace = "ocp-admin";
+    // Connection credentials live in the credentials namespace (Ocp:CredentialsNamespace: the operator's own).
+    private const string AdminNamespace = E2EEnvironment.OperatorNamespace;
 
     [Fact]
     public async Task A_namespace_outside_the_grant_is_refused_while_the_granted_one_backs_up()
@@ -106,7 +108,7 @@ public sealed class GrantTests(E2EEnvironment env)
         var ct = TestTimeout.Token();
         var (mine, theirs) = (await NamespaceAsync("grant-dev", ct), await NamespaceAsync("grant-other", ct));
         await ConnectionAsync("conn-theirs", ct, namespaces: [theirs]);
-        // Someone else's OCP credentials in the developer's namespace, not opened to backups; and an object-store key likewise.
+        // Someone else's OCP credentials in the developer's namespace, not granted to the operator; and an object-store key likewise.
         await env.CreateSecretAsync("team-ocp", new() { ["url"] = env.Simulator.Url, ["username"] = SimulatorHandle.User, ["password"] = SimulatorHandle.Password }, ct, mine, openToBackups: false);
         await env.CreateSecretAsync("team-oss", new() { ["accessKeyId"] = "AK-team", ["accessKeySecret"] = "SK-team-private" }, ct, mine, openToBackups: false);
         await env.CreateSecretAsync("opened-ocp", new() { ["url"] = env.Simulator.Url, ["username"] = SimulatorHandle.User, ["password"] = SimulatorHandle.Password }, ct, mine);
@@ -118,6 +120,8 @@ public sealed class GrantTests(E2EEnvironment env)
         var connect = await Assert.ThrowsAsync<HttpOperationException>(() => dev.CustomObjects.CreateClusterCustomObjectAsync(
             Connection("conn-mine", [mine], null, null, "x"), V1alpha1ClusterOcpConnection.ApiGroup, V1alpha1ClusterOcpConnection.Version, V1alpha1ClusterOcpConnection.Plural, cancellationToken: ct));
         Assert.Equal(HttpStatusCode.Forbidden, connect.Response.StatusCode);
+        var grant = await Assert.ThrowsAsync<HttpOperationException>(() => SecretGrants.GrantAsync(dev, mine, "team-ocp", ct));
+        Assert.Equal(HttpStatusCode.Forbidden, grant.Response.StatusCode);
 
         await Manifests.CreateBackupAsync(dev, Shared("borrowed-connection", 9141, mine, "conn-theirs"), mine, ct);
         var ownSecret = Backups.Nfs("borrowed-secret", 9142, secret: "team-ocp", ns: mine);
@@ -132,15 +136,17 @@ public sealed class GrantTests(E2EEnvironment env)
         };
         await Manifests.CreateBackupAsync(dev, oss, mine, ct);
 
-        foreach (var (name, expected) in new[]
+        foreach (var (name, phase, reason, expected) in new[]
         {
-            ("borrowed-connection", $"ClusterOcpConnection conn-theirs does not grant namespace {mine}"),
-            ("borrowed-secret", $"Secret {mine}/team-ocp (spec.ocpSecretRef) is not labelled {SecretUse.Label}=true"),
-            ("borrowed-key", $"Secret {mine}/team-oss (accessKeySecretRef) is not labelled {SecretUse.Label}=true"),
+            ("borrowed-connection", BackupPhase.Failed, "NotAllowed", $"ClusterOcpConnection conn-theirs does not grant namespace {mine}"),
+            ("borrowed-secret", BackupPhase.Pending, "SecretNotGranted", $"Secret {mine}/team-ocp (spec.ocpSecretRef) is not granted to the operator"),
+            ("borrowed-key", BackupPhase.Pending, "SecretNotGranted", $"Secret {mine}/team-oss (accessKeySecretRef) is not granted to the operator"),
         })
         {
-            var refused = await env.WaitForPhaseAsync(name, [BackupPhase.Failed, BackupPhase.Succeeded], TimeSpan.FromSeconds(60), ct, mine);
-            Assert.Equal("NotAllowed", refused.Status!.Reason);
+            var refused = await env.WaitForPhaseAsync(name, [phase], TimeSpan.FromSeconds(60), ct, mine);
+            await env.UntilAsync(async () => (await env.GetBackupAsync(name, ct, mine)).Status?.Reason == reason, TimeSpan.FromSeconds(30), $"{name} {reason}", ct);
+            refused = await env.GetBackupAsync(name, ct, mine);
+            Assert.Equal(reason, refused.Status!.Reason);
             Assert.Contains(expected, refused.Status.Message, StringComparison.Ordinal);
             var said = string.Join('\n', (await env.EventsForAsync(name, ct, mine)).Select(e => e.Note)) + KubernetesJson.Serialize(refused.Status);
             Assert.DoesNotContain(SimulatorHandle.Password, said, StringComparison.Ordinal);

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using BackupOperator.Entities;
 
 namespace BackupOperator.KubectlPlugin.Cli;
 
 /// <summary>
 /// The command tree, its flags and their help: `kubectl ocp backup create|wait|list|describe` and
-/// `kubectl ocp schedule run-now`, with kubectl's --kubeconfig, --context and -n on every one.
+/// `kubectl ocp schedule run-now` and `kubectl ocp secret grant`, with kubectl's --kubeconfig, --context
+/// and -n on every one.
 /// </summary>
 public sealed class PluginCommands
 {
@@ -13,7 +15,7 @@ public sealed class PluginCommands
     {
         Root = new RootCommand("Create, wait for and inspect OceanBase backups run by BackupOperator (ClusterBackupNow, ClusterBackupSchedule).")
         {
-            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(),
+            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), SecretCommand(),
         };
     }
 
@@ -115,6 +117,31 @@ public sealed class PluginCommands
 
     public Option<TimeSpan?> RunNowTimeout { get; } = TimeoutOption();
 
+    public Command Grant { get; } = new("grant", """
+        Let backups in the namespace use one of its Secrets (spec.ocpSecretRef, accessKeySecretRef):
+        creates a Role that grants get on that Secret only, and a RoleBinding of it to the
+        operator's ServiceAccount. Until then a backup naming the Secret waits (SecretNotGranted)
+        and the operator can neither read nor send it. Only who may read the Secret can grant it.
+        Objects that exist already and grant the same are left as they are.
+          kubectl ocp secret grant ocp-credentials -n db
+        """);
+
+    public Argument<string> GrantSecret { get; } = new("NAME") { Description = "The Secret in the namespace." };
+
+    public Option<string> OperatorNamespace { get; } = new("--operator-namespace")
+    {
+        Description = "The namespace of the operator's ServiceAccount.",
+        HelpName = "NAMESPACE",
+        DefaultValueFactory = _ => SecretGrant.OperatorNamespace,
+    };
+
+    public Option<string> OperatorServiceAccount { get; } = new("--operator-service-account")
+    {
+        Description = "The operator's ServiceAccount.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => SecretGrant.OperatorServiceAccount,
+    };
+
     private Command BackupCommand()
     {
         Create.Arguments.Add(CreateName);
@@ -144,6 +171,14 @@ public sealed class PluginCommands
             }
         });
         return new Command("schedule", "ClusterBackupSchedule: full and incremental backups on a cron.") { RunNow };
+    }
+
+    private Command SecretCommand()
+    {
+        Grant.Arguments.Add(GrantSecret);
+        Grant.Options.Add(OperatorNamespace);
+        Grant.Options.Add(OperatorServiceAccount);
+        return new Command("secret", "A namespace's Secrets that its backups use.") { Grant };
     }
 
     private void ValidateCreate(CommandResult result)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BackupOperator.Entities;
 using BackupOperator.KubectlPlugin.Backups;
 using BackupOperator.KubectlPlugin.Cli;
+using BackupOperator.KubectlPlugin.Grants;
 using BackupOperator.KubectlPlugin.Kubernetes;
 using BackupOperator.KubectlPlugin.Output;
 using k8s.Autorest;
@@ -21,6 +22,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         commands.List.SetAction(ListAsync);
         commands.Describe.SetAction(DescribeAsync);
         commands.RunNow.SetAction(RunNowAsync);
+        commands.Grant.SetAction(GrantAsync);
     }
 
     private KubeConnection Connect(ParseResult p)
@@ -153,5 +155,32 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         return p.GetValue(commands.RunNowWait)
             ? await WaitForAsync(api, connection.Namespace, child, p.GetValue(commands.RunNowTimeout), appearing: true, ct)
             : ExitCodes.Ok;
+    }
+
+    /// <summary>The Role and the RoleBinding, each reported as kubectl reports it; an existing one must grant the same.</summary>
+    private async Task<int> GrantAsync(ParseResult p, CancellationToken ct)
+    {
+        using var connection = Connect(p);
+        var api = new RbacApi(connection.Client);
+        var (secret, ns) = (p.GetValue(commands.GrantSecret)!, connection.Namespace);
+        var (operatorNamespace, serviceAccount) = (p.GetValue(commands.OperatorNamespace)!, p.GetValue(commands.OperatorServiceAccount)!);
+        var role = SecretGrantObjects.Role(secret);
+        var existingRole = await api.CreateRoleAsync(role, ns, ct);
+        if (existingRole is not null && !SecretGrantObjects.Grants(existingRole, secret))
+        {
+            throw new PluginException($"role \"{role.Metadata.Name}\" exists in namespace \"{ns}\" but does not grant get on secret \"{secret}\": delete it, then grant again");
+        }
+
+        await console.Out.WriteLineAsync($"role.rbac.authorization.k8s.io/{role.Metadata.Name} {(existingRole is null ? "created" : "unchanged")}");
+        var binding = SecretGrantObjects.RoleBinding(secret, operatorNamespace, serviceAccount);
+        var existingBinding = await api.CreateRoleBindingAsync(binding, ns, ct);
+        if (existingBinding is not null && !SecretGrantObjects.Binds(existingBinding, secret, operatorNamespace, serviceAccount))
+        {
+            throw new PluginException(
+                $"rolebinding \"{binding.Metadata.Name}\" exists in namespace \"{ns}\" but does not bind role \"{role.Metadata.Name}\" to serviceaccount {operatorNamespace}:{serviceAccount}: delete it, then grant again");
+        }
+
+        await console.Out.WriteLineAsync($"rolebinding.rbac.authorization.k8s.io/{binding.Metadata.Name} {(existingBinding is null ? "created" : "unchanged")}");
+        return ExitCodes.Ok;
     }
 }

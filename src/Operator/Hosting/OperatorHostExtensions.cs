@@ -36,7 +36,8 @@ public static class OperatorHostExtensions
             var http = KubernetesOptions.Connection(o).CreateHttpClient(sp.GetRequiredService<KubeApiMetrics>().CreateHandler());
             return new KubeApiClient(http, [EntityJsonContext.Default], o.RequestTimeout);
         });
-        services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section)).ValidateOnStart();
+        services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section))
+            .PostConfigure(o => o.ResolveNamespaces(KubeConnection.InClusterNamespace())).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OcpOptions>, OcpOptionsValidator>();
         services.AddSingleton<IOcpClientFactory, OcpClientFactory>();
         services.AddSingleton<ISecretReader>(sp => new SecretReader(

@@ -31,6 +31,13 @@ public sealed record KubeConnection(Uri Server)
     /// <summary>The namespace the context or the Pod names, if any.</summary>
     public string? Namespace { get; init; }
 
+    /// <summary>The Pod's namespace, from its service account; null outside a Pod.</summary>
+    public static string? InClusterNamespace()
+    {
+        var file = Path.Combine(ServiceAccountDirectory, "namespace");
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+    }
+
     public static bool IsInCluster() => IsInCluster(ServiceAccountDirectory, Environment.GetEnvironmentVariable);
 
     internal static bool IsInCluster(string directory, Func<string, string?> environment) =>

@@ -6,26 +6,27 @@ using k8s.Models;
 namespace BackupOperator.Operator.Kubernetes;
 
 /// <summary>
-/// Secrets read by name when needed. A read is reused for <c>cacheDuration</c> (a failed read never
-/// is), so a burst of backups in one namespace costs the API server one read, not three per backup.
+/// Secrets read by GET, by name, when needed. A read is reused for <c>cacheDuration</c>, so a burst of
+/// backups in one namespace costs the API server one read, not three per backup. A failed read is
+/// never reused and drops what was kept: a revoked grant or a deleted Secret counts at once.
 /// </summary>
 public sealed class SecretReader(KubeApiClient client, TimeProvider time, TimeSpan cacheDuration) : ISecretReader
 {
     private const int PruneAbove = 256;
     private readonly ConcurrentDictionary<(string Namespace, string Name), (DateTimeOffset ReadAt, SecretContent Content)> _reads = new();
 
-    public async Task<SecretContent> ReadContentAsync(string ns, string name, string field, CancellationToken cancellationToken)
+    public Task<SecretContent> ReadContentAsync(string ns, string name, string field, CancellationToken cancellationToken) =>
+        _reads.TryGetValue((ns, name), out var cached) && time.GetUtcNow() - cached.ReadAt < cacheDuration
+            ? Task.FromResult(cached.Content)
+            : ReadFreshAsync(ns, name, field, cancellationToken);
+
+    public async Task<SecretContent> ReadFreshAsync(string ns, string name, string field, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_reads.TryGetValue((ns, name), out var cached) && now - cached.ReadAt < cacheDuration)
-        {
-            return cached.Content;
-        }
-
         try
         {
             var secret = await client.GetAsync<V1Secret>($"api/v1/namespaces/{Uri.EscapeDataString(ns)}/secrets/{Uri.EscapeDataString(name)}", cancellationToken);
-            var content = new SecretContent(secret.Data ?? new Dictionary<string, byte[]>(), secret.Metadata?.Labels ?? new Dictionary<string, string>());
+            var content = new SecretContent(secret.Data ?? new Dictionary<string, byte[]>());
             if (cacheDuration > TimeSpan.Zero)
             {
                 _reads[(ns, name)] = (now, content);
@@ -42,11 +43,13 @@ public sealed class SecretReader(KubeApiClient client, TimeProvider time, TimeSp
         }
         catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
+            _reads.TryRemove((ns, name), out _);
             throw new SecretUnavailableException($"Secret {ns}/{name} ({field}) not found");
         }
         catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Forbidden)
         {
-            throw new SecretUnavailableException($"the operator may not read Secret {ns}/{name} ({field}): RBAC must grant 'get' on secrets", forbidden: true);
+            _reads.TryRemove((ns, name), out _);
+            throw new SecretUnavailableException($"the operator may not read Secret {ns}/{name} ({field}): RBAC must grant its ServiceAccount 'get' on it", forbidden: true);
         }
     }
 }

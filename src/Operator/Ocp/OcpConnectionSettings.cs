@@ -66,13 +66,22 @@ public sealed record OcpConnectionSettings(
         : "(no valid url)";
 }
 
-/// <summary>The OCP connection is missing or malformed: the user must fix a Secret or the configuration.</summary>
+/// <summary>
+/// The OCP connection is missing, malformed or not (yet) allowed: the user must fix a Secret, a grant or
+/// the configuration. <see cref="Reason"/> is the reason a waiting backup shows.
+/// </summary>
 public sealed class OcpConfigurationException(string message, string reason = OcpConfigurationException.ConfigurationInvalid) : Exception(message)
 {
     public const string ConfigurationInvalid = "ConfigurationInvalid";
 
     /// <summary>The URL breaks <see cref="OcpBaseUrl"/>'s rule.</summary>
     public const string InvalidUrl = "InvalidUrl";
+
+    /// <summary>A team's Secret that its namespace has not granted the operator (RBAC 'get' by name).</summary>
+    public const string SecretNotGranted = "SecretNotGranted";
+
+    /// <summary>A ClusterOcpConnection's credentials outside Ocp:CredentialsNamespace.</summary>
+    public const string SecretNamespaceNotAllowed = "SecretNamespaceNotAllowed";
 
     /// <summary>The reason a status shows for it.</summary>
     public string Reason { get; } = reason;

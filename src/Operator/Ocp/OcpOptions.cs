@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace BackupOperator.Operator.Ocp;
@@ -7,9 +8,13 @@ namespace BackupOperator.Operator.Ocp;
 /// Section "Ocp": the HTTP behaviour towards OCP. Connections themselves are ClusterOcpConnection
 /// resources or a namespace's own Secret, never operator configuration.
 /// </summary>
-public sealed class OcpOptions : IValidatableObject
+public sealed partial class OcpOptions : IValidatableObject
 {
     public const string Section = "Ocp";
+
+    // config/rbac's namespace and ServiceAccount (the plugin knows them as Entities.SecretGrant's).
+    private const string DefaultNamespace = "backup-operator-system";
+    private const string DefaultServiceAccount = "backup-operator";
 
     [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -34,6 +39,40 @@ public sealed class OcpOptions : IValidatableObject
     public TimeSpan SecretCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// The only namespace whose Secrets a ClusterOcpConnection may name as its credentials (config/rbac
+    /// grants the operator 'get' on Secrets there and nowhere else). Default: the operator's own
+    /// namespace (its service account's), or backup-operator-system outside a cluster.
+    /// </summary>
+    public string? CredentialsNamespace { get; set; }
+
+    /// <summary>
+    /// The operator's ServiceAccount as namespace:name, named in the commands that grant it a team's
+    /// Secret. Default: the operator's own namespace and backup-operator (config/rbac).
+    /// </summary>
+    public string? ServiceAccount { get; set; }
+
+    /// <summary>The credentials namespace in effect (see <see cref="CredentialsNamespace"/>).</summary>
+    public string CredentialsNamespaceInEffect() =>
+        string.IsNullOrWhiteSpace(CredentialsNamespace) ? DefaultNamespace : CredentialsNamespace.Trim();
+
+    /// <summary>The namespace and name of <see cref="ServiceAccount"/>.</summary>
+    public (string Namespace, string Name) ServiceAccountName()
+    {
+        var parts = (ServiceAccount ?? "").Split(':');
+        return parts is [{ Length: > 0 } ns, { Length: > 0 } name]
+            ? (ns, name)
+            : (DefaultNamespace, DefaultServiceAccount);
+    }
+
+    /// <summary>Fills in the defaults that depend on where the operator runs: <paramref name="ownNamespace"/> is its Pod's, or null.</summary>
+    public void ResolveNamespaces(string? ownNamespace)
+    {
+        var own = string.IsNullOrWhiteSpace(ownNamespace) ? DefaultNamespace : ownNamespace.Trim();
+        CredentialsNamespace = string.IsNullOrWhiteSpace(CredentialsNamespace) ? own : CredentialsNamespace.Trim();
+        ServiceAccount ??= $"{own}:{DefaultServiceAccount}";
+    }
+
+    /// <summary>
     /// The zone OCP writes its times in when a time carries no offset (an IANA name such as
     /// <c>Asia/Shanghai</c>). Times with an offset, and epoch numbers, need no zone.
     /// </summary>
@@ -56,7 +95,23 @@ public sealed class OcpOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Ocp:TimeZone '{TimeZone}' is not a time zone this system knows (use an IANA name such as UTC or Asia/Shanghai)", [nameof(TimeZone)]);
         }
+
+        if (CredentialsNamespace is { } credentials && !DnsLabel().IsMatch(credentials))
+        {
+            yield return new ValidationResult($"Ocp:CredentialsNamespace '{credentials}' is not a namespace name", [nameof(CredentialsNamespace)]);
+        }
+
+        if (ServiceAccount is { } account && (account.Split(':') is not [var ns, var name] || !DnsLabel().IsMatch(ns) || !DnsSubdomain().IsMatch(name)))
+        {
+            yield return new ValidationResult($"Ocp:ServiceAccount '{account}' is not namespace:name", [nameof(ServiceAccount)]);
+        }
     }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex("^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
 }
 
 /// <summary>Checks <see cref="OcpOptions"/>'s attributes at start, generated at compile time (no reflection).</summary>

@@ -75,13 +75,17 @@ public sealed class E2EEnvironment : IAsyncLifetime
 
     /// <summary>
     /// The samples' ClusterOcpConnection (config/samples), pointed at the simulator and granted to the
-    /// test namespace, with its credentials in the administrators' namespace.
+    /// test namespace, with its credentials in the credentials namespace (the operator's, made by config/rbac).
     /// </summary>
     private async Task SampleConnectionAsync(CancellationToken ct)
     {
         var sample = Manifests.Load(RepoPaths.Config("samples")).OfType<V1alpha1ClusterOcpConnection>().Single();
         var secret = sample.Spec.CredentialsSecretRef!;
-        await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = secret.Namespace } }, cancellationToken: ct);
+        if (secret.Namespace != OperatorNamespace)
+        {
+            throw new InvalidOperationException($"the sample connection's credentials must live in the credentials namespace {OperatorNamespace}, not {secret.Namespace}");
+        }
+
         await CreateSecretAsync(secret.Name!, new() { ["username"] = SimulatorHandle.User, ["password"] = SimulatorHandle.Password }, ct, secret.Namespace!, openToBackups: false);
         sample.Spec.Url = Simulator.Url;
         sample.Spec.Namespaces = [Namespace];
@@ -114,17 +118,18 @@ public sealed class E2EEnvironment : IAsyncLifetime
         _operator = await StartOperatorAsync(ct, extra, kubeconfig: throughProxy ? ProxiedOperatorKubeconfig : null);
     }
 
-    /// <summary>A Secret in the test namespace; opened to backups (labelled for them) unless <paramref name="openToBackups"/> is false.</summary>
-    public async Task CreateSecretAsync(string name, Dictionary<string, string> data, CancellationToken ct, string ns = Namespace, bool openToBackups = true) =>
-        await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+    /// <summary>
+    /// A Secret in the test namespace; opened to backups (its namespace grants the operator 'get' on it by
+    /// name, a Role and a RoleBinding) unless <paramref name="openToBackups"/> is false.
+    /// </summary>
+    public async Task CreateSecretAsync(string name, Dictionary<string, string> data, CancellationToken ct, string ns = Namespace, bool openToBackups = true)
+    {
+        await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = name }, StringData = data }, ns, cancellationToken: ct);
+        if (openToBackups)
         {
-            Metadata = new V1ObjectMeta
-            {
-                Name = name,
-                Labels = openToBackups ? new Dictionary<string, string> { [SecretUse.Label] = SecretUse.Value } : null,
-            },
-            StringData = data,
-        }, ns, cancellationToken: ct);
+            await SecretGrants.GrantAsync(Admin, ns, name, ct);
+        }
+    }
 
     public Task<V1alpha1ClusterBackupNow> CreateBackupAsync(V1alpha1ClusterBackupNow backup, CancellationToken ct) =>
         Manifests.CreateBackupAsync(Admin, backup, backup.Metadata.NamespaceProperty ?? Namespace, ct);

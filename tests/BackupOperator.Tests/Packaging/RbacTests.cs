@@ -46,7 +46,28 @@ public sealed partial class RbacTests
             }
         }
 
-        AssertSame(used, "role.yaml");
+        // Secrets: never through the ClusterRole; get (only) through the Role in the credentials namespace.
+        var secrets = used.Where(u => u.StartsWith("/secrets/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["/secrets/get"], secrets);
+        AssertSame(used.Except(secrets), "role.yaml");
+        AssertSame(secrets, "credentials_role.yaml");
+    }
+
+    [Fact]
+    public void The_operator_may_read_secrets_only_in_its_credentials_namespace_and_no_secret_cluster_wide()
+    {
+        var (role, binding) = (Document("credentials_role.yaml"), Document("credentials_role_binding.yaml"));
+        Assert.Equal("Role", Scalar(role, "kind"));
+        Assert.Equal(SecretGrant.OperatorNamespace, Scalar((YamlMappingNode)role["metadata"], "namespace"));
+        Assert.Equal(SecretGrant.OperatorNamespace, Scalar((YamlMappingNode)binding["metadata"], "namespace"));
+        var roleRef = (YamlMappingNode)binding["roleRef"];
+        Assert.Equal(("Role", Scalar((YamlMappingNode)role["metadata"], "name")), (Scalar(roleRef, "kind"), Scalar(roleRef, "name")));
+        var subject = (YamlMappingNode)Assert.Single((YamlSequenceNode)binding["subjects"]);
+        Assert.Equal(("ServiceAccount", SecretGrant.OperatorServiceAccount, SecretGrant.OperatorNamespace),
+            (Scalar(subject, "kind"), Scalar(subject, "name"), Scalar(subject, "namespace")));
+        Assert.DoesNotContain(Granted("role.yaml"), g => g.StartsWith("/secrets", StringComparison.Ordinal));
+        Assert.Contains("credentials_role.yaml", File.ReadAllText(RepoRoot.Path("config", "rbac", "Kustomization")), StringComparison.Ordinal);
+        Assert.Contains("credentials_role_binding.yaml", File.ReadAllText(RepoRoot.Path("config", "rbac", "Kustomization")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,6 +84,7 @@ public sealed partial class RbacTests
     [Theory]
     [InlineData("role.yaml")]
     [InlineData("leader_election_role.yaml")]
+    [InlineData("credentials_role.yaml")]
     public void Every_rule_has_a_comment_that_says_why(string file)
     {
         var lines = File.ReadAllLines(RepoRoot.Path("config", "rbac", file));
@@ -82,12 +104,19 @@ public sealed partial class RbacTests
             $"config/rbac/{file} (group/resource/verb): missing [{string.Join(", ", missing)}], not used by the code [{string.Join(", ", extra)}]");
     }
 
-    private static SortedSet<string> Granted(string file)
+    private static YamlMappingNode Document(string file)
     {
         var yaml = new YamlStream();
         yaml.Load(new StringReader(File.ReadAllText(RepoRoot.Path("config", "rbac", file))));
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    private static string? Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[key]).Value;
+
+    private static SortedSet<string> Granted(string file)
+    {
         var granted = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (YamlMappingNode rule in (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode)["rules"])
+        foreach (YamlMappingNode rule in (YamlSequenceNode)Document(file)["rules"])
         {
             foreach (var g in Values(rule, "apiGroups"))
             {

@@ -9,21 +9,23 @@ using Microsoft.Extensions.Options;
 namespace BackupOperator.Operator.Controllers.ClusterBackupNow;
 
 /// <summary>
-/// A backup's OCP connection: its namespace's own Secret (ocpSecretRef, opened to backups by the
-/// Secret's owner with a label), or a ClusterOcpConnection that grants its namespace and cluster
-/// (ocpConnectionRef; the credentials Secret is read only in the namespace the connection names).
-/// Secrets are read through <see cref="ISecretReader"/> (by name, reused for Ocp:SecretCacheDuration).
-/// The OCP a backup reaches is its connection's normalised url; once recorded with the intent,
-/// credentials go nowhere else.
+/// A backup's OCP connection: its namespace's own Secret (ocpSecretRef, used once the namespace
+/// granted the operator's ServiceAccount 'get' on it by name), or a ClusterOcpConnection that grants
+/// its namespace and cluster (ocpConnectionRef; its credentials Secret is read only in
+/// Ocp:CredentialsNamespace). Secrets are read by GET through <see cref="ISecretReader"/> (by name,
+/// reused for Ocp:SecretCacheDuration); a read the API server refuses is the missing grant.
 /// </summary>
 public sealed class OcpConnector(
     ISecretReader secrets,
     INamespaceReader namespaces,
     IResourceReader<V1alpha1ClusterOcpConnection> connections,
     IOcpClientFactory factory,
-    IOptions<OcpOptions>? options = null) : IOcpConnector
+    IOptions<OcpOptions>? ocpOptions = null) : IOcpConnector
 {
-    private readonly bool _allowNamespaceSecrets = options?.Value.AllowNamespaceSecrets ?? true;
+    /// <summary>The key that makes a Secret an OCP connection; such a Secret is never sent as object-store keys.</summary>
+    public const string UrlKey = "url";
+
+    private readonly OcpOptions _ocp = ocpOptions?.Value ?? new OcpOptions();
 
     public async Task<OcpTarget> ResolveAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
     {
@@ -38,7 +40,7 @@ public sealed class OcpConnector(
         {
             RequireNamespaceSecretsAllowed(resource);
             var ns = resource.Metadata.NamespaceProperty;
-            var data = (await ReadSecretAsync(ns, name, "spec.ocpSecretRef", cancellationToken)).Data;
+            var data = (await ReadGrantedAsync(ns, name, "spec.ocpSecretRef", fresh: false, cancellationToken)).Data;
             return new OcpTarget(EndpointOf(OcpConnectionSettings.Value(data, "url"), $"Secret {ns}/{name}"), null);
         }
 
@@ -68,12 +70,28 @@ public sealed class OcpConnector(
         else if (spec.OcpSecretRef?.Name is { Length: > 0 } secretName)
         {
             RequireNamespaceSecretsAllowed(resource);
-            await RequireOptInAsync(ns, secretName, "spec.ocpSecretRef", cancellationToken);
+            await ConsentAsync(ns, secretName, "spec.ocpSecretRef", recorded, cancellationToken);
         }
 
         if (AccessKeyRef(resource) is { } keyRef)
         {
-            await RequireOptInAsync(ns, keyRef.Name!, "accessKeySecretRef", cancellationToken);
+            await ConsentAsync(ns, keyRef.Name!, "accessKeySecretRef", recorded, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A team's Secret consent, read afresh before a POST (<paramref name="recorded"/> set): a grant
+    /// withdrawn since the intent is a denial then, not a wait; before the intent it is a wait.
+    /// </summary>
+    private async Task ConsentAsync(string ns, string name, string field, OcpTarget? recorded, CancellationToken ct)
+    {
+        try
+        {
+            await RequireGrantAsync(ns, name, field, fresh: recorded is not null, ct);
+        }
+        catch (OcpConfigurationException e) when (recorded is not null && e.Reason == OcpConfigurationException.SecretNotGranted)
+        {
+            throw new OcpAccessDeniedException($"Secret {ns}/{name} ({field}) is no longer granted to the operator");
         }
     }
 
@@ -92,16 +110,25 @@ public sealed class OcpConnector(
                 throw new OcpConfigurationException($"ClusterOcpConnection {connectionName} has no spec.credentialsSecretRef");
             }
 
+            var credentialsNamespace = _ocp.CredentialsNamespaceInEffect();
+            if (secretNs != credentialsNamespace)
+            {
+                // Checked before any read: a connection editor must not make the operator read (and send) another namespace's Secret.
+                throw new OcpConfigurationException(
+                    $"ClusterOcpConnection {connectionName}: {ConnectionCheck.CredentialsNamespaceRule(secretRef, credentialsNamespace)}",
+                    OcpConfigurationException.SecretNamespaceNotAllowed);
+            }
+
             // Where the credentials would go, before they are read.
             RequireSameOcp(recorded, EndpointOf(connection.Spec.Url, $"ClusterOcpConnection {connectionName}"), $"ClusterOcpConnection {connectionName}");
-            var data = (await ReadSecretAsync(secretNs, secretName, $"ClusterOcpConnection {connectionName}", cancellationToken)).Data;
+            var data = (await ReadCredentialsAsync(secretNs, secretName, $"ClusterOcpConnection {connectionName}", cancellationToken)).Data;
             settings = ConnectionSettings.From(connection, data);
             connectionUid = connection.Metadata.Uid;
         }
         else if (spec.OcpSecretRef?.Name is { Length: > 0 } name)
         {
             RequireNamespaceSecretsAllowed(resource);
-            var data = (await ReadSecretAsync(ns, name, "spec.ocpSecretRef", cancellationToken)).Data;
+            var data = (await ReadGrantedAsync(ns, name, "spec.ocpSecretRef", fresh: false, cancellationToken)).Data;
             settings = OcpConnectionSettings.FromSecret($"Secret {ns}/{name}", data);
         }
         else
@@ -125,7 +152,13 @@ public sealed class OcpConnector(
 
         var info = resource.Spec.ObBackupServiceStorageConfig!.ObBackupStorageBaseInfo!;
         var ns = resource.Metadata.NamespaceProperty;
-        var data = (await ReadSecretAsync(ns, keyRef.Name!, "accessKeySecretRef", cancellationToken)).Data;
+        var data = (await ReadGrantedAsync(ns, keyRef.Name!, "accessKeySecretRef", fresh: false, cancellationToken)).Data;
+        if (data.ContainsKey(UrlKey))
+        {
+            // Refused as NotAllowed before the intent; found only now, it was added since: still never sent.
+            throw new OcpConfigurationException(UrlInAccessKey(ns, keyRef.Name!));
+        }
+
         var idKey = keyRef.AccessKeyIdKey ?? AccessKeySecretReference.DefaultIdKey;
         var secretKey = keyRef.AccessKeySecretKey ?? AccessKeySecretReference.DefaultSecretKey;
         var id = OcpConnectionSettings.Value(data, idKey);
@@ -145,16 +178,22 @@ public sealed class OcpConnector(
         return info?.AccessKeySecretRef is { Name.Length: > 0 } keyRef && info.BackupStorageType != OcpValues.StorageFile ? keyRef : null;
     }
 
-    /// <summary>A Secret of the backup's namespace is used only when its owner labelled it for backups.</summary>
-    private async Task RequireOptInAsync(string ns, string name, string field, CancellationToken ct)
+    /// <summary>
+    /// A Secret of the backup's namespace is used only when the namespace granted the operator 'get' on
+    /// it: the GET itself is the check (a 403 is <see cref="OcpConfigurationException.SecretNotGranted"/>,
+    /// a 404 a missing Secret; both may be fixed, so the backup waits). An object-store key Secret that
+    /// holds an OCP url is refused (<see cref="OcpAccessDeniedException"/>). <paramref name="fresh"/>
+    /// asks the API server even when a recent read is kept: the grant as it is now.
+    /// </summary>
+    public async Task<SecretContent> RequireGrantAsync(string ns, string name, string field, bool fresh, CancellationToken ct)
     {
-        var content = await ReadSecretAsync(ns, name, field, ct);
-        if (!content.Labels.TryGetValue(SecretUse.Label, out var value) || value != SecretUse.Value)
+        var content = await ReadGrantedAsync(ns, name, field, fresh, ct);
+        if (field == "accessKeySecretRef" && content.Data.ContainsKey(UrlKey))
         {
-            throw new OcpAccessDeniedException(
-                $"Secret {ns}/{name} ({field}) is not labelled {SecretUse.Label}={SecretUse.Value}: " +
-                "its owner has not allowed backups to use it, so the operator neither reads nor sends it");
+            throw new OcpAccessDeniedException(UrlInAccessKey(ns, name));
         }
+
+        return content;
     }
 
     /// <summary>Credentials go only to the OCP recorded with the intent: a url edited since moves nothing.</summary>
@@ -180,7 +219,7 @@ public sealed class OcpConnector(
 
     private void RequireNamespaceSecretsAllowed(V1alpha1ClusterBackupNow resource)
     {
-        if (!_allowNamespaceSecrets)
+        if (!_ocp.AllowNamespaceSecrets)
         {
             throw new OcpAccessDeniedException(
                 $"spec.ocpSecretRef ({resource.Metadata.NamespaceProperty}/{resource.Spec.OcpSecretRef?.Name}) is not used: the administrator switched namespace Secrets off " +
@@ -188,15 +227,46 @@ public sealed class OcpConnector(
         }
     }
 
+    private static string UrlInAccessKey(string ns, string name) =>
+        $"Secret {ns}/{name} (accessKeySecretRef) has a '{UrlKey}' key, so it is an OCP connection: OCP credentials are never sent as object-store keys; " +
+        "name a Secret that holds only the object store's access key";
+
     private async Task<V1alpha1ClusterOcpConnection> ReadConnectionAsync(string name, CancellationToken ct) =>
         await connections.ReadAsync(new NamespacedName("", name), ct)
             ?? throw new OcpConfigurationException($"ClusterOcpConnection {name} (spec.ocpConnectionRef) not found");
 
-    private async Task<SecretContent> ReadSecretAsync(string ns, string name, string field, CancellationToken ct)
+    /// <summary>A team's Secret: a refused read is the grant its owner has not given, and the message says how to give it.</summary>
+    private async Task<SecretContent> ReadGrantedAsync(string ns, string name, string field, bool fresh, CancellationToken ct)
+    {
+        try
+        {
+            return fresh ? await secrets.ReadFreshAsync(ns, name, field, ct) : await secrets.ReadContentAsync(ns, name, field, ct);
+        }
+        catch (SecretUnavailableException e) when (e.Forbidden)
+        {
+            var (saNamespace, sa) = _ocp.ServiceAccountName();
+            var commands = SecretGrant.Commands(ns, name, saNamespace, sa);
+            throw new OcpConfigurationException(
+                $"Secret {ns}/{name} ({field}) is not granted to the operator (ServiceAccount {saNamespace}:{sa} may not get it): " +
+                $"grant it with `{commands[0]}` and `{commands[1]}` (or `kubectl ocp secret grant {name} -n {ns}`); nothing is sent until then",
+                OcpConfigurationException.SecretNotGranted);
+        }
+        catch (SecretUnavailableException e)
+        {
+            throw new OcpConfigurationException(e.Message);
+        }
+    }
+
+    /// <summary>A ClusterOcpConnection's credentials in the credentials namespace: a refused read is config/rbac's Role missing there.</summary>
+    private async Task<SecretContent> ReadCredentialsAsync(string ns, string name, string field, CancellationToken ct)
     {
         try
         {
             return await secrets.ReadContentAsync(ns, name, field, ct);
+        }
+        catch (SecretUnavailableException e) when (e.Forbidden)
+        {
+            throw new OcpConfigurationException($"{e.Message} (config/rbac's Role backup-operator-credentials in namespace {ns})");
         }
         catch (SecretUnavailableException e)
         {

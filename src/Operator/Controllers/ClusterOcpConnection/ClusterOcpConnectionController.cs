@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace BackupOperator.Operator.Controllers.ClusterOcpConnection;
 
 /// <summary>
-/// Checks a ClusterOcpConnection: reads its Secret (only in the namespace the spec names), asks OCP
+/// Checks a ClusterOcpConnection: reads its Secret (only in Ocp:CredentialsNamespace), asks OCP
 /// for a one-item page of tasks with those credentials, and writes what it found to the Ready
 /// condition (<see cref="ConnectionStatusDecision"/> decides; this class does the I/O). The status is
 /// written only when it changed, an event only when Ready flips or its reason changes.
@@ -22,8 +22,11 @@ public sealed partial class ClusterOcpConnectionController(
     IEventRecorder events,
     IOptions<ConnectionOptions> options,
     TimeProvider time,
-    ILogger<ClusterOcpConnectionController> logger) : IEntityController<V1alpha1ClusterOcpConnection>
+    ILogger<ClusterOcpConnectionController> logger,
+    IOptions<OcpOptions>? ocpOptions = null) : IEntityController<V1alpha1ClusterOcpConnection>
 {
+    private readonly string _credentialsNamespace = (ocpOptions?.Value ?? new OcpOptions()).CredentialsNamespaceInEffect();
+
     // A conflict means a newer object is on its way through the watch; look again soon.
     private static readonly TimeSpan ConflictRequeue = TimeSpan.FromMilliseconds(200);
 
@@ -99,6 +102,11 @@ public sealed partial class ClusterOcpConnectionController(
         }
 
         var secret = resource.Spec.CredentialsSecretRef!;
+        if (ConnectionCheck.OutsideCredentialsNamespace(secret, _credentialsNamespace) is { } outside)
+        {
+            return outside;
+        }
+
         IDictionary<string, byte[]> data;
         try
         {

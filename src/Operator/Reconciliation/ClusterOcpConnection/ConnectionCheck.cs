@@ -11,6 +11,7 @@ public sealed record ConnectionCheck(bool Ready, string Reason, string Message)
 {
     public const string SecretNotFound = "SecretNotFound";
     public const string SecretNotReadable = "SecretNotReadable";
+    public const string SecretNamespaceNotAllowed = OcpConfigurationException.SecretNamespaceNotAllowed;
     public const string InvalidUrl = OcpConfigurationException.InvalidUrl;
     public const string CredentialsIncomplete = "CredentialsIncomplete";
     public const string OcpAuthenticationFailed = "OcpAuthenticationFailed";
@@ -42,10 +43,23 @@ public sealed record ConnectionCheck(bool Ready, string Reason, string Message)
         return null;
     }
 
+    /// <summary>
+    /// Credentials outside <paramref name="credentialsNamespace"/> (Ocp:CredentialsNamespace) are never
+    /// read: whoever may edit a connection could otherwise have any namespace's Secret sent to any URL.
+    /// Null when the Secret is where it must be.
+    /// </summary>
+    public static ConnectionCheck? OutsideCredentialsNamespace(SecretReference secret, string credentialsNamespace) =>
+        secret.Namespace == credentialsNamespace ? null : NotReady(SecretNamespaceNotAllowed, CredentialsNamespaceRule(secret, credentialsNamespace));
+
+    /// <summary>The rule and what to do, naming the namespace to use; the Secret's values are never read.</summary>
+    public static string CredentialsNamespaceRule(SecretReference secret, string credentialsNamespace) =>
+        $"{SecretField} names namespace {secret.Namespace}, but the operator reads connection credentials only in namespace {credentialsNamespace} " +
+        $"(Ocp:CredentialsNamespace): create Secret {secret.Name} there and set {SecretField}.namespace to {credentialsNamespace}; nothing was read or sent";
+
     /// <summary>The Secret is missing, or the operator may not read it.</summary>
     public static ConnectionCheck SecretUnavailable(SecretReference secret, bool forbidden) => forbidden
         ? NotReady(SecretNotReadable,
-            $"the operator may not read Secret {secret.Namespace}/{secret.Name} ({SecretField}): its RBAC must grant 'get' on secrets in namespace {secret.Namespace}")
+            $"the operator may not read Secret {secret.Namespace}/{secret.Name} ({SecretField}): its RBAC must grant 'get' on secrets in namespace {secret.Namespace} (config/rbac's Role backup-operator-credentials)")
         : NotReady(SecretNotFound,
             $"Secret {secret.Namespace}/{secret.Name} ({SecretField}) not found: create it in namespace {secret.Namespace} with keys 'username' and 'password', or 'accessKeyId' and 'accessKeySecret'");
 

@@ -23,13 +23,11 @@ public sealed class OcpConnectorTests : IDisposable
 
     public OcpConnectorTests()
     {
-        _api.Secrets[("db", "ocp")] = (Opened, new() { ["url"] = "https://ocp.example.com", ["username"] = "admin", ["password"] = "pw" });
-        _api.Secrets[("ocp-admin", "shared-creds")] = ([], new() { ["username"] = "svc", ["password"] = "pw2" });
+        _api.Secrets[("db", "ocp")] = (true, new() { ["url"] = "https://ocp.example.com", ["username"] = "admin", ["password"] = "pw" });
+        _api.Secrets[("ocp-admin", "shared-creds")] = (true, new() { ["username"] = "svc", ["password"] = "pw2" });
         _api.Namespaces["db"] = new() { ["team"] = "a" };
         _api.Connections["shared"] = Connection(namespaces: ["db"]);
     }
-
-    private static Dictionary<string, string> Opened => new() { [SecretUse.Label] = SecretUse.Value };
 
     [Fact]
     public async Task A_burst_of_backups_reads_the_secret_once_and_a_changed_secret_is_read_after_the_cache_time()
@@ -134,31 +132,118 @@ public sealed class OcpConnectorTests : IDisposable
     }
 
     [Fact]
-    public async Task A_namespace_secret_its_owner_did_not_open_to_backups_is_refused()
+    public async Task A_namespace_secret_not_granted_to_the_operator_waits_with_the_two_commands_that_grant_it()
     {
-        _api.Secrets[("db", "ocp")] = ([], _api.Secrets[("db", "ocp")].Data);
+        _api.Secrets[("db", "ocp")] = (false, _api.Secrets[("db", "ocp")].Data);
         var connector = Connector(TimeSpan.Zero);
 
-        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(OwnSecret("x"), null, CancellationToken.None));
+        var waiting = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.AuthorizeAsync(OwnSecret("x"), null, CancellationToken.None));
 
-        Assert.Contains($"Secret db/ocp (spec.ocpSecretRef) is not labelled {SecretUse.Label}=true", denied.Message, StringComparison.Ordinal);
+        Assert.Equal(OcpConfigurationException.SecretNotGranted, waiting.Reason);
+        Assert.Contains("Secret db/ocp (spec.ocpSecretRef) is not granted to the operator", waiting.Message, StringComparison.Ordinal);
+        Assert.Contains("`kubectl -n db create role backup-operator-read-ocp --verb=get --resource=secrets --resource-name=ocp`", waiting.Message, StringComparison.Ordinal);
+        Assert.Contains("`kubectl -n db create rolebinding backup-operator-read-ocp --role=backup-operator-read-ocp --serviceaccount=ops-system:backup-bot`", waiting.Message, StringComparison.Ordinal);
         Assert.Null(_factory.Last);
+
+        // Granted: the same backup proceeds; nothing remembered the refusal.
+        _api.Secrets[("db", "ocp")] = (true, _api.Secrets[("db", "ocp")].Data);
+        await connector.AuthorizeAsync(OwnSecret("x"), null, CancellationToken.None);
+        await connector.ConnectAsync(OwnSecret("x"), null, CancellationToken.None);
+        Assert.Equal("https://ocp.example.com", _factory.Last!.Url);
     }
 
     [Fact]
-    public async Task An_object_store_key_secret_needs_the_same_opt_in()
+    public async Task An_object_store_key_secret_needs_the_same_grant()
     {
-        _api.Secrets[("db", "oss-key")] = ([], new() { ["accessKeyId"] = "id", ["accessKeySecret"] = "s3cr3t" });
+        _api.Secrets[("db", "oss-key")] = (false, new() { ["accessKeyId"] = "id", ["accessKeySecret"] = "s3cr3t" });
+        var connector = Connector(TimeSpan.Zero);
+        var backup = Shared(storageType: "BACKUP_STORAGE_OSS");
+
+        var waiting = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.AuthorizeAsync(backup, null, CancellationToken.None));
+        Assert.Equal(OcpConfigurationException.SecretNotGranted, waiting.Reason);
+        Assert.Contains("Secret db/oss-key (accessKeySecretRef) is not granted", waiting.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", waiting.Message, StringComparison.Ordinal);
+        var read = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.GetStorageAccessKeyAsync(backup, CancellationToken.None));
+        Assert.Equal(OcpConfigurationException.SecretNotGranted, read.Reason);
+
+        _api.Secrets[("db", "oss-key")] = (true, _api.Secrets[("db", "oss-key")].Data);
+        await connector.AuthorizeAsync(backup, null, CancellationToken.None);
+        Assert.Equal("id", (await connector.GetStorageAccessKeyAsync(backup, CancellationToken.None))!.AccessKeyId);
+    }
+
+    [Fact]
+    public async Task A_secret_with_an_ocp_url_is_never_sent_as_object_store_keys()
+    {
+        _api.Secrets[("db", "oss-key")] = (true, new() { ["url"] = "https://ocp.example.com", ["accessKeyId"] = "id", ["accessKeySecret"] = "s3cr3t" });
         var connector = Connector(TimeSpan.Zero);
         var backup = Shared(storageType: "BACKUP_STORAGE_OSS");
 
         var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, null, CancellationToken.None));
-        Assert.Contains("Secret db/oss-key (accessKeySecretRef) is not labelled", denied.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("s3cr3t", denied.Message, StringComparison.Ordinal);
+        Assert.Contains("Secret db/oss-key (accessKeySecretRef) has a 'url' key", denied.Message, StringComparison.Ordinal);
+        Assert.Contains("OCP credentials are never sent as object-store keys", denied.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ocp.example.com", denied.Message, StringComparison.Ordinal);
+        // Had it appeared after the intent, the key is still not handed out.
+        await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.GetStorageAccessKeyAsync(backup, CancellationToken.None));
+    }
 
-        _api.Secrets[("db", "oss-key")] = (Opened, _api.Secrets[("db", "oss-key")].Data);
-        await connector.AuthorizeAsync(backup, null, CancellationToken.None);
-        Assert.Equal("id", (await connector.GetStorageAccessKeyAsync(backup, CancellationToken.None))!.AccessKeyId);
+    [Fact]
+    public async Task Connection_credentials_outside_the_credentials_namespace_are_never_read()
+    {
+        _api.Secrets[("team-b", "their-creds")] = (true, new() { ["username"] = "them", ["password"] = "theirs" });
+        _api.Connections["shared"].Spec.CredentialsSecretRef = new SecretReference { Namespace = "team-b", Name = "their-creds" };
+        var connector = Connector(TimeSpan.Zero);
+
+        var waiting = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.ConnectAsync(Shared(), null, CancellationToken.None));
+
+        Assert.Equal(OcpConfigurationException.SecretNamespaceNotAllowed, waiting.Reason);
+        Assert.Contains("only in namespace ocp-admin (Ocp:CredentialsNamespace)", waiting.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.SecretsRead);
+        Assert.Null(_factory.Last);
+    }
+
+    [Fact]
+    public async Task A_refused_read_drops_the_kept_one_so_a_revoked_grant_counts_at_once()
+    {
+        var reader = Reader(TimeSpan.FromSeconds(10));
+        await reader.ReadContentAsync("db", "ocp", "f", CancellationToken.None);
+        _api.Secrets[("db", "ocp")] = (false, _api.Secrets[("db", "ocp")].Data);
+
+        // Kept: the cached read hides the revocation; a fresh read does not, and drops what was kept.
+        await reader.ReadContentAsync("db", "ocp", "f", CancellationToken.None);
+        Assert.Equal(1, _api.SecretReads);
+        var refused = await Assert.ThrowsAsync<SecretUnavailableException>(() => reader.ReadFreshAsync("db", "ocp", "f", CancellationToken.None));
+        Assert.True(refused.Forbidden);
+        await Assert.ThrowsAsync<SecretUnavailableException>(() => reader.ReadContentAsync("db", "ocp", "f", CancellationToken.None));
+        Assert.Equal(3, _api.SecretReads);
+    }
+
+    [Fact]
+    public async Task A_fresh_consent_check_asks_the_api_server_inside_the_cache_time()
+    {
+        var connector = Connector(TimeSpan.FromSeconds(10));
+        await connector.RequireGrantAsync("db", "ocp", "spec.ocpSecretRef", fresh: false, CancellationToken.None);
+        await connector.RequireGrantAsync("db", "ocp", "spec.ocpSecretRef", fresh: false, CancellationToken.None);
+        Assert.Equal(1, _api.SecretReads);
+
+        _api.Secrets[("db", "ocp")] = (false, _api.Secrets[("db", "ocp")].Data);
+        var revoked = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.RequireGrantAsync("db", "ocp", "spec.ocpSecretRef", fresh: true, CancellationToken.None));
+        Assert.Equal(OcpConfigurationException.SecretNotGranted, revoked.Reason);
+        // The refusal dropped the kept read: the next connect asks again and is refused too.
+        var connect = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.ConnectAsync(OwnSecret("y"), null, CancellationToken.None));
+        Assert.Equal(OcpConfigurationException.SecretNotGranted, connect.Reason);
+        Assert.Equal(3, _api.SecretReads);
+    }
+
+    [Fact]
+    public async Task A_missing_secret_is_a_configuration_problem_not_a_missing_grant()
+    {
+        _api.Secrets.Remove(("db", "ocp"));
+        var connector = Connector(TimeSpan.Zero);
+
+        var missing = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.AuthorizeAsync(OwnSecret("x"), null, CancellationToken.None));
+
+        Assert.Equal(OcpConfigurationException.ConfigurationInvalid, missing.Reason);
+        Assert.Contains("Secret db/ocp (spec.ocpSecretRef) not found", missing.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _api.Dispose();
@@ -195,13 +280,17 @@ public sealed class OcpConnectorTests : IDisposable
     {
         var client = TestKubeApi.Client(_api);
         return new OcpConnector(new SecretReader(client, _time, cache), new NamespaceReader(client),
-            new ResourceReader<V1alpha1ClusterOcpConnection>(client), _factory);
+            new ResourceReader<V1alpha1ClusterOcpConnection>(client), _factory,
+            Microsoft.Extensions.Options.Options.Create(new OcpOptions { CredentialsNamespace = "ocp-admin", ServiceAccount = "ops-system:backup-bot" }));
     }
+
+    private SecretReader Reader(TimeSpan cache) => new(TestKubeApi.Client(_api), _time, cache);
 
     /// <summary>The API server's GETs of Secrets, Namespaces and ClusterOcpConnections; records the Secrets read.</summary>
     private sealed class KubeApi : DelegatingHandler
     {
-        public Dictionary<(string Ns, string Name), (Dictionary<string, string> Labels, Dictionary<string, string> Data)> Secrets { get; } = [];
+        /// <summary>Granted: the operator's ServiceAccount may get it; otherwise the API server answers 403.</summary>
+        public Dictionary<(string Ns, string Name), (bool Granted, Dictionary<string, string> Data)> Secrets { get; } = [];
         public Dictionary<string, Dictionary<string, string>> Namespaces { get; } = [];
         public Dictionary<string, V1alpha1ClusterOcpConnection> Connections { get; } = [];
         public List<(string Ns, string Name)> SecretsRead { get; } = [];
@@ -210,6 +299,12 @@ public sealed class OcpConnectorTests : IDisposable
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (path is ["api", "v1", "namespaces", var sns, "secrets", var sname] && Secrets.TryGetValue((sns, sname), out var secret) && !secret.Granted)
+            {
+                SecretsRead.Add((sns, sname));
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden) { RequestMessage = request, Content = new StringContent("""{"kind":"Status","code":403,"reason":"Forbidden"}""", Encoding.UTF8, "application/json") });
+            }
+
             object? body = path switch
             {
                 ["api", "v1", "namespaces", var ns, "secrets", var name] => Secret(ns, name),
@@ -228,7 +323,7 @@ public sealed class OcpConnectorTests : IDisposable
         {
             SecretsRead.Add((ns, name));
             return Secrets.TryGetValue((ns, name), out var s)
-                ? new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = s.Labels }, Data = s.Data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)) }
+                ? new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns }, Data = s.Data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)) }
                 : null;
         }
     }

@@ -86,13 +86,13 @@ public sealed class OcpIsolationAdversaryControllerTests
         var backup = OwnSecret();
         await connector.AuthorizeAsync(backup, null, CancellationToken.None); // before the intent
         var session = await connector.ConnectAsync(backup, null, CancellationToken.None);
-        api.Secrets[("db", "ocp")] = ([], api.Secrets[("db", "ocp")].Data); // the owner takes the label off
+        api.Secrets[("db", "ocp")] = (false, api.Secrets[("db", "ocp")].Data); // the namespace withdraws the operator's grant
         _time.Advance(TimeSpan.FromSeconds(2));
 
         await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(backup, session.Target, CancellationToken.None));
     }
 
-    private static Dictionary<string, string> Opened => new() { [SecretUse.Label] = SecretUse.Value };
+    private const bool Opened = true;
 
     private static V1alpha1ClusterBackupNow OwnSecret()
     {
@@ -192,13 +192,19 @@ public sealed class OcpIsolationAdversaryControllerTests
     /// <summary>The API server's GETs of Secrets (by namespace and name).</summary>
     private sealed class SecretsApi : DelegatingHandler
     {
-        public Dictionary<(string Ns, string Name), (Dictionary<string, string> Labels, Dictionary<string, string> Data)> Secrets { get; } = [];
+        /// <summary>Granted: the operator's ServiceAccount may get it; otherwise the API server answers 403.</summary>
+        public Dictionary<(string Ns, string Name), (bool Granted, Dictionary<string, string> Data)> Secrets { get; } = [];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (path is ["api", "v1", "namespaces", var sns, "secrets", var sname] && Secrets.TryGetValue((sns, sname), out var secret) && !secret.Granted)
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden) { RequestMessage = request, Content = new StringContent("""{"kind":"Status","code":403,"reason":"Forbidden"}""", Encoding.UTF8, "application/json") });
+            }
+
             V1Secret? body = path is ["api", "v1", "namespaces", var ns, "secrets", var name] && Secrets.TryGetValue((ns, name), out var s)
-                ? new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = s.Labels }, Data = s.Data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)) }
+                ? new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns }, Data = s.Data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)) }
                 : null;
             return Task.FromResult(body is null
                 ? new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request, Content = new StringContent("""{"kind":"Status","code":404}""", Encoding.UTF8, "application/json") }

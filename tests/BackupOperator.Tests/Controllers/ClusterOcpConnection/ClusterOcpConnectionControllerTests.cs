@@ -59,6 +59,23 @@ public sealed class ClusterOcpConnectionControllerTests
     }
 
     [Fact]
+    public async Task Credentials_outside_the_credentials_namespace_are_never_read_and_OCP_is_not_asked()
+    {
+        _secrets.Add("team-b", "their-ocp", ("username", "bot"), ("password", Password));
+        var connection = Connection();
+        connection.Spec.CredentialsSecretRef = new SecretReference { Namespace = "team-b", Name = "their-ocp" };
+
+        await Controller().ReconcileAsync(connection, CancellationToken.None);
+
+        var ready = Assert.Single(_writes.Written).ReadyCondition()!;
+        Assert.Equal(("False", "SecretNamespaceNotAllowed"), (ready.Status, ready.Reason));
+        Assert.Contains("only in namespace ops (Ocp:CredentialsNamespace)", ready.Message, StringComparison.Ordinal);
+        Assert.Empty(_secrets.Reads);
+        Assert.Empty(_clients.Settings);
+        Assert.Equal("SecretNamespaceNotAllowed", Assert.Single(_events.Recorded).Reason);
+    }
+
+    [Fact]
     public async Task A_forbidden_Secret_is_SecretNotReadable()
     {
         _secrets.Forbidden = true;
@@ -196,7 +213,8 @@ public sealed class ClusterOcpConnectionControllerTests
 
     private ClusterOcpConnectionController Controller(ILogger<ClusterOcpConnectionController>? logger = null) =>
         new(_secrets, _clients, _cache, _writes, _events, Microsoft.Extensions.Options.Options.Create(new ConnectionOptions()), _time,
-            logger ?? NullLogger<ClusterOcpConnectionController>.Instance);
+            logger ?? NullLogger<ClusterOcpConnectionController>.Instance,
+            Microsoft.Extensions.Options.Options.Create(new OcpOptions { CredentialsNamespace = "ops" }));
 
     private static V1alpha1ClusterOcpConnection Connection(long generation = 1, ClusterOcpConnectionStatus? status = null) =>
         ConnectionStatusDecisionTests.Connection(generation, status);
@@ -220,9 +238,12 @@ public sealed class ClusterOcpConnectionControllerTests
             }
 
             return _secrets.TryGetValue((ns, name), out var data)
-                ? Task.FromResult(new SecretContent(data, new Dictionary<string, string>()))
+                ? Task.FromResult(new SecretContent(data))
                 : throw new SecretUnavailableException($"Secret {ns}/{name} ({field}) not found");
         }
+
+        public Task<SecretContent> ReadFreshAsync(string ns, string name, string field, CancellationToken cancellationToken) =>
+            ReadContentAsync(ns, name, field, cancellationToken);
     }
 
     private sealed class FakeClients : IOcpClientFactory

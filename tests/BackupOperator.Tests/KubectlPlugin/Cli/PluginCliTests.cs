@@ -12,6 +12,7 @@ public sealed class PluginCliTests
     [InlineData("kubectl ocp backup list [options]", "backup", "list")]
     [InlineData("kubectl ocp backup describe <NAME> [options]", "backup", "describe")]
     [InlineData("kubectl ocp schedule run-now <SCHEDULE> [options]", "schedule", "run-now")]
+    [InlineData("kubectl ocp secret grant <NAME> [options]", "secret", "grant")]
     public async Task Every_command_has_help_in_kubectls_words(string usage, params string[] command)
     {
         var (code, stdout, stderr) = await RunAsync([.. command, "--help"]);
