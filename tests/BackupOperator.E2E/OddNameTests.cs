@@ -124,20 +124,23 @@ public sealed class OddNameTests(E2EEnvironment env)
                 var b = Backups.Nfs("ref-" + suffix, 9305);
                 (b.Spec.OcpSecretRef, b.Spec.OcpConnectionRef) = (null, new OcpConnectionReference { Name = ".." });
                 return env.CreateBackupAsync(b, ct);
-            },
+            }
+            ,
             "backup accessKeySecretRef .." => () =>
             {
                 var b = Backups.Nfs("ref-" + suffix, 9305);
                 var info = b.Spec.ObBackupServiceStorageConfig!.ObBackupStorageBaseInfo!;
                 (info.BackupStorageType, info.StorageUrl, info.AccessKeySecretRef) = ("BACKUP_STORAGE_S3", "s3://bucket/ob", new AccessKeySecretReference { Name = ".." });
                 return env.CreateBackupAsync(b, ct);
-            },
+            }
+            ,
             "schedule ocpSecretRef .." => () =>
             {
                 var s = ScheduleOps.Nfs("ref-" + suffix, 9305, "0 2 * * *");
                 s.Spec.BackupTemplate.Spec.OcpSecretRef = new LocalSecretReference { Name = ".." };
                 return env.CreateScheduleAsync(s, ct);
-            },
+            }
+            ,
             _ => () => Manifests.CreateConnectionAsync(env.Admin, new V1alpha1ClusterOcpConnection
             {
                 Metadata = new V1ObjectMeta { Name = "ref-" + suffix },
