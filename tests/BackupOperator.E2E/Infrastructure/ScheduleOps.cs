@@ -41,12 +41,12 @@ internal static class ScheduleOps
             V1alpha1ClusterBackupSchedule.ApiGroup, V1alpha1ClusterBackupSchedule.Version, E2EEnvironment.Namespace, V1alpha1ClusterBackupSchedule.Plural, name,
             cancellationToken: ct);
 
-    /// <summary>The ClusterBackupNow resources labelled as this schedule's children.</summary>
+    /// <summary>The ClusterBackupNow resources labelled as this schedule's children (the label's value is shortened beyond 63 characters).</summary>
     public static async Task<IReadOnlyList<V1alpha1ClusterBackupNow>> ChildrenAsync(this E2EEnvironment env, string schedule, CancellationToken ct)
     {
         var list = await env.Admin.CustomObjects.ListNamespacedCustomObjectAsync(
             V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, E2EEnvironment.Namespace, V1alpha1ClusterBackupNow.Plural,
-            labelSelector: $"{V1alpha1ClusterBackupSchedule.ScheduleLabel}={schedule}", cancellationToken: ct);
+            labelSelector: $"{V1alpha1ClusterBackupSchedule.ScheduleLabel}={ChildNames.LabelValue(schedule)}", cancellationToken: ct);
         return ((JsonElement)list).GetProperty("items").EnumerateArray()
             .Select(i => KubernetesJson.Deserialize<V1alpha1ClusterBackupNow>(i.GetRawText())).ToList();
     }
