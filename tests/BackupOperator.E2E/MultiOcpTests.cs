@@ -111,39 +111,91 @@ public sealed class MultiOcpTests(E2EEnvironment env)
         }
     }
 
-    [Fact]
-    public async Task An_edit_of_the_secrets_url_after_the_intent_sends_nothing_to_the_new_ocp_and_the_backup_runs_once_on_the_recorded_one()
+    public enum Hold
     {
-        const long cluster = 2331;
+        /// <summary>The operator holds the backup between its intent and its POST, and OCP A refuses connections meanwhile: the first POST is refused.</summary>
+        PausedWhileOcpRefuses,
+
+        /// <summary>The operator dies right after writing the intent; the edit is made while it is down, and a new process meets it.</summary>
+        KilledAfterIntent,
+    }
+
+    public enum Repoint
+    {
+        /// <summary>The team edits its own Secret's url.</summary>
+        SecretUrl,
+
+        /// <summary>The administrator edits the ClusterOcpConnection's spec.url (same object, same uid, same grant).</summary>
+        ConnectionUrl,
+    }
+
+    [Theory]
+    [InlineData(Hold.PausedWhileOcpRefuses, Repoint.SecretUrl, 2331L)]
+    [InlineData(Hold.PausedWhileOcpRefuses, Repoint.ConnectionUrl, 2332L)]
+    [InlineData(Hold.KilledAfterIntent, Repoint.SecretUrl, 2333L)]
+    public async Task A_url_edited_after_the_intent_sends_nothing_to_the_new_ocp_and_the_backup_runs_once_on_the_recorded_one(Hold hold, Repoint repoint, long cluster)
+    {
         var ct = TestTimeout.Token(5);
         await using var ocpA = await SimulatorHandle.StartAsync(ct);
         await using var ocpB = await SimulatorHandle.StartAsync(ct);
         await using var gate = GateProxy.Start(ocpA.Url);
         var urlA = gate.Url(ocpA.Url);
         var team = await env.NamespaceAsync("team-moves", ct);
-        try
+        var connection = $"multi-ocp-{cluster}-{Guid.NewGuid().ToString("N")[..6]}";
+        Func<string, Task> pointAt;
+        V1alpha1ClusterBackupNow backup;
+        if (repoint == Repoint.SecretUrl)
         {
             await env.TeamSecretAsync(team, "ocp", urlA, ct);
-            await ParkAfterIntentAsync(cluster, ct);
-            await env.CreateBackupAsync(Backups.Nfs("parked", cluster, "ocp", team), ct);
-            var intent = await WaitParkedAsync("parked", team, ct);
+            pointAt = url => env.SetSecretUrlAsync(team, "ocp", url, ct);
+            backup = Backups.Nfs("parked", cluster, "ocp", team);
+        }
+        else
+        {
+            await env.ConnectionAsync(connection, urlA, [team], ct, clusters: [cluster]);
+            pointAt = url => env.PatchConnectionAsync(connection, new { url }, ct);
+            backup = Tenants.Through("parked", cluster, team, connection);
+        }
 
-            // Held between its intent and its POST: OCP A goes away, and the team points its Secret at OCP B.
-            gate.Close();
-            await env.SetSecretUrlAsync(team, "ocp", ocpB.Url, ct);
-            await AssertStillParkedAsync("parked", team, intent, cluster, [ocpA, ocpB], ct);
+        try
+        {
+            V1alpha1ClusterBackupNow intent;
+            if (hold == Hold.PausedWhileOcpRefuses)
+            {
+                await ParkAfterIntentAsync(cluster, ct);
+                await env.CreateBackupAsync(backup, ct);
+                intent = await WaitParkedAsync("parked", team, ct);
+
+                // Held between its intent and its POST: OCP A goes away, and the url is pointed at OCP B.
+                gate.Close();
+                await pointAt(ocpB.Url);
+                await AssertStillParkedAsync("parked", team, intent, cluster, [ocpA, ocpB], ct);
+            }
+            else
+            {
+                var armed = await KillAfterIntentAsync(cluster, ct);
+                await env.CreateBackupAsync(backup, ct);
+                await env.UntilAsync(() => Task.FromResult(armed.HasExited && armed.Log.Contains($"Failpoint after-intent-write fired at {team}/parked", StringComparison.Ordinal)),
+                    Timeout, "the operator's death right after the intent", ct, logOf: armed);
+                intent = await env.GetBackupAsync("parked", ct, team);
+                Assert.NotNull(intent.Status?.RequestId);
+
+                // While no operator runs, the url is pointed at OCP B; a new operator process meets the intent.
+                await pointAt(ocpB.Url);
+                await env.RestartOperatorAsync(ct);
+            }
 
             // Whatever the operator does next (send to the recorded OCP and meet a refused connection,
-            // or wait for the configuration), it shows in the status; OCP B hears of it only if it went there.
+            // wait for the configuration, or finish at OCP A), it shows in the status; OCP B hears of it only if it went there.
+            // (A connection's url is the administrator's to change: OCP B may hear the connection's own probe, never a word about the cluster.)
             var looked = await env.UntilBackupAsync("parked", team, async b =>
-                    b.Status is { Reason: "OcpUnreachable" or "ConfigurationInvalid" } || b.Status?.IsDone == true || !(await ocpB.TrafficAsync(ct)).Silent,
-                Timeout, "a step after the Secret's edit", ct);
-            var heard = await ocpB.TrafficAsync(ct);
-            Assert.True(heard.Silent,
-                $"the Secret now names OCP B, but the backup's intent was recorded at OCP A: OCP B must hear nothing of it, and heard {heard}; " +
-                $"the backup is {looked.Status!.Phase} {looked.Status.Reason}: {looked.Status.Message}");
+                    b.Status is { Reason: "OcpUnreachable" or "ConfigurationInvalid" } || b.Status?.IsDone == true || (await ocpB.ClusterRequestsAsync(cluster, ct)).Count > 0,
+                Timeout, "a step after the url's edit", ct);
+            await AssertNothingReachedAsync(ocpB, cluster, repoint,
+                $"the {repoint} now names OCP B, but the backup's intent was recorded at OCP A: OCP B must hear nothing of it; " +
+                $"the backup is {looked.Status!.Phase} {looked.Status.Reason}: {looked.Status.Message}", ct);
 
-            // OCP A is back. A backup waiting for its configuration gets its Secret pointed at OCP A again.
+            // OCP A is back. A backup waiting for its configuration gets its url pointed at OCP A again.
             gate.Open();
             var reverted = false;
             var done = await env.UntilBackupAsync("parked", team, async b =>
@@ -151,14 +203,13 @@ public sealed class MultiOcpTests(E2EEnvironment env)
                 if (b.Status?.Reason == "ConfigurationInvalid" && !reverted)
                 {
                     reverted = true;
-                    await env.SetSecretUrlAsync(team, "ocp", urlA, ct);
+                    await pointAt(urlA);
                 }
 
                 return b.Status?.IsDone == true;
             }, Timeout, "the end of the backup once OCP A is reachable", ct);
 
-            heard = await ocpB.TrafficAsync(ct);
-            Assert.True(heard.Silent, $"OCP B heard {heard}");
+            await AssertNothingReachedAsync(ocpB, cluster, repoint, "after the backup's end", ct);
             Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
             Assert.Equal(intent.Status!.RequestId, done.Status.RequestId);
             var own = await ocpA.PostsWithRequestIdAsync(done.Status.RequestId, ct);
@@ -184,12 +235,16 @@ public sealed class MultiOcpTests(E2EEnvironment env)
 
         /// <summary>The connection stays; the cluster is taken off spec.allowedClusterIds.</summary>
         ClusterRemoved,
+
+        /// <summary>A backup through the team's own Secret; the team withdraws its consent to the operator's use of it.</summary>
+        SecretConsentWithdrawn,
     }
 
     [Theory]
     [InlineData(Revocation.RecreatedForAnotherNamespace, 2341L)]
     [InlineData(Revocation.NamespaceRemoved, 2342L)]
     [InlineData(Revocation.ClusterRemoved, 2343L)]
+    [InlineData(Revocation.SecretConsentWithdrawn, 2344L)]
     public async Task A_grant_revoked_between_the_intent_and_the_post_ends_the_backup_NotAllowed_and_nothing_is_sent(Revocation revocation, long cluster)
     {
         var ct = TestTimeout.Token(5);
@@ -199,9 +254,18 @@ public sealed class MultiOcpTests(E2EEnvironment env)
         var connection = $"multi-ocp-{cluster}-{Guid.NewGuid().ToString("N")[..6]}";
         try
         {
-            var uid = await env.ConnectionAsync(connection, ocpA.Url, [team], ct, clusters: [cluster]);
+            string? uid = null;
+            if (revocation == Revocation.SecretConsentWithdrawn)
+            {
+                await env.TeamSecretAsync(team, "ocp", ocpA.Url, ct);
+            }
+            else
+            {
+                uid = await env.ConnectionAsync(connection, ocpA.Url, [team], ct, clusters: [cluster]);
+            }
+
             await ParkAfterIntentAsync(cluster, ct);
-            await env.CreateBackupAsync(Tenants.Through("parked", cluster, team, connection), ct);
+            await env.CreateBackupAsync(uid is null ? Backups.Nfs("parked", cluster, "ocp", team) : Tenants.Through("parked", cluster, team, connection), ct);
             var intent = await WaitParkedAsync("parked", team, ct);
 
             switch (revocation)
@@ -216,6 +280,9 @@ public sealed class MultiOcpTests(E2EEnvironment env)
                 case Revocation.ClusterRemoved:
                     await env.PatchConnectionAsync(connection, new { allowedClusterIds = new[] { cluster + 1 } }, ct);
                     break;
+                case Revocation.SecretConsentWithdrawn:
+                    await env.WithdrawSecretConsentAsync(team, "ocp", ct);
+                    break;
             }
 
             await AssertStillParkedAsync("parked", team, intent, cluster, [ocpA, ocpB], ct);
@@ -227,8 +294,12 @@ public sealed class MultiOcpTests(E2EEnvironment env)
                 $"the backup is {done.Status!.Phase} {done.Status.Reason} with taskIds [{string.Join(",", done.Status.TaskIds ?? [])}]: {done.Status.Message}");
             Assert.Equal((BackupPhase.Failed, "NotAllowed"), (done.Status.Phase, done.Status.Reason));
             Assert.Empty(await ocpA.PostsWithRequestIdAsync(intent.Status!.RequestId, ct));
+            Assert.Empty(await ocpB.ClusterRequestsAsync(cluster, ct)); // OCP B was never this backup's OCP
             await env.WaitForEventAsync("parked", e => e.Reason == "NotAllowed" && e.Type == "Warning", ct, team);
-            Assert.Equal(uid, (await env.RawStatusAsync("parked", team, ct)).Field("ocpConnectionUid"));
+            if (uid is not null)
+            {
+                Assert.Equal(uid, (await env.RawStatusAsync("parked", team, ct)).Field("ocpConnectionUid"));
+            }
         }
         finally
         {
@@ -248,6 +319,25 @@ public sealed class MultiOcpTests(E2EEnvironment env)
             [KillMatrixTests.FailpointsVariable] = $"after-intent-write@{cluster}=pause({ParkMilliseconds})",
             ["Ocp__SecretCacheDuration"] = "00:00:00",
         });
+
+    /// <summary>
+    /// <paramref name="ocp"/> heard no request about <paramref name="cluster"/>; when only the team's
+    /// Secret named it, no request at all (its credentials never went there).
+    /// </summary>
+    private static async Task AssertNothingReachedAsync(SimulatorHandle ocp, long cluster, Repoint repoint, string context, CancellationToken ct)
+    {
+        var about = await ocp.ClusterRequestsAsync(cluster, ct);
+        var heard = await ocp.TrafficAsync(ct);
+        Assert.True(about.Count == 0 && (repoint != Repoint.SecretUrl || heard.Silent),
+            $"{context}; it heard about cluster {cluster}: [{string.Join(", ", about.Select(r => $"{r.Key}={r.Value}"))}], in all: {heard}");
+    }
+
+    /// <summary>Restarts the shared operator so that it dies (SIGKILL) right after writing the intent of a backup of <paramref name="cluster"/>.</summary>
+    private async Task<OperatorProcess> KillAfterIntentAsync(long cluster, CancellationToken ct)
+    {
+        await env.RestartOperatorAsync(ct, new Dictionary<string, string?> { [KillMatrixTests.FailpointsVariable] = $"after-intent-write@{cluster}=kill" });
+        return env.Operator;
+    }
 
     /// <summary>Waits for the intent and for the operator's word that it holds the backup there.</summary>
     private async Task<V1alpha1ClusterBackupNow> WaitParkedAsync(string name, string ns, CancellationToken ct)

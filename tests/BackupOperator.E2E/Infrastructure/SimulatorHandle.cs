@@ -114,6 +114,11 @@ internal sealed class SimulatorHandle : IAsyncDisposable
         return new OcpTraffic(requests, stats["authFailures"]!.GetValue<int>(), stats["backupNowPostsTotal"]!.GetValue<int>());
     }
 
+    /// <summary>Authenticated requests about one cluster, per operation (backupNow to it, task lists filtered by it, reads of its tasks); empty when none.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ClusterRequestsAsync(long clusterId, CancellationToken ct) =>
+        (await StatsAsync(ct))["requestsByCluster"]?[clusterId.ToString(System.Globalization.CultureInfo.InvariantCulture)]?.AsObject()
+            .ToDictionary(r => r.Key, r => r.Value!.GetValue<int>()) ?? new Dictionary<string, int>();
+
     /// <summary>The backupNow POSTs that carried <paramref name="requestId"/> (a backup's status.requestId), with the tasks each started.</summary>
     public async Task<IReadOnlyList<OcpPost>> PostsWithRequestIdAsync(string? requestId, CancellationToken ct) =>
         (await PostLogAsync(ct)).Where(p => requestId is not null && p.RequestId == requestId).ToList();

@@ -146,6 +146,42 @@ internal static class Tenants
         }
     }
 
+    /// <summary>
+    /// The team withdraws its consent to the operator's use of its Secret, whichever form it took: the
+    /// opt-in label of operators before issue 23, or a Role granting <c>get</c> on the Secret by name and
+    /// its RoleBindings. Fails when there was no consent to withdraw.
+    /// </summary>
+    public static async Task WithdrawSecretConsentAsync(this E2EEnvironment env, string ns, string name, CancellationToken ct)
+    {
+        const string optInLabel = "ocp.oceanbase.com/usable-by-backups";
+        var withdrawn = new List<string>();
+        var secret = await env.Admin.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct);
+        if (secret.Metadata.Labels?.Remove(optInLabel) == true)
+        {
+            await env.Admin.CoreV1.ReplaceNamespacedSecretAsync(secret, name, ns, cancellationToken: ct);
+            withdrawn.Add($"label {optInLabel}");
+        }
+
+        var roles = (await env.Admin.RbacAuthorizationV1.ListNamespacedRoleAsync(ns, cancellationToken: ct)).Items
+            .Where(r => r.Rules?.Any(rule => rule.Resources?.Contains("secrets") == true && rule.ResourceNames?.Contains(name) == true) == true)
+            .Select(r => r.Metadata.Name)
+            .ToHashSet();
+        foreach (var binding in (await env.Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, cancellationToken: ct)).Items
+            .Where(b => b.RoleRef.Kind == "Role" && roles.Contains(b.RoleRef.Name)))
+        {
+            await env.Admin.RbacAuthorizationV1.DeleteNamespacedRoleBindingAsync(binding.Metadata.Name, ns, cancellationToken: ct);
+            withdrawn.Add($"RoleBinding {binding.Metadata.Name}");
+        }
+
+        foreach (var role in roles)
+        {
+            await env.Admin.RbacAuthorizationV1.DeleteNamespacedRoleAsync(role, ns, cancellationToken: ct);
+            withdrawn.Add($"Role {role}");
+        }
+
+        Assert.True(withdrawn.Count > 0, $"Secret {ns}/{name} carried no consent to withdraw (neither the label nor a Role naming it)");
+    }
+
     /// <summary>Deletes every backup in <paramref name="namespaces"/>, so none of them keeps the shared operator busy after the test (best effort).</summary>
     public static async Task DeleteBackupsAsync(this E2EEnvironment env, params string[] namespaces)
     {
