@@ -227,8 +227,11 @@ public sealed class MultiOcpTests(E2EEnvironment env)
 
     public enum Revocation
     {
-        /// <summary>The administrator deletes the connection and makes one of the same name, to another OCP, for another namespace.</summary>
+        /// <summary>The administrator deletes the connection and makes one of the same name (a new uid), to the same OCP, for another namespace.</summary>
         RecreatedForAnotherNamespace,
+
+        /// <summary>The same, the new connection pointing at another OCP: refused as much (not only held because its url moved).</summary>
+        RecreatedElsewhereForAnotherNamespace,
 
         /// <summary>The connection stays; the team's namespace is taken off spec.namespaces.</summary>
         NamespaceRemoved,
@@ -242,6 +245,7 @@ public sealed class MultiOcpTests(E2EEnvironment env)
 
     [Theory]
     [InlineData(Revocation.RecreatedForAnotherNamespace, 2341L)]
+    [InlineData(Revocation.RecreatedElsewhereForAnotherNamespace, 2345L)]
     [InlineData(Revocation.NamespaceRemoved, 2342L)]
     [InlineData(Revocation.ClusterRemoved, 2343L)]
     [InlineData(Revocation.SecretConsentWithdrawn, 2344L)]
@@ -270,9 +274,10 @@ public sealed class MultiOcpTests(E2EEnvironment env)
 
             switch (revocation)
             {
-                case Revocation.RecreatedForAnotherNamespace:
+                case Revocation.RecreatedForAnotherNamespace or Revocation.RecreatedElsewhereForAnotherNamespace:
                     await env.DeleteConnectionAsync(connection, ct);
-                    Assert.NotEqual(uid, await env.ConnectionAsync(connection, ocpB.Url, [other], ct, clusters: [cluster]));
+                    var url = revocation == Revocation.RecreatedForAnotherNamespace ? ocpA.Url : ocpB.Url;
+                    Assert.NotEqual(uid, await env.ConnectionAsync(connection, url, [other], ct, clusters: [cluster]));
                     break;
                 case Revocation.NamespaceRemoved:
                     await env.PatchConnectionAsync(connection, new { namespaces = new[] { other } }, ct);
