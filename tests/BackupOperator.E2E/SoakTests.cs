@@ -12,6 +12,9 @@ namespace BackupOperator.E2E;
 /// replays (SOAK_SEED=... SOAK_TRIALS=...). Each trial also runs a ClusterBackupSchedule firing every
 /// 3 s through all of it. Ends with the tally: duplicates, stuck, lost, misattributed, orphans, and
 /// slots with two children or not accounted for (neither a child nor counted missed/skipped) must all be 0.
+/// The trial's backups go to two OCPs that number their tasks alike (two fresh simulators, both from
+/// task 3000001) and share cluster ids: a cluster is (OCP, clusterId), and each OCP's records are
+/// checked against the backups that talk to it.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
@@ -55,7 +58,21 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
     {
         var rng = new Random(unchecked((seed * 7919) + trial)); // deterministic across processes, unlike HashCode
         var baseCluster = 20_000 + (trial * 3); // one environment per run: clusters of different trials never mix
-        var backups = new List<(string Name, long Cluster, bool ExpectFailure)>();
+        var backups = new List<(string Name, long Cluster, bool ExpectFailure, int Ocp)>();
+
+        // Two OCPs whose task ids start alike, each behind its own Secret; backups alternate between them
+        // (from a random start drawn apart, so the seeds' other draws stay as they were).
+        await using var ocpOne = await SimulatorHandle.StartAsync(ct);
+        await using var ocpTwo = await SimulatorHandle.StartAsync(ct);
+        SimulatorHandle[] ocps = [ocpOne, ocpTwo];
+        var secrets = new string[ocps.Length];
+        for (var k = 0; k < ocps.Length; k++)
+        {
+            secrets[k] = $"soak-{seed}-{trial}-ocp{k}";
+            await env.CreateSecretAsync(secrets[k], new() { ["url"] = ocps[k].Url, ["username"] = SimulatorHandle.User, ["password"] = SimulatorHandle.Password }, ct);
+        }
+
+        var firstOcp = new Random(unchecked((seed * 31) + trial)).Next(ocps.Length);
 
         // A schedule on its own cluster, firing every 3 s through the trial's kills, restarts and partitions.
         var schedule = $"soak-{seed}-{trial}-cbs";
@@ -70,43 +87,45 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         for (var i = 0; i < count; i++)
         {
             var cluster = baseCluster + rng.Next(0, 3); // clusters shared on purpose: serialization is exercised
+            var k = (firstOcp + i) % ocps.Length;
+            var ocp = ocps[k];
             var expectFailure = false;
             switch (rng.Next(0, 10))
             {
                 case < 4:
                     var kind = SubmitFaults[rng.Next(SubmitFaults.Length)];
-                    await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId = cluster, kind, delayMs = 4000 }, ct);
+                    await ocp.AddFaultAsync(new { operation = "backupNow", clusterId = cluster, kind, delayMs = 4000 }, ct);
                     tally.Faults++;
                     break;
                 case 4:
-                    await env.Simulator.AddFaultAsync(new { operation = "getTask", clusterId = cluster, kind = "http", count = 3 }, ct);
+                    await ocp.AddFaultAsync(new { operation = "getTask", clusterId = cluster, kind = "http", count = 3 }, ct);
                     tally.Faults++;
                     break;
                 case 5:
-                    await env.Simulator.AddFaultAsync(new { clusterId = cluster, kind = "taskFail" }, ct);
+                    await ocp.AddFaultAsync(new { clusterId = cluster, kind = "taskFail" }, ct);
                     tally.Faults++;
                     expectFailure = true; // which backup of the cluster gets it is not known: checked loosely below
                     break;
             }
 
             var name = $"soak-{seed}-{trial}-{i}";
-            await env.CreateBackupAsync(Backups.Nfs(name, cluster), ct);
-            backups.Add((name, cluster, expectFailure));
+            await env.CreateBackupAsync(Backups.Nfs(name, cluster, secrets[k]), ct);
+            backups.Add((name, cluster, expectFailure, k));
             await DisturbAsync(rng, tally, ct);
         }
 
         await HealAsync(tally);
-        foreach (var (name, cluster, _) in backups)
+        foreach (var (name, cluster, _, k) in backups)
         {
             tally.Backups++;
             try
             {
                 var done = await env.WaitForPhaseAsync(name, Terminal, TimeSpan.FromSeconds(120), ct);
-                var ocpTasks = await env.Simulator.TaskIdsAsync(cluster, ct);
+                var ocpTasks = await ocps[k].TaskIdsAsync(cluster, ct);
                 if (done.Status!.TaskIds is { Count: > 0 } ids && ids.Any(id => !ocpTasks.Contains(id)))
                 {
                     tally.Lost++;
-                    tally.Problems.Add($"{name}: task ids {string.Join(",", ids)} not known to OCP");
+                    tally.Problems.Add($"{name}: task ids {string.Join(",", ids)} not known to OCP {k}");
                 }
 
                 if (done.Status.Phase == BackupPhase.Failed && done.Status.Reason != "TaskFailed")
@@ -122,22 +141,34 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
             }
         }
 
-        foreach (var cluster in backups.Select(b => b.Cluster).Distinct())
+        foreach (var (cluster, k) in backups.Select(b => (b.Cluster, b.Ocp)).Distinct())
         {
-            var started = await env.Simulator.StartedAsync(cluster, ct);
-            var resources = backups.Count(b => b.Cluster == cluster);
+            var started = await ocps[k].StartedAsync(cluster, ct);
+            var resources = backups.Count(b => b.Cluster == cluster && b.Ocp == k);
             if (started > resources)
             {
                 tally.Duplicates += started - resources;
-                tally.Problems.Add($"cluster {cluster}: {started} backups started for {resources} resource(s)");
+                tally.Problems.Add($"OCP {k} cluster {cluster}: {started} backups started for {resources} resource(s)");
             }
         }
 
-        var final = new List<V1alpha1ClusterBackupNow>();
-        foreach (var (name, _, _) in backups)
+        // Each OCP's records against the backups that talk to it: a task id of one OCP says nothing about the other's.
+        for (var k = 0; k < ocps.Length; k++)
         {
-            final.Add(await env.GetBackupAsync(name, ct));
+            var mine = new List<V1alpha1ClusterBackupNow>();
+            foreach (var (name, _, _, _) in backups.Where(b => b.Ocp == k))
+            {
+                mine.Add(await env.GetBackupAsync(name, ct));
+            }
+
+            var report = Attribution.Check(mine, await ocps[k].PostLogAsync(ct), await ocps[k].BackupsStartedAsync(ct),
+                backups.Where(b => b.Ocp == k).Select(b => b.Cluster).Distinct().ToList());
+            tally.Misattributed += report.Misattributed;
+            tally.Orphans += report.Orphans;
+            tally.Problems.AddRange(report.Problems.Select(p => $"OCP {k}: {p}"));
         }
+
+        var final = new List<V1alpha1ClusterBackupNow>();
 
         // The schedule: frozen by a kill, suspended, and its children finished by a fresh operator.
         IReadOnlyList<V1alpha1ClusterBackupNow> children = [];
@@ -168,14 +199,14 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
 
         final.AddRange(children);
         var attribution = Attribution.Check(final, await env.Simulator.PostLogAsync(ct),
-            await env.Simulator.BackupsStartedAsync(ct), backups.Select(b => b.Cluster).Append(scheduleCluster).Distinct().ToList());
+            await env.Simulator.BackupsStartedAsync(ct), [scheduleCluster]);
         tally.Misattributed += attribution.Misattributed;
         tally.Orphans += attribution.Orphans;
         tally.StrictTrials += attribution.Strict ? 1 : 0;
         tally.Problems.AddRange(attribution.Problems);
 
         await env.Simulator.ClearFaultsAsync(ct);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => b.Cluster).Distinct().Count()} cluster(s), {children.Count} scheduled ({scheduleSpec.Spec.ConcurrencyPolicy}); so far: dup {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans} doubledSlots {tally.DoubledSlots} unaccountedSlots {tally.UnaccountedSlots}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => (b.Cluster, b.Ocp)).Distinct().Count()} (OCP, cluster)(s) of 2 OCPs, {children.Count} scheduled ({scheduleSpec.Spec.ConcurrencyPolicy}); so far: dup {tally.Duplicates} stuck {tally.Stuck} lost {tally.Lost} misattributed {tally.Misattributed} orphans {tally.Orphans} doubledSlots {tally.DoubledSlots} unaccountedSlots {tally.UnaccountedSlots}"));
     }
 
     /// <summary>

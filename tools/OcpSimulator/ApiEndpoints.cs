@@ -41,6 +41,7 @@ public static class ApiEndpoints
         }
 
         var accessKey = ExtractAccessKey(json);
+        state.CountClusterRequest("backupNow", id);
         var post = state.CountPost(id, json, accessKey, http.Request.Headers["X-Request-Id"].FirstOrDefault());
         var fault = state.TakeFault("backupNow", id);
         if (fault is not null && await BeforeAcceptAsync(fault, http, time) is { } early)
@@ -99,6 +100,7 @@ public static class ApiEndpoints
             return denied;
         }
 
+        state.CountClusterRequest("getTask", state.Find(id)?.ClusterId);
         if (state.TakeFault("getTask", state.Find(id)?.ClusterId) is { } fault && await BeforeAcceptAsync(fault, http, time) is { } early)
         {
             return early;
@@ -119,6 +121,7 @@ public static class ApiEndpoints
 
         var q = http.Request.Query;
         long? clusterId = long.TryParse(q["clusterId"], out var c) ? c : null;
+        state.CountClusterRequest("listTasks", clusterId);
         if (state.TakeFault("listTasks", clusterId) is { } fault && await BeforeAcceptAsync(fault, http, time) is { } early)
         {
             return early;

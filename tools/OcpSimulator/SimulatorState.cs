@@ -29,6 +29,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     private readonly Dictionary<long, int> _posts = [];
     private readonly Dictionary<long, int> _started = [];
     private readonly Dictionary<string, int> _requests = [];
+    private readonly Dictionary<long, Dictionary<string, int>> _clusterRequests = [];
     private readonly Dictionary<long, JsonObject> _lastRequest = [];
     private readonly List<SimPost> _postLog = [];
     private long _nextTaskId = 3000001;
@@ -67,6 +68,21 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     }
 
     public void CountAuthFailure() => Interlocked.Increment(ref _authFailures);
+
+    /// <summary>Counts an authenticated request about one cluster (a POST to it, a task list filtered by it, a read of one of its tasks).</summary>
+    public void CountClusterRequest(string operation, long? clusterId)
+    {
+        if (clusterId is not { } id)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var counts = _clusterRequests.TryGetValue(id, out var c) ? c : _clusterRequests[id] = [];
+            counts[operation] = counts.GetValueOrDefault(operation) + 1;
+        }
+    }
 
     /// <summary>Counts and records one POST; pass the result to <see cref="StartBackupIfFree"/> so the task is attributed to it.</summary>
     public SimPost CountPost(long clusterId, JsonObject? body, JsonObject? accessKey, string? requestId = null)
@@ -262,6 +278,8 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
                 ["backupsStarted"] = Counts(_started),
                 ["authFailures"] = _authFailures,
                 ["requests"] = new JsonObject(_requests.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
+                ["requestsByCluster"] = new JsonObject(_clusterRequests.Select(c => KeyValuePair.Create(c.Key.ToString(CultureInfo.InvariantCulture),
+                    (JsonNode?)new JsonObject(c.Value.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)))))),
                 ["tasks"] = new JsonArray(_tasks.Select(t => (JsonNode)ToJson(t)).ToArray()),
             };
         }
@@ -276,6 +294,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
             _posts.Clear();
             _started.Clear();
             _requests.Clear();
+            _clusterRequests.Clear();
             _lastRequest.Clear();
             _postLog.Clear();
             _authFailures = 0;

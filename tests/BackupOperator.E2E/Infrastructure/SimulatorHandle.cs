@@ -103,6 +103,33 @@ internal sealed class SimulatorHandle : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Everything this simulator heard on its OCP API: authenticated requests of every operation,
+    /// refused authentications, and backupNow POSTs (whether or not they started anything).
+    /// </summary>
+    public async Task<OcpTraffic> TrafficAsync(CancellationToken ct)
+    {
+        var stats = await StatsAsync(ct);
+        var requests = stats["requests"]!.AsObject().ToDictionary(r => r.Key, r => r.Value!.GetValue<int>());
+        return new OcpTraffic(requests, stats["authFailures"]!.GetValue<int>(), stats["backupNowPostsTotal"]!.GetValue<int>());
+    }
+
+    /// <summary>Authenticated requests about one cluster, per operation (backupNow to it, task lists filtered by it, reads of its tasks); empty when none.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ClusterRequestsAsync(long clusterId, CancellationToken ct) =>
+        (await StatsAsync(ct))["requestsByCluster"]?[clusterId.ToString(System.Globalization.CultureInfo.InvariantCulture)]?.AsObject()
+            .ToDictionary(r => r.Key, r => r.Value!.GetValue<int>()) ?? new Dictionary<string, int>();
+
+    /// <summary>The backupNow POSTs that carried <paramref name="requestId"/> (a backup's status.requestId), with the tasks each started.</summary>
+    public async Task<IReadOnlyList<OcpPost>> PostsWithRequestIdAsync(string? requestId, CancellationToken ct) =>
+        (await PostLogAsync(ct)).Where(p => requestId is not null && p.RequestId == requestId).ToList();
+
+    /// <summary>Ends a task now, whatever its duration (SUCCESSFUL or FAILED).</summary>
+    public async Task FinishTaskAsync(long taskId, string status, CancellationToken ct)
+    {
+        using var response = await _http.PostAsJsonAsync($"/_sim/tasks/{taskId}/finish", new { status }, JsonSerializerOptions.Web, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task ClearFaultsAsync(CancellationToken ct)
     {
         using var response = await _http.DeleteAsync(new Uri("/_sim/faults", UriKind.Relative), ct);
