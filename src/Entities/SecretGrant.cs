@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace BackupOperator.Entities;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace BackupOperator.Entities;
 /// who may read the Secret may grant it (RBAC's escalation check), and without it the operator's
 /// read is refused. The operator and `kubectl ocp secret grant` name both objects alike.
 /// </summary>
-public static class SecretGrant
+public static partial class SecretGrant
 {
     /// <summary>The operator's namespace in config/rbac (its ServiceAccount, the credentials Role).</summary>
     public const string OperatorNamespace = "backup-operator-system";
@@ -24,4 +26,10 @@ public static class SecretGrant
         $"kubectl -n {ns} create role {RoleName(secret)} --verb=get --resource=secrets --resource-name={secret}",
         $"kubectl -n {ns} create rolebinding {RoleName(secret)} --role={RoleName(secret)} --serviceaccount={serviceAccountNamespace}:{serviceAccount}",
     ];
+
+    /// <summary>A name a Secret can have (a DNS-1123 subdomain): only such a name is read, or put into a command.</summary>
+    public static bool IsValidName(string? name) => name is { Length: > 0 and <= 253 } && SecretName().IsMatch(name);
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex SecretName();
 }

@@ -178,6 +178,13 @@ public sealed class PluginCommands
         Grant.Arguments.Add(GrantSecret);
         Grant.Options.Add(OperatorNamespace);
         Grant.Options.Add(OperatorServiceAccount);
+        Grant.Validators.Add(result =>
+        {
+            if (result.GetValue(GrantSecret) is { } name && !SecretGrant.IsValidName(name))
+            {
+                result.AddError($"'{name}' is not a Secret name (lower-case letters, digits, '-' and '.')");
+            }
+        });
         return new Command("secret", "A namespace's Secrets that its backups use.") { Grant };
     }
 

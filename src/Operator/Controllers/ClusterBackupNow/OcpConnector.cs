@@ -187,6 +187,11 @@ public sealed class OcpConnector(
     /// </summary>
     public async Task<SecretContent> RequireGrantAsync(string ns, string name, string field, bool fresh, CancellationToken ct)
     {
+        if (ns == _ocp.CredentialsNamespaceInEffect())
+        {
+            throw new OcpAccessDeniedException(InCredentialsNamespace(ns, name, field));
+        }
+
         var content = await ReadGrantedAsync(ns, name, field, fresh, ct);
         if (field == "accessKeySecretRef" && content.Data.ContainsKey(UrlKey))
         {
@@ -227,6 +232,11 @@ public sealed class OcpConnector(
         }
     }
 
+    // There config/rbac lets the operator read every Secret: whoever may only create backups there must not pick one.
+    private static string InCredentialsNamespace(string ns, string name, string field) =>
+        $"Secret {ns}/{name} ({field}) is in the credentials namespace, whose Secrets the operator reads for ClusterOcpConnections only: " +
+        "a backup there names a ClusterOcpConnection (spec.ocpConnectionRef) and no Secret of its own";
+
     private static string UrlInAccessKey(string ns, string name) =>
         $"Secret {ns}/{name} (accessKeySecretRef) has a '{UrlKey}' key, so it is an OCP connection: OCP credentials are never sent as object-store keys; " +
         "name a Secret that holds only the object store's access key";
@@ -238,6 +248,17 @@ public sealed class OcpConnector(
     /// <summary>A team's Secret: a refused read is the grant its owner has not given, and the message says how to give it.</summary>
     private async Task<SecretContent> ReadGrantedAsync(string ns, string name, string field, bool fresh, CancellationToken ct)
     {
+        if (!SecretGrant.IsValidName(name))
+        {
+            // Never read, and never put into the commands of the message.
+            throw new OcpConfigurationException($"{field} is not a valid Secret name (a DNS-1123 subdomain)");
+        }
+
+        if (ns == _ocp.CredentialsNamespaceInEffect())
+        {
+            throw new OcpConfigurationException(InCredentialsNamespace(ns, name, field));
+        }
+
         try
         {
             return fresh ? await secrets.ReadFreshAsync(ns, name, field, ct) : await secrets.ReadContentAsync(ns, name, field, ct);

@@ -235,6 +235,44 @@ public sealed class OcpConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backup_in_the_credentials_namespace_may_not_name_its_secrets_although_the_operator_could_read_them()
+    {
+        _api.Namespaces["ocp-admin"] = [];
+        var own = OwnSecret("x");
+        own.Metadata.NamespaceProperty = "ocp-admin";
+        own.Spec.OcpSecretRef = new LocalSecretReference { Name = "shared-creds" };
+        var key = Shared(ns: "ocp-admin", storageType: "BACKUP_STORAGE_OSS");
+        key.Spec.ObBackupServiceStorageConfig!.ObBackupStorageBaseInfo!.AccessKeySecretRef = new AccessKeySecretReference { Name = "shared-creds" };
+        _api.Connections["shared"] = Connection(namespaces: ["ocp-admin"]);
+        var connector = Connector(TimeSpan.Zero);
+
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(own, null, CancellationToken.None));
+        Assert.Contains("Secret ocp-admin/shared-creds (spec.ocpSecretRef) is in the credentials namespace", denied.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(key, null, CancellationToken.None));
+        await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.ConnectAsync(own, null, CancellationToken.None));
+        await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.GetStorageAccessKeyAsync(key, CancellationToken.None));
+        Assert.Empty(_api.SecretsRead);
+        Assert.Null(_factory.Last);
+    }
+
+    [Theory]
+    [InlineData("x;rm -rf ~")]
+    [InlineData("../other")]
+    [InlineData("Upper")]
+    public async Task A_name_no_secret_can_have_is_neither_read_nor_put_into_a_command(string name)
+    {
+        var own = OwnSecret("x");
+        own.Spec.OcpSecretRef = new LocalSecretReference { Name = name };
+        var connector = Connector(TimeSpan.Zero);
+
+        var invalid = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.AuthorizeAsync(own, null, CancellationToken.None));
+
+        Assert.Equal(OcpConfigurationException.ConfigurationInvalid, invalid.Reason);
+        Assert.DoesNotContain(name, invalid.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.SecretsRead);
+    }
+
+    [Fact]
     public async Task A_missing_secret_is_a_configuration_problem_not_a_missing_grant()
     {
         _api.Secrets.Remove(("db", "ocp"));

@@ -81,5 +81,6 @@ public sealed class SecretGrantObjectsTests
         var other = PluginCli.Parse(commands, ["secret", "grant", "k", "--operator-namespace", "ops", "--operator-service-account", "bot"]);
         Assert.Equal(("ops", "bot"), (other.GetValue(commands.OperatorNamespace), other.GetValue(commands.OperatorServiceAccount)));
         Assert.NotEmpty(PluginCli.Parse(commands, ["secret", "grant"]).Errors);
+        Assert.Contains("'Bad_Name' is not a Secret name", PluginCli.UsageError(PluginCli.Parse(commands, ["secret", "grant", "Bad_Name"])), StringComparison.Ordinal);
     }
 }
