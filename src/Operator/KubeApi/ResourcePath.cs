@@ -15,13 +15,13 @@ public sealed record ResourcePath(string Group, string Version, string Plural)
         var path = new StringBuilder(Group.Length == 0 ? $"api/{Version}" : $"apis/{Group}/{Version}");
         if (!string.IsNullOrEmpty(ns))
         {
-            path.Append("/namespaces/").Append(Uri.EscapeDataString(ns));
+            path.Append("/namespaces/").Append(Segment(ns));
         }
 
         path.Append('/').Append(Plural);
         if (name is not null)
         {
-            path.Append('/').Append(Uri.EscapeDataString(name));
+            path.Append('/').Append(Segment(name));
         }
 
         if (subresource is not null)
@@ -31,6 +31,14 @@ public sealed record ResourcePath(string Group, string Version, string Plural)
 
         return path.ToString();
     }
+
+    /// <summary>
+    /// One name as one path segment: escaped, and never empty, '.' or '..', which escaping leaves as they are and a
+    /// URI resolves as a step up (`secrets/..` would read the namespace). The CRDs and the spec checks refuse such
+    /// names first; this is the last line.
+    /// </summary>
+    public static string Segment(string name) =>
+        name is "" or "." or ".." ? throw new ArgumentException($"'{name}' cannot name an object in an API path", nameof(name)) : Uri.EscapeDataString(name);
 
     /// <summary>A list page of at most <paramref name="limit"/> objects.</summary>
     public string List(string? ns, int limit, string? continueToken) =>
