@@ -58,8 +58,16 @@ KUBECONFIG=$work/operator.kubeconfig Http__Url=http://127.0.0.1:$(free_port)/ \
   ${BACKUP_OPERATOR_BINARY:-dotnet src/Operator/bin/Release/net10.0/BackupOperator.dll} >"$work/operator.log" 2>&1 &
 pids+=($!)
 
-log "applying the sample backup (config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupnow.yaml)"
-kubectl -n db apply -f config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupnow.yaml >&2
+log "the team's side: ServiceAccount db/ci may request backups in db (ClusterRole clusterbackupnow-editor), nothing else"
+kubectl -n db create serviceaccount ci >&2
+kubectl -n db create rolebinding ci-requests-backups --clusterrole=clusterbackupnow-editor --serviceaccount=db:ci >&2
+team_token=$(kubectl -n db create token ci --duration=2h)
+sed "s/token: .*/token: $team_token/" "$work/admin.kubeconfig" > "$work/team.kubeconfig"
+team() { KUBECONFIG=$work/team.kubeconfig kubectl "$@"; }
+echo "\$ kubectl auth can-i get secrets -n db   # as the team's ServiceAccount: $(team auth can-i get secrets -n db || true)" >&2
+
+log "the team applies the sample backup (config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupnow.yaml)"
+team -n db apply -f config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupnow.yaml >&2
 
 phase=""
 for _ in $(seq 1 120); do
@@ -71,10 +79,10 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-log "applying the sample schedule (config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupschedule.yaml: FULL nightly, INCREMENTAL hourly)"
-kubectl -n db apply -f config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupschedule.yaml >&2
-log "asking the schedule for one FULL backup now: kubectl annotate cbs nightly ocp.oceanbase.com/run-now=<token>"
-kubectl -n db annotate cbs nightly "ocp.oceanbase.com/run-now=demo-$(date +%s)" --overwrite >&2
+log "the team applies the sample schedule (config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupschedule.yaml: FULL nightly, INCREMENTAL hourly)"
+team -n db apply -f config/samples/ocp.oceanbase.com_v1alpha1_clusterbackupschedule.yaml >&2
+log "the team asks the schedule for one FULL backup now: kubectl annotate cbs nightly ocp.oceanbase.com/run-now=<token>"
+team -n db annotate cbs nightly "ocp.oceanbase.com/run-now=demo-$(date +%s)" --overwrite >&2
 scheduled=""
 for _ in $(seq 1 120); do
   scheduled=$(kubectl -n db get cbn -l ocp.oceanbase.com/schedule=nightly -o jsonpath='{.items[*].status.phase}' 2>/dev/null || true)

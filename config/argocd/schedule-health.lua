@@ -1,6 +1,6 @@
 -- Argo CD health check for ocp.oceanbase.com/ClusterBackupSchedule (status.conditions, written by the operator).
 -- First match wins: no conditions yet: Progressing. InvalidSchedule: Degraded with the field at fault.
--- spec.suspend: Suspended. Newest backup Failed: Degraded. Otherwise Healthy, with the next backup time.
+-- spec.suspend: Suspended. A child the API server refused (Ready False CreateRefused): Degraded. Newest backup Failed: Degraded. Otherwise Healthy, with the next backup time.
 -- A running backup does not make the schedule Progressing: its child ClusterBackupNow shows that in the tree.
 local hs = {}
 local status = obj.status
@@ -23,6 +23,11 @@ end
 if obj.spec ~= nil and obj.spec.suspend == true then
   hs.status = "Suspended"
   hs.message = "spec.suspend is true: no new backups"
+  return hs
+end
+if ready ~= nil and ready.status == "False" and ready.reason == "CreateRefused" then
+  hs.status = "Degraded"
+  hs.message = ready.message or ready.reason
   return hs
 end
 local last = status.lastBackup

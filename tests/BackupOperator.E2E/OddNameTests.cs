@@ -26,7 +26,7 @@ public sealed class OddNameTests(E2EEnvironment env)
         await EnsureOperatorAsync(ct);
         var name = "a-schedule-whose-name-is-longer-than-any-label-value-can-be-0123456789";
         Assert.Equal(70, name.Length);
-        var schedule = await env.CreateScheduleAsync(ScheduleOps.Nfs(name, 9301, "*/2 * * * * *"), ct);
+        var schedule = await env.CreateScheduleAsync(ScheduleOps.Nfs(name, 9701, "*/2 * * * * *"), ct);
 
         await env.UntilAsync(async () => (await env.ChildrenAsync(name, ct)).Count >= 1, Timeout, "a child of the long-named schedule", ct);
         await env.PatchScheduleAsync(name, new { spec = new { suspend = true } }, ct);
@@ -50,7 +50,7 @@ public sealed class OddNameTests(E2EEnvironment env)
         var ct = TestTimeout.Token();
         await EnsureOperatorAsync(ct);
         const string name = "name-taken";
-        var spec = ScheduleOps.Nfs(name, 9302, "*/2 * * * * *");
+        var spec = ScheduleOps.Nfs(name, 9702, "*/2 * * * * *");
         spec.Spec.ConcurrencyPolicy = ConcurrencyPolicies.Allow; // so no slot is skipped for an active backup
         spec.Spec.SuccessfulBackupsHistoryLimit = 100;
         var schedule = await env.CreateScheduleAsync(spec, ct);
@@ -60,7 +60,7 @@ public sealed class OddNameTests(E2EEnvironment env)
         var now = DateTimeOffset.UtcNow;
         var slot = DateTimeOffset.FromUnixTimeSeconds((now.ToUnixTimeSeconds() / 2 * 2) + 6);
         var takenName = ChildNames.ForSlot(name, slot);
-        await env.CreateBackupAsync(Backups.Nfs(takenName, 9303), ct);
+        await env.CreateBackupAsync(Backups.Nfs(takenName, 9703), ct);
 
         await env.UntilAsync(async () => (await env.GetScheduleAsync(name, ct)).Status?.LastScheduleTime > slot.UtcDateTime.AddSeconds(2),
             Timeout, "two slots after the taken one handled", ct);
@@ -68,7 +68,7 @@ public sealed class OddNameTests(E2EEnvironment env)
 
         var taken = await env.GetBackupAsync(takenName, ct);
         Assert.Null(taken.Metadata.OwnerReferences);
-        Assert.Equal(9303, taken.Spec.ClusterId);
+        Assert.Equal(9703, taken.Spec.ClusterId);
         var children = await env.ChildrenAsync(name, ct);
         Assert.DoesNotContain(children, c => c.Metadata.Name == takenName);
         Assert.Contains(children, c => ScheduleOps.SlotOf(c) > slot); // the schedule went on
@@ -88,7 +88,7 @@ public sealed class OddNameTests(E2EEnvironment env)
         var ct = TestTimeout.Token();
         await EnsureOperatorAsync(ct);
         Assert.Equal(253, Longest.Length);
-        await env.CreateBackupAsync(Backups.Nfs(Longest, 9304), ct);
+        await env.CreateBackupAsync(Backups.Nfs(Longest, 9704), ct);
 
         var done = await env.WaitForPhaseAsync(Longest, [BackupPhase.Succeeded, BackupPhase.Failed], Timeout, ct);
 
@@ -117,18 +117,18 @@ public sealed class OddNameTests(E2EEnvironment env)
         var suffix = Math.Abs(what.GetHashCode(StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         Func<Task> create = what switch
         {
-            "backup ocpSecretRef .." => () => env.CreateBackupAsync(Backups.Nfs("ref-" + suffix, 9305, secret: ".."), ct),
-            "backup ocpSecretRef a/b" => () => env.CreateBackupAsync(Backups.Nfs("ref-" + suffix, 9305, secret: "a/b"), ct),
+            "backup ocpSecretRef .." => () => env.CreateBackupAsync(Backups.Nfs("ref-" + suffix, 9705, secret: ".."), ct),
+            "backup ocpSecretRef a/b" => () => env.CreateBackupAsync(Backups.Nfs("ref-" + suffix, 9705, secret: "a/b"), ct),
             "backup ocpConnectionRef .." => () =>
             {
-                var b = Backups.Nfs("ref-" + suffix, 9305);
+                var b = Backups.Nfs("ref-" + suffix, 9705);
                 (b.Spec.OcpSecretRef, b.Spec.OcpConnectionRef) = (null, new OcpConnectionReference { Name = ".." });
                 return env.CreateBackupAsync(b, ct);
             }
             ,
             "backup accessKeySecretRef .." => () =>
             {
-                var b = Backups.Nfs("ref-" + suffix, 9305);
+                var b = Backups.Nfs("ref-" + suffix, 9705);
                 var info = b.Spec.ObBackupServiceStorageConfig!.ObBackupStorageBaseInfo!;
                 (info.BackupStorageType, info.StorageUrl, info.AccessKeySecretRef) = ("BACKUP_STORAGE_S3", "s3://bucket/ob", new AccessKeySecretReference { Name = ".." });
                 return env.CreateBackupAsync(b, ct);
@@ -136,7 +136,7 @@ public sealed class OddNameTests(E2EEnvironment env)
             ,
             "schedule ocpSecretRef .." => () =>
             {
-                var s = ScheduleOps.Nfs("ref-" + suffix, 9305, "0 2 * * *");
+                var s = ScheduleOps.Nfs("ref-" + suffix, 9705, "0 2 * * *");
                 s.Spec.BackupTemplate.Spec.OcpSecretRef = new LocalSecretReference { Name = ".." };
                 return env.CreateScheduleAsync(s, ct);
             }

@@ -113,6 +113,13 @@ public sealed class OperatorCredentialsTests(E2EEnvironment env)
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "backup-operator-leader-election" },
             Subjects = [subject],
         }, E2EEnvironment.OperatorNamespace, cancellationToken: ct);
+        // The team's grant of its Secret names the operator's identity: this one is the operator here.
+        await env.Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = binding },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = SecretGrant.RoleName("ocp-credentials") },
+            Subjects = [subject],
+        }, E2EEnvironment.Namespace, cancellationToken: ct);
     }
 
     private static async Task<bool> IsRefusedAsync(IKubernetes client, CancellationToken ct)

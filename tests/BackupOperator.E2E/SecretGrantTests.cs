@@ -47,7 +47,7 @@ public sealed class SecretGrantTests(E2EEnvironment env)
             ["username"] = SimulatorHandle.User,
             ["password"] = SimulatorHandle.Password,
         }, ct, team, openToBackups: false);
-        await env.CreateBackupAsync(Backups.Nfs("waits-for-grant", 9301, secret: "team-ocp", ns: team), ct);
+        await env.CreateBackupAsync(Backups.Nfs("waits-for-grant", 9761, secret: "team-ocp", ns: team), ct);
 
         var waiting = await WaitForReasonAsync("waits-for-grant", team, "SecretNotGranted", ct);
         Assert.Equal(BackupPhase.Pending, waiting.Status!.Phase);
@@ -59,8 +59,8 @@ public sealed class SecretGrantTests(E2EEnvironment env)
         // Looked at again (Backup:BusyRecheckInterval is 0.5 s here) and still waiting; OCP heard nothing.
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         Assert.Equal(BackupPhase.Pending, (await env.GetBackupAsync("waits-for-grant", ct, team)).Status!.Phase);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9301, ct));
-        Assert.Empty(await env.Simulator.TaskIdsAsync(9301, ct));
+        Assert.Equal(0, await env.Simulator.PostsAsync(9761, ct));
+        Assert.Empty(await env.Simulator.TaskIdsAsync(9761, ct));
 
         var admin = new Dictionary<string, string> { ["KUBECONFIG"] = env.Api.AdminKubeconfig };
         var grant = await KubectlOcp.RunAsync(["secret", "grant", "team-ocp", "-n", team], ct, admin);
@@ -72,7 +72,7 @@ public sealed class SecretGrantTests(E2EEnvironment env)
 
         var done = await env.WaitForPhaseAsync("waits-for-grant", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct, team);
         Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
-        Assert.Equal(1, await env.Simulator.PostsAsync(9301, ct));
+        Assert.Equal(1, await env.Simulator.PostsAsync(9761, ct));
     }
 
     [Fact]

@@ -18,10 +18,10 @@ namespace BackupOperator.E2E;
 public sealed class TenantReplyTests(E2EEnvironment env)
 {
     private const string Marker = "INTERNAL-ONLY-d41c7a";
-    private const long RedirectCluster = 9401;
-    private const long HtmlReadCluster = 9402;
-    private const long HtmlPostCluster = 9403;
-    private const long FragmentCluster = 9404;
+    private const long RedirectCluster = 9751;
+    private const long HtmlReadCluster = 9752;
+    private const long HtmlPostCluster = 9753;
+    private const long FragmentCluster = 9754;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 

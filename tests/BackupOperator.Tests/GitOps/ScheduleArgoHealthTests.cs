@@ -52,6 +52,8 @@ public sealed class ScheduleArgoHealthTests
         "Suspended", "spec.suspend is true: no new backups")]
     [InlineData("""{"spec": {"suspend": false}, "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Scheduling"}], "lastBackup": {"phase": "Unknown"}}}""",
         "Healthy", "Scheduling")]
+    [InlineData("""{"spec": {}, "status": {"conditions": [{"type": "Ready", "status": "False", "reason": "CreateRefused", "message": "the API server refused the backup nightly-1: forbidden"}], "nextScheduleTime": "2026-11-25T10:00:00Z"}}""",
+        "Degraded", "the API server refused the backup nightly-1: forbidden")]
     [InlineData("""{"spec": {}, "status": {}}""", "Progressing", "Waiting for the operator")]
     public void The_first_rule_that_matches_wins_and_a_missing_message_falls_back_to_the_reason(string json, string status, string message) =>
         Assert.Equal((status, message), Run(Script, json));

@@ -314,12 +314,55 @@ public sealed class OcpConnectorTests : IDisposable
         },
     };
 
-    private OcpConnector Connector(TimeSpan cache)
+    private OcpConnector Connector(TimeSpan cache, bool allowNamespaceSecrets = true)
     {
         var client = TestKubeApi.Client(_api);
         return new OcpConnector(new SecretReader(client, _time, cache), new NamespaceReader(client),
             new ResourceReader<V1alpha1ClusterOcpConnection>(client), _factory,
-            Microsoft.Extensions.Options.Options.Create(new OcpOptions { CredentialsNamespace = "ocp-admin", ServiceAccount = "ops-system:backup-bot" }));
+            Microsoft.Extensions.Options.Options.Create(new OcpOptions
+            {
+                CredentialsNamespace = "ocp-admin",
+                ServiceAccount = "ops-system:backup-bot",
+                AllowNamespaceSecrets = allowNamespaceSecrets,
+            }));
+    }
+
+    [Fact]
+    public async Task With_namespace_secrets_switched_off_a_backup_naming_its_own_secret_is_refused_and_the_secret_never_read()
+    {
+        var connector = Connector(TimeSpan.Zero, allowNamespaceSecrets: false);
+
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(OwnSecret("x"), null, CancellationToken.None));
+        await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.ResolveAsync(OwnSecret("x"), CancellationToken.None));
+        await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.ConnectAsync(OwnSecret("x"), null, CancellationToken.None));
+
+        Assert.Contains("Ocp:AllowNamespaceSecrets=false", denied.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.SecretsRead);
+        Assert.Null(_factory.Last);
+        // A ClusterOcpConnection is what is left, and it works.
+        await connector.AuthorizeAsync(Shared(), null, CancellationToken.None);
+        await connector.ConnectAsync(Shared(), null, CancellationToken.None);
+        Assert.Equal("https://ocp.shared.example.com", _factory.Last!.Url);
+    }
+
+    [Fact]
+    public async Task A_connection_recreated_under_its_name_is_not_the_recorded_one_and_a_moved_url_gets_no_credentials()
+    {
+        var connector = Connector(TimeSpan.Zero);
+        _api.Connections["shared"].Metadata.Uid = "uid-1";
+        var recorded = (await connector.ConnectAsync(Shared(), null, CancellationToken.None)).Target;
+        Assert.Equal(new OcpTarget("https://ocp.shared.example.com:443", "uid-1"), recorded);
+
+        _api.Connections["shared"].Metadata.Uid = "uid-2"; // deleted and created again
+        var denied = await Assert.ThrowsAsync<OcpAccessDeniedException>(() => connector.AuthorizeAsync(Shared(), recorded, CancellationToken.None));
+        Assert.Contains("deleted and created again", denied.Message, StringComparison.Ordinal);
+
+        _api.Connections["shared"].Metadata.Uid = "uid-1";
+        _api.Connections["shared"].Spec.Url = "https://ocp.elsewhere.example.com";
+        var reads = _api.SecretReads;
+        var moved = await Assert.ThrowsAsync<OcpConfigurationException>(() => connector.ConnectAsync(Shared(), recorded, CancellationToken.None));
+        Assert.Contains("now points at OCP https://ocp.elsewhere.example.com:443, but this backup was submitted to https://ocp.shared.example.com:443", moved.Message, StringComparison.Ordinal);
+        Assert.Equal(reads, _api.SecretReads); // the credentials were not even read
     }
 
     private SecretReader Reader(TimeSpan cache) => new(TestKubeApi.Client(_api), _time, cache);
