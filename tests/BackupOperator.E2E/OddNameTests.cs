@@ -39,8 +39,9 @@ public sealed class OddNameTests(E2EEnvironment env)
         Assert.Equal(ChildNames.ForSlot(name, ScheduleOps.SlotOf(child)!.Value), child.Metadata.Name);
         var owner = Assert.Single(child.Metadata.OwnerReferences);
         Assert.Equal((name, schedule.Metadata.Uid, true), (owner.Name, owner.Uid, owner.Controller));
+        // The schedule's status is written right after the child is created: wait for it, then read it.
+        await env.UntilAsync(async () => (await env.GetScheduleAsync(name, ct)).Status?.LastScheduleTime is not null, Timeout, "the long-named schedule's status", ct);
         var status = (await env.GetScheduleAsync(name, ct)).Status!;
-        Assert.NotNull(status.LastScheduleTime);
         Assert.NotEqual("True", status.Condition(ClusterBackupScheduleStatusTransitions.BackupNotCreated)?.Status);
     }
 
