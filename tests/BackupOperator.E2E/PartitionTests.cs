@@ -196,12 +196,12 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
     private void AssertSentOnlyWhileLeading(IReadOnlyList<OcpPost> posts, IReadOnlyList<V1alpha1ClusterBackupNow> resources,
         DateTimeOffset aStoppedAt, DateTimeOffset leaseMovedAt)
     {
-        output.WriteLine($"replica A stopped leading at {aStoppedAt:HH:mm:ss.fff}, the lease moved at {leaseMovedAt:HH:mm:ss.fff}");
+        output.WriteLine($"replica A stopped leading at {aStoppedAt:HH:mm:ss.fff} UTC, the lease moved at {leaseMovedAt:HH:mm:ss.fff} UTC");
         foreach (var post in posts)
         {
-            var at = post.ReceivedAt();
+            var at = post.ReceivedAt().ToUniversalTime();
             var owner = resources.FirstOrDefault(r => r.Status?.RequestId == post.RequestId);
-            var what = $"POST for cluster {post.ClusterId} with request id {post.RequestId} at {at:HH:mm:ss.fff} (A stopped leading at {aStoppedAt:HH:mm:ss.fff}, the lease moved at {leaseMovedAt:HH:mm:ss.fff})";
+            var what = $"POST for cluster {post.ClusterId} with request id {post.RequestId} at {at:HH:mm:ss.fff} UTC (A stopped leading at {aStoppedAt:HH:mm:ss.fff}, the lease moved at {leaseMovedAt:HH:mm:ss.fff})";
             Assert.True(owner?.Status?.AttemptStartedAt is not null, $"{what}: no resource holds that intent");
             Assert.False(at >= aStoppedAt && at < leaseMovedAt, $"{what}: sent while no replica led");
             var byA = Utc(owner!.Status!.AttemptStartedAt!.Value) < leaseMovedAt;
