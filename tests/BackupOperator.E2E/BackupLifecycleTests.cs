@@ -37,7 +37,7 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
             Assert.False(string.IsNullOrEmpty(done.Status.TraceId));
             Assert.All(done.Status.Tasks!, t => Assert.Equal("SUCCESSFUL", t.Status));
             Assert.NotNull(done.Status.CompletedAt);
-            Assert.Equal(1, await env.Simulator.PostsAsync(sample.Spec.ClusterId, ct));
+            await env.Simulator.AssertOwnBackupOnlyAsync(done, ct);
         }
 
         // The OSS key went from its Secret into the request body, verbatim.
@@ -77,7 +77,7 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
         await env.CreateBackupAsync(Backups.Nfs("aksk-1", 102, secret: "ocp-aksk"), ct);
         var done = await env.WaitForPhaseAsync("aksk-1", Terminal, Timeout, ct);
         Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
-        Assert.Equal(1, await env.Simulator.PostsAsync(102, ct));
+        await env.Simulator.AssertOwnBackupOnlyAsync(done, ct);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
         }, ct);
         var done = await env.WaitForPhaseAsync("late-secret", Terminal, Timeout, ct);
         Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
-        Assert.Equal(1, await env.Simulator.PostsAsync(105, ct));
+        await env.Simulator.AssertOwnBackupOnlyAsync(done, ct);
     }
 
     [Fact]

@@ -45,8 +45,10 @@ public sealed class ConnectionStatusTests(E2EEnvironment env)
         Assert.Equal(ready.Connection.Metadata.Generation, ready.Connection.Status!.ObservedGeneration);
         await env.WaitForEventAsync(name, e => e.Type == "Normal" && e.Reason == "Connected", ct, EventNamespace);
 
-        // Rechecks that find the same write nothing and tell nothing: one event per flip.
-        await Task.Delay(TimeSpan.FromSeconds(6), ct);
+        // Rechecks that find the same write nothing and tell nothing: one event per flip. The operator logs
+        // such a recheck when it ends ("checked"); one after the flip is the evidence it looked again.
+        await env.UntilAsync(() => Task.FromResult(env.Operator.Log.Contains($"ClusterOcpConnection {name} checked: Ready True", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), $"a recheck of {name} after it became Ready", ct);
         var events = await env.EventsForAsync(name, ct, EventNamespace);
         Assert.Single(events, e => e.Reason == "Connected");
         Assert.Single(events, e => e.Reason == "SecretNotFound");

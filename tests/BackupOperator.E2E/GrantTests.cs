@@ -36,8 +36,8 @@ public sealed class GrantTests(E2EEnvironment env)
         Assert.Equal("Warning", warning.Type);
         var allowed = await env.WaitForPhaseAsync("insider", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct, teamA);
         Assert.Equal(BackupPhase.Succeeded, allowed.Status!.Phase);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9101, ct));
-        Assert.Equal(1, await env.Simulator.PostsAsync(9102, ct));
+        await env.Simulator.AssertNothingSentAsync(9101, ct);
+        await env.Simulator.AssertOwnBackupOnlyAsync(allowed, ct);
     }
 
     [Fact]
@@ -53,8 +53,10 @@ public sealed class GrantTests(E2EEnvironment env)
         var refused = await env.WaitForPhaseAsync("other-cluster", [BackupPhase.Failed, BackupPhase.Succeeded], TimeSpan.FromSeconds(60), ct, team);
         Assert.Equal("NotAllowed", refused.Status!.Reason);
         Assert.Contains("does not allow cluster 9112 (spec.allowedClusterIds: 9111)", refused.Status.Message, StringComparison.Ordinal);
-        Assert.Equal(BackupPhase.Succeeded, (await env.WaitForPhaseAsync("listed-cluster", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct, team)).Status!.Phase);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9112, ct));
+        var listed = await env.WaitForPhaseAsync("listed-cluster", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct, team);
+        Assert.Equal(BackupPhase.Succeeded, listed.Status!.Phase);
+        await env.Simulator.AssertOwnBackupOnlyAsync(listed, ct);
+        await env.Simulator.AssertNothingSentAsync(9112, ct);
     }
 
     [Fact]
@@ -69,12 +71,12 @@ public sealed class GrantTests(E2EEnvironment env)
         var waiting = await env.WaitForPhaseAsync("waits-for-secret", [BackupPhase.Pending], TimeSpan.FromSeconds(60), ct, team);
         Assert.Equal("ConfigurationInvalid", waiting.Status!.Reason);
         Assert.Contains($"Secret {AdminNamespace}/not-yet-there", waiting.Status.Message, StringComparison.Ordinal);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9121, ct));
+        await env.Simulator.AssertNothingSentAsync(9121, ct);
 
         await CredentialsAsync("not-yet-there", ct);
         var done = await env.WaitForPhaseAsync("waits-for-secret", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct, team);
         Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
-        Assert.Equal(1, await env.Simulator.PostsAsync(9121, ct));
+        await env.Simulator.AssertOwnBackupOnlyAsync(done, ct);
     }
 
     [Fact]
@@ -87,6 +89,7 @@ public sealed class GrantTests(E2EEnvironment env)
         await env.CreateBackupAsync(Shared("while-labelled", 9131, team, "conn-by-label"), ct);
         var first = await env.WaitForPhaseAsync("while-labelled", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct, team);
         Assert.Equal(BackupPhase.Succeeded, first.Status!.Phase);
+        await env.Simulator.AssertOwnBackupOnlyAsync(first, ct);
 
         var ns = await env.Admin.CoreV1.ReadNamespaceAsync(team, cancellationToken: ct);
         ns.Metadata.Labels.Remove("backup-tier");
@@ -96,7 +99,7 @@ public sealed class GrantTests(E2EEnvironment env)
         var refused = await env.WaitForPhaseAsync("after-unlabel", [BackupPhase.Failed, BackupPhase.Succeeded], TimeSpan.FromSeconds(60), ct, team);
         Assert.Equal("NotAllowed", refused.Status!.Reason);
         Assert.Contains("labels do not match spec.namespaceSelector", refused.Status.Message, StringComparison.Ordinal);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9132, ct));
+        await env.Simulator.AssertNothingSentAsync(9132, ct);
         var unchanged = await env.GetBackupAsync("while-labelled", ct, team);
         Assert.Equal(BackupPhase.Succeeded, unchanged.Status!.Phase);
         Assert.Equal(first.Status.TaskIds!, unchanged.Status.TaskIds!);
@@ -155,7 +158,7 @@ public sealed class GrantTests(E2EEnvironment env)
 
         foreach (var cluster in new long[] { 9141, 9142, 9143 })
         {
-            Assert.Equal(0, await env.Simulator.PostsAsync(cluster, ct));
+            await env.Simulator.AssertNothingSentAsync(cluster, ct);
         }
 
         Assert.DoesNotContain("SK-team-private", env.AllOperatorLogs, StringComparison.Ordinal);

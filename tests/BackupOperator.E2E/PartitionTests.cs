@@ -68,11 +68,13 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
 
             // A learns on its own (renew deadline) that it no longer leads; from then on it must send nothing.
             var cutAt = monitor.Now;
+            var cutWall = DateTimeOffset.UtcNow;
             using var metrics = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             await env.UntilAsync(async () => LeadershipMonitor.Sum(await metrics.GetStringAsync(new Uri(a.BaseUri, "/metrics"), ct), "backupoperator_leader") == 0,
                 Timeout, "replica A no longer leading", ct, logOf: a);
             output.WriteLine($"replica A stopped leading {cut.Elapsed.TotalSeconds:0.0} s after the cut");
             var leaderB = await WaitForHolderAsync(h => h is not null && h.Length > 0 && h != leaderA, ct);
+            var leaseMovedAt = await LeaseAcquiredAtAsync(leaderB, ct);
             output.WriteLine($"lease moved from {leaderA} to {leaderB} {cut.Elapsed.TotalSeconds:0.0} s after the cut");
             await CreateAsync("part-during-815", 815, names, ct);
             await env.WaitForPhaseAsync("part-during-815", [BackupPhase.Running, .. Terminal], Timeout, ct);
@@ -101,7 +103,11 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
                 final.Add(await env.GetBackupAsync(name, ct));
             }
 
+            var clusters = names.Select(n => n.Cluster).ToList();
             var posts = await env.Simulator.PostLogAsync(ct);
+            var ours = posts.Where(p => clusters.Contains(p.ClusterId)).ToList();
+            Assert.True(ours.Count > 0 && ours.All(p => p.RequestId is not null),
+                $"every POST must carry its intent's request id: [{string.Join("; ", ours.Select(p => $"cluster {p.ClusterId} at {p.At}: {p.RequestId ?? "(none)"}"))}]");
             var started = await env.Simulator.BackupsStartedAsync(ct);
             foreach (var r in final)
             {
@@ -110,21 +116,19 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
                 Assert.True(r.Status?.Phase == BackupPhase.Succeeded, why);
                 var onCluster = started.GetValueOrDefault(cluster) ?? [];
                 Assert.True(onCluster.Count == 1, $"{why}: OCP started [{string.Join(",", onCluster)}] on cluster {cluster}");
-                var own = posts.Where(p => p.RequestId is not null && p.RequestId == r.Status!.RequestId).SelectMany(p => p.TaskIds).ToList();
-                // Without request ids on the POSTs (not sent yet), the cluster's single backup is the resource's own.
-                var expected = posts.Any(p => p.RequestId is not null) ? own : onCluster;
-                Assert.Equal(expected.Order(), (r.Status!.TaskIds ?? []).Order());
+                var own = ours.Where(p => p.RequestId == r.Status!.RequestId).SelectMany(p => p.TaskIds).ToList();
+                Assert.Equal(own.Order(), (r.Status!.TaskIds ?? []).Order());
             }
 
-            var attribution = Attribution.Check(final, posts, started, names.Select(n => n.Cluster).ToList());
+            var attribution = Attribution.Check(final, posts, started, clusters);
             Assert.True(attribution.Misattributed == 0 && attribution.Orphans == 0, string.Join('\n', attribution.Problems));
             // Nothing rewrote a finished backup.
             Assert.Equal(done.Select(d => $"{d.Metadata.Name}:{d.Status!.Phase}:{string.Join(",", d.Status.TaskIds ?? [])}"),
                 final.Select(f => $"{f.Metadata.Name}:{f.Status!.Phase}:{string.Join(",", f.Status.TaskIds ?? [])}"));
 
-            // The old leader sent no backupNow while it did not lead (it may lead again: then it is the leader).
-            Assert.Equal(0, monitor.SentWhileFollowing(0, cutAt));
-            Assert.Equal(0, monitor.SentWhileFollowing(1, TimeSpan.Zero));
+            // The old leader sent no backupNow while it did not lead, by OCP's own clock (it may lead again: then it is the leader).
+            var stoppedAfterCut = monitor.Samples.First(x => x.Replica == 0 && x.At >= cutAt && x.Leads == false).At - cutAt;
+            AssertSentOnlyWhileLeading(ours, final, cutWall + stoppedAfterCut, leaseMovedAt);
             AssertNoPhaseChangeWhileFollowing(a.Log, leaderA);
             var overlaps = monitor.Overlaps();
             output.WriteLine(overlaps.Count == 0
@@ -183,6 +187,36 @@ public sealed partial class PartitionTests(E2EEnvironment env, ITestOutputHelper
         var change = PhaseChange().Match(ledAgain < 0 ? after : after[..ledAgain]);
         Assert.False(change.Success, $"replica A changed a backup after losing its lease: {change.Value}");
     }
+
+    /// <summary>
+    /// Each POST in OCP's log, by the intent it carried: an intent written before the lease moved is
+    /// replica A's and must have reached OCP before A stopped leading; between then and the move no
+    /// replica led, and nothing may reach OCP at all.
+    /// </summary>
+    private void AssertSentOnlyWhileLeading(IReadOnlyList<OcpPost> posts, IReadOnlyList<V1alpha1ClusterBackupNow> resources,
+        DateTimeOffset aStoppedAt, DateTimeOffset leaseMovedAt)
+    {
+        output.WriteLine($"replica A stopped leading at {aStoppedAt:HH:mm:ss.fff} UTC, the lease moved at {leaseMovedAt:HH:mm:ss.fff} UTC");
+        foreach (var post in posts)
+        {
+            var at = post.ReceivedAt().ToUniversalTime();
+            var owner = resources.FirstOrDefault(r => r.Status?.RequestId == post.RequestId);
+            var what = $"POST for cluster {post.ClusterId} with request id {post.RequestId} at {at:HH:mm:ss.fff} UTC (A stopped leading at {aStoppedAt:HH:mm:ss.fff}, the lease moved at {leaseMovedAt:HH:mm:ss.fff})";
+            Assert.True(owner?.Status?.AttemptStartedAt is not null, $"{what}: no resource holds that intent");
+            Assert.False(at >= aStoppedAt && at < leaseMovedAt, $"{what}: sent while no replica led");
+            var byA = Utc(owner!.Status!.AttemptStartedAt!.Value) < leaseMovedAt;
+            Assert.False(byA && at >= aStoppedAt, $"{what}: replica A's intent for {owner.Metadata.Name} sent after A stopped leading");
+        }
+    }
+
+    private async Task<DateTimeOffset> LeaseAcquiredAtAsync(string holder, CancellationToken ct)
+    {
+        var lease = await env.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Lease, E2EEnvironment.OperatorNamespace, cancellationToken: ct);
+        Assert.Equal(holder, lease.Spec.HolderIdentity);
+        return Utc(lease.Spec.AcquireTime!.Value);
+    }
+
+    private static DateTimeOffset Utc(DateTime t) => new(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
     private async Task CreateAsync(string name, long cluster, List<(string Name, long Cluster)> names, CancellationToken ct)
     {

@@ -141,8 +141,10 @@ public sealed class ScheduleTests(E2EEnvironment env)
             await RunNowAsync("on-demand", "release-2026-12-01", ct);
             env.Operator.Kill();
             await env.RestartOperatorAsync(ct);
-            await env.PatchScheduleAsync("on-demand", new { metadata = new { labels = new Dictionary<string, string> { ["touched"] = "yes" } } }, ct);
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            // A harmless spec edit; its status written for the new generation is the restarted operator's look at it.
+            await env.PatchScheduleAsync("on-demand", new { spec = new { failedBackupsHistoryLimit = 4 } }, ct);
+            var generation = (await env.GetScheduleAsync("on-demand", ct)).Metadata.Generation;
+            await env.UntilAsync(async () => (await env.GetScheduleAsync("on-demand", ct)).Status?.ObservedGeneration == generation, Timeout, "the edit observed", ct);
             Assert.Single(await env.ChildrenAsync("on-demand", ct));
 
             // A new token: one more FULL backup.

@@ -56,11 +56,10 @@ public sealed class SecretGrantTests(E2EEnvironment env)
             waiting.Status.Message, StringComparison.Ordinal);
         var told = await env.WaitForEventAsync("waits-for-grant", e => e.Reason == "SecretNotGranted", ct, team);
         Assert.Equal("Warning", told.Type);
-        // Looked at again (Backup:BusyRecheckInterval is 0.5 s here) and still waiting; OCP heard nothing.
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        // Looked at again, to the end (Backup:BusyRecheckInterval is 0.5 s here), and still waiting; OCP heard nothing.
+        await env.UntilReconciledSinceAsync(team, "waits-for-grant", env.Operator.ReconcilesOf(team, "waits-for-grant"), ct);
         Assert.Equal(BackupPhase.Pending, (await env.GetBackupAsync("waits-for-grant", ct, team)).Status!.Phase);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9761, ct));
-        Assert.Empty(await env.Simulator.TaskIdsAsync(9761, ct));
+        await env.Simulator.AssertNothingSentAsync(9761, ct);
 
         var admin = new Dictionary<string, string> { ["KUBECONFIG"] = env.Api.AdminKubeconfig };
         var grant = await KubectlOcp.RunAsync(["secret", "grant", "team-ocp", "-n", team], ct, admin);
@@ -72,7 +71,7 @@ public sealed class SecretGrantTests(E2EEnvironment env)
 
         var done = await env.WaitForPhaseAsync("waits-for-grant", [BackupPhase.Succeeded, BackupPhase.Failed], TimeSpan.FromSeconds(90), ct, team);
         Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
-        Assert.Equal(1, await env.Simulator.PostsAsync(9761, ct));
+        await env.Simulator.AssertOwnBackupOnlyAsync(done, ct);
     }
 
     [Fact]
@@ -105,8 +104,7 @@ public sealed class SecretGrantTests(E2EEnvironment env)
         var waiting = await WaitForReasonAsync("through-elsewhere", team, "SecretNamespaceNotAllowed", ct);
         Assert.Equal(BackupPhase.Pending, waiting.Status!.Phase);
         Assert.Contains($"set spec.credentialsSecretRef.namespace to {E2EEnvironment.OperatorNamespace}", waiting.Status.Message, StringComparison.Ordinal);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9311, ct));
-        Assert.Empty(await env.Simulator.TaskIdsAsync(9311, ct));
+        await env.Simulator.AssertNothingSentAsync(9311, ct);
     }
 
     [Fact]
@@ -132,7 +130,7 @@ public sealed class SecretGrantTests(E2EEnvironment env)
         var said = KubernetesJson.Serialize(refused.Status) + string.Join('\n', (await env.EventsForAsync("key-is-ocp", ct)).Select(e => e.Note));
         Assert.DoesNotContain(Value, said, StringComparison.Ordinal);
         Assert.DoesNotContain(env.Simulator.Url, said, StringComparison.Ordinal);
-        Assert.Equal(0, await env.Simulator.PostsAsync(9321, ct));
+        await env.Simulator.AssertNothingSentAsync(9321, ct);
     }
 
     /// <summary>`kubectl auth can-i VERB RESOURCE ARGS --as=<the operator>` with the administrator's kubeconfig: "yes" or "no".</summary>
