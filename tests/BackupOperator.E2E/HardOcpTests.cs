@@ -26,28 +26,21 @@ public sealed class HardOcpTests(E2EEnvironment env)
     {
         var ct = TestTimeout.Token();
         const long clusterId = 9501;
-        await env.Simulator.ConfigureAsync(new SimSettings(TaskIdBlock: 50), ct); // each block handed out highest id first
-        try
-        {
-            await env.Simulator.StartBackupDirectlyAsync(clusterId, ct);
-            var earlier = Assert.Single(await env.Simulator.TaskIdsAsync(clusterId, ct));
-            await env.Simulator.FinishTaskAsync(earlier, "SUCCESSFUL", ct);
-            await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "dropAfterAccept" }, ct);
+        await using var hard = await HardAsync(new SimSettings(TaskIdBlock: 50), ct); // each block handed out highest id first
+        await env.Simulator.StartBackupDirectlyAsync(clusterId, ct);
+        var earlier = Assert.Single(await env.Simulator.TaskIdsAsync(clusterId, ct));
+        await env.Simulator.FinishTaskAsync(earlier, "SUCCESSFUL", ct);
+        await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "dropAfterAccept" }, ct);
 
-            await env.CreateBackupAsync(Backups.Nfs("hard-below-mark", clusterId), ct);
-            var done = await env.WaitForPhaseAsync("hard-below-mark", Terminal, Timeout, ct);
+        await env.CreateBackupAsync(Backups.Nfs("hard-below-mark", clusterId), ct);
+        var done = await env.WaitForPhaseAsync("hard-below-mark", Terminal, Timeout, ct);
 
-            var post = Assert.Single(await env.Simulator.PostsWithRequestIdAsync(done.Status!.RequestId, ct));
-            Assert.True(post.TaskIds.Single() < earlier, $"precondition: the lost POST's task {post.TaskIds.Single()} is numbered below the earlier task {earlier}");
-            Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
-            Assert.True(done.Status.Adopted);
-            Assert.Equal(post.TaskIds, done.Status.TaskIds);
-            Assert.Equal(2, (await env.Simulator.TaskIdsAsync(clusterId, ct)).Count); // the earlier one and ours: no second backup
-        }
-        finally
-        {
-            await env.Simulator.ConfigureAsync(Gentle, CancellationToken.None);
-        }
+        var post = Assert.Single(await env.Simulator.PostsWithRequestIdAsync(done.Status!.RequestId, ct));
+        Assert.True(post.TaskIds.Single() < earlier, $"precondition: the lost POST's task {post.TaskIds.Single()} is numbered below the earlier task {earlier}");
+        Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
+        Assert.True(done.Status.Adopted);
+        Assert.Equal(post.TaskIds, done.Status.TaskIds);
+        Assert.Equal(2, (await env.Simulator.TaskIdsAsync(clusterId, ct)).Count); // the earlier one and ours: no second backup
     }
 
     [Fact]
@@ -55,30 +48,23 @@ public sealed class HardOcpTests(E2EEnvironment env)
     {
         var ct = TestTimeout.Token();
         const long clusterId = 9502;
-        await env.Simulator.ConfigureAsync(new SimSettings(ForeignTasks: true), ct);
-        try
-        {
-            // The connection drops before OCP did anything; meanwhile console-admin backs the cluster up.
-            await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "dropBeforeAccept" }, ct);
+        await using var hard = await HardAsync(new SimSettings(ForeignTasks: true), ct);
+        // The connection drops before OCP did anything; meanwhile console-admin backs the cluster up.
+        await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "dropBeforeAccept" }, ct);
 
-            await env.CreateBackupAsync(Backups.Nfs("hard-console", clusterId), ct);
-            var done = await env.WaitForPhaseAsync("hard-console", Terminal, Timeout, ct);
+        await env.CreateBackupAsync(Backups.Nfs("hard-console", clusterId), ct);
+        var done = await env.WaitForPhaseAsync("hard-console", Terminal, Timeout, ct);
 
-            var foreign = await env.Simulator.ForeignTasksAsync(clusterId, ct);
-            Assert.Contains(foreign, t => t.Type == "MANUAL" && t.Creator == "console-admin" && t.Name.StartsWith("Backup", StringComparison.Ordinal));
-            Assert.Contains(foreign, t => t.Type == "SCHEDULED");
-            Assert.Contains(foreign, t => t.Name.StartsWith("Stop backup", StringComparison.Ordinal));
-            Assert.DoesNotContain(done.Status!.TaskIds ?? [], id => foreign.Any(t => t.Id == id));
-            var posts = await env.Simulator.PostsWithRequestIdAsync(done.Status.RequestId, ct);
-            Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
-            Assert.Equal(posts.SelectMany(p => p.TaskIds), done.Status.TaskIds); // its own POST's task, the only one started
-            Assert.Equal(await env.Simulator.TaskIdsAsync(clusterId, ct), done.Status.TaskIds);
-            await AssertUntouchedAsync(foreign, ct);
-        }
-        finally
-        {
-            await env.Simulator.ConfigureAsync(Gentle, CancellationToken.None);
-        }
+        var foreign = await env.Simulator.ForeignTasksAsync(clusterId, ct);
+        Assert.Contains(foreign, t => t.Type == "MANUAL" && t.Creator == "console-admin" && t.Name.StartsWith("Backup", StringComparison.Ordinal));
+        Assert.Contains(foreign, t => t.Type == "SCHEDULED");
+        Assert.Contains(foreign, t => t.Name.StartsWith("Stop backup", StringComparison.Ordinal));
+        Assert.DoesNotContain(done.Status!.TaskIds ?? [], id => foreign.Any(t => t.Id == id));
+        var posts = await env.Simulator.PostsWithRequestIdAsync(done.Status.RequestId, ct);
+        Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
+        Assert.Equal(posts.SelectMany(p => p.TaskIds), done.Status.TaskIds); // its own POST's task, the only one started
+        Assert.Equal(await env.Simulator.TaskIdsAsync(clusterId, ct), done.Status.TaskIds);
+        await AssertUntouchedAsync(foreign, ct);
     }
 
     [Fact]
@@ -86,35 +72,28 @@ public sealed class HardOcpTests(E2EEnvironment env)
     {
         var ct = TestTimeout.Token();
         const long clusterId = 9503;
-        await env.Simulator.ConfigureAsync(new SimSettings(ForeignTasks: true, TaskIdBlock: 50, TaskIdSeed: 26, ShufflePages: true, OmitPageCounts: true,
+        await using var hard = await HardAsync(new SimSettings(ForeignTasks: true, TaskIdBlock: 50, TaskIdSeed: 26, ShufflePages: true, OmitPageCounts: true,
             StatusForm: "varying", DelayOutlivesDisconnect: true, FixDurationAtCreation: true), ct);
-        try
-        {
-            // OCP takes 4 s, the operator waits 3 s (Ocp__RequestTimeout): the task is created after it gave up.
-            await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "delay", delayMs = 4000 }, ct);
+        // OCP takes 4 s, the operator waits 3 s (Ocp__RequestTimeout): the task is created after it gave up.
+        await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "delay", delayMs = 4000 }, ct);
 
-            await env.CreateBackupAsync(Backups.Nfs("hard-late", clusterId), ct);
-            var running = await env.WaitForPhaseAsync("hard-late", [BackupPhase.Running, .. Terminal], Timeout, ct);
-            // Backups created from now on would run ten minutes; the one already running keeps its duration.
-            await env.Simulator.ConfigureAsync(new SimSettings(TaskDurationMs: 600_000), ct);
-            var done = await env.WaitForPhaseAsync("hard-late", Terminal, Timeout, ct);
+        await env.CreateBackupAsync(Backups.Nfs("hard-late", clusterId), ct);
+        var running = await env.WaitForPhaseAsync("hard-late", [BackupPhase.Running, .. Terminal], Timeout, ct);
+        // Backups created from now on would run ten minutes; the one already running keeps its duration.
+        await env.Simulator.ConfigureAsync(new SimSettings(TaskDurationMs: 600_000), ct);
+        var done = await env.WaitForPhaseAsync("hard-late", Terminal, Timeout, ct);
 
-            var post = Assert.Single(await env.Simulator.PostsWithRequestIdAsync(done.Status!.RequestId, ct));
-            var task = Assert.Single(post.TaskIds);
-            Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
-            Assert.True(done.Status.Adopted);
-            Assert.Equal([task], done.Status.TaskIds);
-            Assert.Equal([task], running.Status!.TaskIds);
-            var created = DateTimeOffset.Parse(done.Status.Tasks!.Single().CreateTime!, CultureInfo.InvariantCulture);
-            var posted = DateTimeOffset.Parse(post.At, CultureInfo.InvariantCulture);
-            Assert.True(created - posted >= TimeSpan.FromSeconds(3.9), $"OCP created the task {(created - posted).TotalSeconds} s after the POST: not after the client gave up");
-            await env.WaitForEventAsync("hard-late", e => e.Reason == "Adopted", ct);
-            await AssertUntouchedAsync(await env.Simulator.ForeignTasksAsync(clusterId, ct), ct);
-        }
-        finally
-        {
-            await env.Simulator.ConfigureAsync(Gentle, CancellationToken.None);
-        }
+        var post = Assert.Single(await env.Simulator.PostsWithRequestIdAsync(done.Status!.RequestId, ct));
+        var task = Assert.Single(post.TaskIds);
+        Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
+        Assert.True(done.Status.Adopted);
+        Assert.Equal([task], done.Status.TaskIds);
+        Assert.Equal([task], running.Status!.TaskIds);
+        var created = DateTimeOffset.Parse(done.Status.Tasks!.Single().CreateTime!, CultureInfo.InvariantCulture);
+        var posted = DateTimeOffset.Parse(post.At, CultureInfo.InvariantCulture);
+        Assert.True(created - posted >= TimeSpan.FromSeconds(3.9), $"OCP created the task {(created - posted).TotalSeconds} s after the POST: not after the client gave up");
+        await env.WaitForEventAsync("hard-late", e => e.Reason == "Adopted", ct);
+        await AssertUntouchedAsync(await env.Simulator.ForeignTasksAsync(clusterId, ct), ct);
     }
 
     [Fact]
@@ -122,27 +101,27 @@ public sealed class HardOcpTests(E2EEnvironment env)
     {
         var ct = TestTimeout.Token();
         const long clusterId = 9504;
-        await env.Simulator.ConfigureAsync(new SimSettings(StatusForm: "integer"), ct);
-        try
-        {
-            await env.CreateBackupAsync(Backups.Nfs("hard-integer", clusterId), ct);
-            var code = StatusForms.Codes["SUCCESSFUL"].ToString(CultureInfo.InvariantCulture);
-            V1alpha1ClusterBackupNow current = null!;
-            await env.UntilAsync(async () => (current = await env.GetBackupAsync("hard-integer", ct)).Status?.Tasks?.SingleOrDefault()?.Status == code,
-                Timeout, $"the task's status read as OCP wrote it ({code})", ct);
-            var task = Assert.Single(current.Status!.TaskIds!);
-            Assert.Equal(BackupPhase.Running, current.Status.Phase);
-            Assert.Contains($"{task} {code}", current.Status.Message, StringComparison.Ordinal);
+        await using var hard = await HardAsync(new SimSettings(StatusForm: "integer"), ct);
+        await env.CreateBackupAsync(Backups.Nfs("hard-integer", clusterId), ct);
+        var code = StatusForms.Codes["SUCCESSFUL"].ToString(CultureInfo.InvariantCulture);
+        V1alpha1ClusterBackupNow current = null!;
+        await env.UntilAsync(async () => (current = await env.GetBackupAsync("hard-integer", ct)).Status?.Tasks?.SingleOrDefault()?.Status == code,
+            Timeout, $"the task's status read as OCP wrote it ({code})", ct);
+        var task = Assert.Single(current.Status!.TaskIds!);
+        Assert.Equal(BackupPhase.Running, current.Status.Phase);
+        Assert.Contains($"{task} {code}", current.Status.Message, StringComparison.Ordinal);
 
-            await env.Simulator.ConfigureAsync(new SimSettings(StatusForm: "lower"), ct);
-            var done = await env.WaitForPhaseAsync("hard-integer", Terminal, Timeout, ct);
-            Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
-            Assert.Equal([task], done.Status.TaskIds);
-        }
-        finally
-        {
-            await env.Simulator.ConfigureAsync(Gentle, CancellationToken.None);
-        }
+        await env.Simulator.ConfigureAsync(new SimSettings(StatusForm: "lower"), ct);
+        var done = await env.WaitForPhaseAsync("hard-integer", Terminal, Timeout, ct);
+        Assert.Equal(BackupPhase.Succeeded, done.Status!.Phase);
+        Assert.Equal([task], done.Status.TaskIds);
+    }
+
+    /// <summary>Turns the settings on; disposing the result turns every setting of this class off again.</summary>
+    private async Task<IAsyncDisposable> HardAsync(SimSettings settings, CancellationToken ct)
+    {
+        await env.Simulator.ConfigureAsync(settings, ct);
+        return new Restore(() => env.Simulator.ConfigureAsync(Gentle, CancellationToken.None));
     }
 
     /// <summary>OCP's other tasks were only ever read: no retry, rollback or anything else reached them.</summary>
@@ -153,5 +132,10 @@ public sealed class HardOcpTests(E2EEnvironment env)
         {
             Assert.Empty(await env.Simulator.CallsChangingAsync(task.Id, ct));
         }
+    }
+
+    private sealed class Restore(Func<Task> restore) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await restore();
     }
 }

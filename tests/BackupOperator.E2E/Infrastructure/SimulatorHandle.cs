@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -91,15 +90,6 @@ internal sealed class SimulatorHandle : IAsyncDisposable
     /// <summary>The calls that could have changed a task (anything but a read): empty while OCP's task is untouched.</summary>
     public async Task<IReadOnlyList<OcpCall>> CallsChangingAsync(long taskId, CancellationToken ct) =>
         (await CallsAsync(ct, taskId: taskId)).Where(c => c.Method != "GET").ToList();
-
-    /// <summary>Retries a task through OCP's API as a user of the console would (OCP allows it for a FAILED task only).</summary>
-    public async Task<HttpStatusCode> RetryTaskAsync(long taskId, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v2/tasks/instances/{taskId}/retry");
-        request.Headers.Authorization = BasicAuthorization();
-        using var response = await _http.SendAsync(request, ct);
-        return response.StatusCode;
-    }
 
     /// <summary>Every backupNow POST, oldest first, with the request id it carried and the tasks it started.</summary>
     public async Task<IReadOnlyList<OcpPost>> PostLogAsync(CancellationToken ct) =>
