@@ -92,8 +92,9 @@ public sealed partial class BackupReconciler
             {
                 // Never a second POST while a task of the lost one may exist: the user decides.
                 _journal.Forget(s.RequestId!);
-                var message = $"OCP task {doubtful.Id} '{doubtful.Name}' of {cluster} is numbered just below the task id recorded with the intent, was not listed then, " +
-                    $"and has no create time: it may be the backup an earlier attempt started (since {s.AttemptStartedAt:u}) or an older one; not sending backupNow again: check it in OCP";
+                var message = $"OCP task {doubtful.Id} '{doubtful.Name}' of {cluster} is numbered just below the task id recorded with the intent and was not listed then, " +
+                    $"but its create time ({doubtful.CreateTime ?? "none"}) does not say it came after the attempt ({s.AttemptStartedAt:u}): it may be the backup " +
+                    "an earlier attempt started or another one; not sending backupNow again: check it in OCP";
                 s.SetFailed("SubmissionAmbiguous", message, step.Now, step.Generation);
                 return step.Finish(null, BackupEvent.Warn("Failed", message));
             }

@@ -53,12 +53,13 @@ public static class TaskAdoption
             .Where(t => t.Name is not null && backupName.IsMatch(t.Name))
             .Where(t => t.Type is null || !ScheduledTypes.Contains(t.Type, StringComparer.OrdinalIgnoreCase))
             // Another OCP user's backup (a console backup in the window) is never this POST's.
-            .Where(t => ownUser is null || t.Creator?.Name is not { } creator || creator == ownUser)
+            .Where(t => ownUser is null || t.Creator?.Name is not { } creator || string.Equals(creator, ownUser, StringComparison.OrdinalIgnoreCase))
             .ToList();
         // The oldest match is the first attempt's task; later ones would be someone else's.
         var task = possible.Where(window.Contains).MinBy(t => t.Id);
-        // Unseen below the mark without a create time: it may be this POST's task or an older one; never guessed.
-        var doubtful = task is null ? possible.Where(t => window.IsUnseenBelowMark(t) && CreatedAt(t, window.OcpZone) is null).MinBy(t => t.Id) : null;
+        // Unseen below the mark, so created after the intent was read, yet OCP's create time does not say
+        // "after the attempt" (none, or older: a clock far off): this POST's task or another; never guessed.
+        var doubtful = task is null ? possible.Where(window.IsUnseenBelowMark).MinBy(t => t.Id) : null;
         return new Finding(task, doubtful);
     }
 
