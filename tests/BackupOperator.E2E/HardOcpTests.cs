@@ -18,7 +18,7 @@ public sealed class HardOcpTests(E2EEnvironment env)
     private static readonly string[] Terminal = [BackupPhase.Succeeded, BackupPhase.Failed];
 
     /// <summary>Every setting this class turns on, off again (and the usual duration).</summary>
-    private static readonly SimSettings Gentle = new(TaskDurationMs: 1500, ForeignTasks: false, TaskIdBlock: 0, ShufflePages: false, OmitPageCounts: false,
+    private static readonly SimSettings Gentle = new(TaskDurationMs: 1500, ForeignTasks: false, TaskIdBlock: 0, TaskIdSeed: 0, ShufflePages: false, OmitPageCounts: false,
         StatusForm: "upper", DelayOutlivesDisconnect: false, FixDurationAtCreation: false);
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class HardOcpTests(E2EEnvironment env)
     {
         var ct = TestTimeout.Token();
         const long clusterId = 9501;
-        await using var hard = await HardAsync(new SimSettings(TaskIdBlock: 50), ct); // each block handed out highest id first
+        await using var hard = await HardAsync(new SimSettings(TaskIdBlock: 50, TaskIdSeed: 0), ct); // each block handed out highest id first
         await env.Simulator.StartBackupDirectlyAsync(clusterId, ct);
         var earlier = Assert.Single(await env.Simulator.TaskIdsAsync(clusterId, ct));
         await env.Simulator.FinishTaskAsync(earlier, "SUCCESSFUL", ct);
@@ -41,6 +41,43 @@ public sealed class HardOcpTests(E2EEnvironment env)
         Assert.True(done.Status.Adopted);
         Assert.Equal(post.TaskIds, done.Status.TaskIds);
         Assert.Equal(2, (await env.Simulator.TaskIdsAsync(clusterId, ct)).Count); // the earlier one and ours: no second backup
+    }
+
+    [Fact]
+    public async Task Killed_with_the_post_in_flight_the_next_operator_adopts_its_task_numbered_below_the_mark()
+    {
+        var ct = TestTimeout.Token();
+        const long clusterId = 9505;
+        await using var hard = await HardAsync(new SimSettings(TaskIdBlock: 50, TaskIdSeed: 0, DelayOutlivesDisconnect: true), ct); // highest id first
+        try
+        {
+            await env.Simulator.StartBackupDirectlyAsync(clusterId, ct);
+            var earlier = Assert.Single(await env.Simulator.TaskIdsAsync(clusterId, ct));
+            await env.Simulator.FinishTaskAsync(earlier, "SUCCESSFUL", ct);
+            // OCP holds the POST 4 s and then starts the backup, although the operator that sent it is dead by then.
+            await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "delay", delayMs = 4000 }, ct);
+            await env.CreateBackupAsync(Backups.Nfs("hard-crash", clusterId), ct);
+            await env.UntilAsync(async () => await env.Simulator.PostsAsync(clusterId, ct) == 1, Timeout, "the POST at OCP", ct);
+            env.Operator.Kill();
+            await env.UntilAsync(async () => (await env.Simulator.TaskIdsAsync(clusterId, ct)).Count == 2, Timeout, "the backup started by OCP", ct);
+
+            await env.RestartOperatorAsync(ct);
+            var done = await env.WaitForPhaseAsync("hard-crash", Terminal, Timeout, ct);
+
+            var post = Assert.Single(await env.Simulator.PostsWithRequestIdAsync(done.Status!.RequestId, ct));
+            Assert.True(post.TaskIds.Single() < earlier, $"precondition: the POST's task {post.TaskIds.Single()} is numbered below the earlier task {earlier}");
+            Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
+            Assert.True(done.Status.Adopted);
+            Assert.Equal(post.TaskIds, done.Status.TaskIds);
+            Assert.Equal(2, (await env.Simulator.TaskIdsAsync(clusterId, ct)).Count);
+        }
+        finally
+        {
+            if (env.Operator.HasExited)
+            {
+                await env.RestartOperatorAsync(CancellationToken.None);
+            }
+        }
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class SimulatorOptions
     /// </summary>
     public int TaskIdBlock { get; set; }
 
-    /// <summary>With <see cref="TaskIdBlock"/>: each block is shuffled with this seed; none = each block handed out highest first.</summary>
+    /// <summary>With <see cref="TaskIdBlock"/>: each block is shuffled with this seed; none or 0 = each block handed out highest first.</summary>
     public int? TaskIdSeed { get; set; }
 
     /// <summary>The task list in an arbitrary (stable) order, whatever <c>sort</c> asks for.</summary>

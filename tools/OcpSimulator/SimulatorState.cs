@@ -456,7 +456,7 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
         {
             var block = Enumerable.Range(0, size).Select(i => _nextTaskId + i).ToArray();
             _nextTaskId += block.Length;
-            if (settings.TaskIdSeed is { } seed)
+            if (settings.TaskIdSeed is { } seed and not 0)
             {
                 new Random(unchecked((seed * 397) ^ (int)block[0])).Shuffle(block);
             }
