@@ -57,7 +57,7 @@ public sealed class HardOcpTests(E2EEnvironment env)
             // OCP holds the POST 4 s and then starts the backup, although the operator that sent it is dead by then.
             await env.Simulator.AddFaultAsync(new { operation = "backupNow", clusterId, kind = "delay", delayMs = 4000 }, ct);
             await env.CreateBackupAsync(Backups.Nfs("hard-crash", clusterId), ct);
-            await env.UntilAsync(async () => await env.Simulator.PostsAsync(clusterId, ct) == 1, Timeout, "the POST at OCP", ct);
+            await env.UntilAsync(async () => await env.Simulator.PostsAsync(clusterId, ct) == 2, Timeout, "the operator's POST at OCP (after the earlier one)", ct);
             env.Operator.Kill();
             await env.UntilAsync(async () => (await env.Simulator.TaskIdsAsync(clusterId, ct)).Count == 2, Timeout, "the backup started by OCP", ct);
 
