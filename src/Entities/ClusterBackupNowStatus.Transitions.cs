@@ -15,7 +15,8 @@ public static class ClusterBackupNowStatusTransitions
 
     /// <summary>The intent, written before any POST: from here on a backup may exist in OCP.</summary>
     public static ClusterBackupNowStatus SetSubmitting(this ClusterBackupNowStatus s, string requestId, long? generation, DateTime now,
-        ClusterBackupNowSpec? spec = null, long? taskHighWaterMark = null, string? ocpEndpoint = null, string? ocpConnectionUid = null)
+        ClusterBackupNowSpec? spec = null, long? taskHighWaterMark = null, string? ocpEndpoint = null, string? ocpConnectionUid = null,
+        List<long>? recentTaskIds = null)
     {
         s.Phase = BackupPhase.Submitting;
         s.Reason = "Submitting";
@@ -26,6 +27,7 @@ public static class ClusterBackupNowStatusTransitions
         s.SubmittedGeneration = generation;
         s.SubmittedSpec = spec;
         s.TaskHighWaterMark = taskHighWaterMark;
+        s.RecentTaskIds = recentTaskIds;
         s.OcpEndpoint = ocpEndpoint;
         s.OcpConnectionUid = ocpConnectionUid;
         return s;
@@ -42,6 +44,7 @@ public static class ClusterBackupNowStatusTransitions
         s.AttemptStartedAt = null;
         s.SubmitAttempts = null;
         s.TaskHighWaterMark = null;
+        s.RecentTaskIds = null;
         s.OcpEndpoint = null;
         s.OcpConnectionUid = null;
         return s;

@@ -58,6 +58,15 @@ public sealed class ClusterBackupNowStatus
     public long? TaskHighWaterMark { get; set; }
 
     /// <summary>
+    /// OCP's task ids of the cluster within Backup:TaskIdReorderWindow below the high-water mark,
+    /// read with it. OCP's ids may go backwards a little (an auto-increment over several servers):
+    /// a task in that window that is not listed here was created after the intent, so it may be
+    /// this backup's. Null for an intent written before it was recorded (only ids above the mark qualify).
+    /// </summary>
+    [JsonPropertyName("recentTaskIds")]
+    public List<long>? RecentTaskIds { get; set; }
+
+    /// <summary>
     /// The OCP this backup is about, recorded with the intent: its connection's base URL, normalised
     /// (scheme, lower-case host, port, path without a trailing slash), never credentials. A cluster is
     /// (this, clusterId): every later step (task lookup, adoption, follow, a later POST) goes to this

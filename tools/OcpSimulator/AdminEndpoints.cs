@@ -38,16 +38,16 @@ public static class AdminEndpoints
             task.ForcedStatus = request.Status;
             return Results.Ok();
         });
-        admin.MapPost("/config", (ConfigRequest request, SimulatorState state) =>
+        admin.MapPost("/config", (SimSettings settings, SimulatorState state) =>
         {
-            state.Configure(request.TaskDurationMs, request.BusyMode, request.IgnoreSort, request.ResponseDelayMs);
+            state.Configure(settings);
             return Results.Ok();
         });
+        admin.MapGet("/config", (SimulatorState state) => Results.Json(state.Settings));
+        admin.MapGet("/calls", (long? clusterId, long? taskId, SimulatorState state) => Results.Json(state.Calls(clusterId, taskId)));
     }
 
     public sealed record FaultRequest(string Kind, string? Operation, long? ClusterId, int? Count, int? DelayMs, JsonNode? ErrorCode, string? Hint, int? Status);
 
     public sealed record FinishRequest(string Status);
-
-    public sealed record ConfigRequest(int? TaskDurationMs, string? BusyMode, bool? IgnoreSort = null, int? ResponseDelayMs = null);
 }

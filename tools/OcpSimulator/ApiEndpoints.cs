@@ -20,16 +20,33 @@ public static class ApiEndpoints
         app.MapPost("/api/v2/ob/clusters/{id:long}/backup/backupNow", BackupNowAsync);
         app.MapGet("/api/v2/tasks/instances/{id:long}", GetTaskAsync);
         app.MapGet("/api/v2/tasks/instances", ListTasksAsync);
+        app.MapPost("/api/v2/tasks/instances/{id:long}/retry", (long id, HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time) =>
+            ActOnTaskAsync(id, "retry", http, state, auth, time));
+        app.MapPost("/api/v2/tasks/instances/{id:long}/rollback", (long id, HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time) =>
+            ActOnTaskAsync(id, "rollback", http, state, auth, time));
     }
 
     private static async Task<IResult> BackupNowAsync(long id, HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
     {
-        var (user, body, denied) = await AuthenticateAsync(http, "backupNow", state, auth, time);
+        var (user, body, denied) = await AuthenticateAsync(http, "backupNow", state, auth, time, id);
         if (denied is not null)
         {
             return denied;
         }
 
+        state.AddForeignTasks(id, beforePost: true);
+        try
+        {
+            return await AcceptBackupNowAsync(id, user!, body, http, state, time);
+        }
+        finally
+        {
+            state.AddForeignTasks(id, beforePost: false);
+        }
+    }
+
+    private static async Task<IResult> AcceptBackupNowAsync(long id, string user, byte[] body, HttpContext http, SimulatorState state, TimeProvider time)
+    {
         JsonObject? json = null;
         try
         {
@@ -44,7 +61,7 @@ public static class ApiEndpoints
         state.CountClusterRequest("backupNow", id);
         var post = state.CountPost(id, json, accessKey, http.Request.Headers["X-Request-Id"].FirstOrDefault());
         var fault = state.TakeFault("backupNow", id);
-        if (fault is not null && await BeforeAcceptAsync(fault, http, time) is { } early)
+        if (fault is not null && await BeforeAcceptAsync(fault, http, state, time) is { } early)
         {
             return early;
         }
@@ -70,7 +87,7 @@ public static class ApiEndpoints
                 fault.Hint ?? "backup storage is not reachable"), time);
         }
 
-        var task = fault?.Kind == "busy" ? null : state.StartBackupIfFree(id, user!, post);
+        var task = fault?.Kind == "busy" ? null : state.StartBackupIfFree(id, user, post);
         if (task is null)
         {
             var message = $"backup of cluster {id} is in progress";
@@ -85,7 +102,7 @@ public static class ApiEndpoints
                 http.Abort();
                 return Results.Empty;
             case "delayAfterAccept":
-                await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), time, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                await DelayAsync(fault, http, state, time);
                 break;
         }
 
@@ -94,35 +111,35 @@ public static class ApiEndpoints
 
     private static async Task<IResult> GetTaskAsync(long id, HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
     {
-        var (_, _, denied) = await AuthenticateAsync(http, "getTask", state, auth, time);
+        var (_, _, denied) = await AuthenticateAsync(http, "getTask", state, auth, time, state.Find(id)?.ClusterId, id);
         if (denied is not null)
         {
             return denied;
         }
 
         state.CountClusterRequest("getTask", state.Find(id)?.ClusterId);
-        if (state.TakeFault("getTask", state.Find(id)?.ClusterId) is { } fault && await BeforeAcceptAsync(fault, http, time) is { } early)
+        if (state.TakeFault("getTask", state.Find(id)?.ClusterId) is { } fault && await BeforeAcceptAsync(fault, http, state, time) is { } early)
         {
             return early;
         }
 
         return state.Find(id) is { } task
-            ? Envelope.Ok(state.ToJson(task), time)
+            ? Envelope.Ok(state.ToJson(task, state.Settings.StatusForm, state.NextAnswer()), time)
             : Envelope.Error(404, "TaskInstanceNotFound", $"task instance {id} not found", time);
     }
 
     private static async Task<IResult> ListTasksAsync(HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
     {
-        var (_, _, denied) = await AuthenticateAsync(http, "listTasks", state, auth, time);
+        var q = http.Request.Query;
+        long? clusterId = long.TryParse(q["clusterId"], out var c) ? c : null;
+        var (_, _, denied) = await AuthenticateAsync(http, "listTasks", state, auth, time, clusterId);
         if (denied is not null)
         {
             return denied;
         }
 
-        var q = http.Request.Query;
-        long? clusterId = long.TryParse(q["clusterId"], out var c) ? c : null;
         state.CountClusterRequest("listTasks", clusterId);
-        if (state.TakeFault("listTasks", clusterId) is { } fault && await BeforeAcceptAsync(fault, http, time) is { } early)
+        if (state.TakeFault("listTasks", clusterId) is { } fault && await BeforeAcceptAsync(fault, http, state, time) is { } early)
         {
             return early;
         }
@@ -134,7 +151,8 @@ public static class ApiEndpoints
             return Envelope.Error(400, "IllegalArgument", "page must be >= 1 and size 1..2000", time);
         }
 
-        var statuses = q["status"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var statuses = q["status"].ToString().ToUpperInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries);
+        // Filtered on the canonical words; answered in the configured form.
         var tasks = state.Tasks().Select(t => state.ToJson(t))
             .Where(t => clusterId is null || t["cluster"]!["id"]!.GetValue<long>() == clusterId)
             .Where(t => string.IsNullOrEmpty(q["clusterName"]) || t["cluster"]!["name"]!.GetValue<string>() == q["clusterName"])
@@ -143,26 +161,50 @@ public static class ApiEndpoints
             .Where(t => string.IsNullOrEmpty(q["type"]) || t["type"]!.GetValue<string>() == q["type"])
             .ToList();
         // OCP's sort parameter ("id,desc", "id,asc"); without one, or when told to ignore it, ascending ids.
+        var settings = state.Settings;
         var descending = !state.IgnoreSort && q["sort"].ToString().EndsWith(",desc", StringComparison.OrdinalIgnoreCase);
-        tasks = (descending ? tasks.OrderByDescending(Id) : tasks.OrderBy(Id)).ToList();
-        var contents = tasks.Skip((page - 1) * size).Take(size).Select(t => (JsonNode)t).ToArray();
-        return Envelope.Ok(new JsonObject
+        tasks = settings.ShufflePages == true
+            ? tasks.OrderBy(t => Scrambled(Id(t))).ToList()
+            : (descending ? tasks.OrderByDescending(Id) : tasks.OrderBy(Id)).ToList();
+        var answer = state.NextAnswer();
+        var contents = tasks.Skip((page - 1) * size).Take(size)
+            .Select(t => (JsonNode)state.ToJson(state.Find(Id(t))!, settings.StatusForm, answer)).ToArray();
+        var pageInfo = new JsonObject { ["number"] = page, ["size"] = size };
+        if (settings.OmitPageCounts != true)
         {
-            ["contents"] = new JsonArray(contents),
-            ["page"] = new JsonObject
-            {
-                ["totalElements"] = tasks.Count,
-                ["totalPages"] = (tasks.Count + size - 1) / size,
-                ["number"] = page,
-                ["size"] = size,
-            },
-        }, time);
+            pageInfo["totalElements"] = tasks.Count;
+            pageInfo["totalPages"] = (tasks.Count + size - 1) / size;
+        }
+
+        return Envelope.Ok(new JsonObject { ["contents"] = new JsonArray(contents), ["page"] = pageInfo }, time);
 
         static long Id(JsonObject t) => t["id"]!.GetValue<long>();
+
+        // An order that is neither ids' nor creation's, the same on every page of one list.
+        static ulong Scrambled(long id) => unchecked((ulong)id * 0x9E3779B97F4A7C15UL);
+    }
+
+    /// <summary>OCP's retry and rollback of a failed task instance; anything else is refused as OCP does.</summary>
+    private static async Task<IResult> ActOnTaskAsync(long id, string operation, HttpContext http, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
+    {
+        var (_, _, denied) = await AuthenticateAsync(http, operation + "Task", state, auth, time, state.Find(id)?.ClusterId, id);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (state.Find(id) is null)
+        {
+            return Envelope.Error(404, "TaskInstanceNotFound", $"task instance {id} not found", time);
+        }
+
+        return state.Act(id, operation) is { } task
+            ? Envelope.Ok(state.ToJson(task, state.Settings.StatusForm, state.NextAnswer()), time)
+            : Envelope.Error(400, "TaskInstanceStateNotAllowed", $"task instance {id} is not FAILED: {operation} is not allowed", time);
     }
 
     private static async Task<(string? User, byte[] Body, IResult? Denied)> AuthenticateAsync(
-        HttpContext http, string operation, SimulatorState state, OcpAuthenticator auth, TimeProvider time)
+        HttpContext http, string operation, SimulatorState state, OcpAuthenticator auth, TimeProvider time, long? clusterId = null, long? taskId = null)
     {
         if (state.ResponseDelayMs > 0)
         {
@@ -174,6 +216,7 @@ public static class ApiEndpoints
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         var body = buffer.ToArray();
         var (user, error) = auth.Authenticate(http.Request, body);
+        state.LogCall(http.Request, operation, clusterId, taskId, user);
         if (error is not null)
         {
             state.CountAuthFailure();
@@ -185,14 +228,14 @@ public static class ApiEndpoints
     }
 
     /// <summary>Faults that strike before OCP accepts anything; null to go on.</summary>
-    private static async Task<IResult?> BeforeAcceptAsync(Fault fault, HttpContext http, TimeProvider time)
+    private static async Task<IResult?> BeforeAcceptAsync(Fault fault, HttpContext http, SimulatorState state, TimeProvider time)
     {
         switch (fault.Kind)
         {
             case "http":
                 return Envelope.Error(fault.Status ?? 500, "InternalError", "simulated server error", time);
             case "delay":
-                await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), time, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                await DelayAsync(fault, http, state, time);
                 return null;
             case "dropBeforeAccept":
                 http.Abort();
@@ -207,6 +250,11 @@ public static class ApiEndpoints
                 return null;
         }
     }
+
+    /// <summary>A delay fault: cut short when the client gives up, unless <see cref="SimulatorOptions.DelayOutlivesDisconnect"/>.</summary>
+    private static Task DelayAsync(Fault fault, HttpContext http, SimulatorState state, TimeProvider time) =>
+        Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), time, state.Settings.DelayOutlivesDisconnect == true ? CancellationToken.None : http.RequestAborted)
+            .ContinueWith(_ => { }, TaskScheduler.Default);
 
     private static string? Validate(long id, JsonObject body, JsonObject? accessKey)
     {

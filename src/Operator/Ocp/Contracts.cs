@@ -87,6 +87,9 @@ public sealed record TaskInstance
     public long? TaskDefinitionId { get; init; }
     public NamedRef? Cluster { get; init; }
 
+    /// <summary>The OCP user who started the task (a person, an API client, or OCP's own "system").</summary>
+    public NamedRef? Creator { get; init; }
+
     [JsonConverter(typeof(LenientTextConverter))]
     public string? Status { get; init; }
 

@@ -57,11 +57,39 @@ internal sealed class SimulatorHandle : IAsyncDisposable
     public async Task<int> StartedAsync(long clusterId, CancellationToken ct) =>
         (await StatsAsync(ct))["backupsStarted"]?[clusterId.ToString(System.Globalization.CultureInfo.InvariantCulture)]?.GetValue<int>() ?? 0;
 
+    /// <summary>The tasks backupNow POSTs started on one cluster (not those of OCP's other users, <see cref="SimSettings.ForeignTasks"/>).</summary>
     public async Task<IReadOnlyList<long>> TaskIdsAsync(long clusterId, CancellationToken ct) =>
         (await StatsAsync(ct))["tasks"]!.AsArray()
-            .Where(t => t!["cluster"]?["id"]?.GetValue<long>() == clusterId)
+            .Where(t => t!["cluster"]?["id"]?.GetValue<long>() == clusterId && t["foreign"] is null)
             .Select(t => t!["id"]!.GetValue<long>())
             .ToList();
+
+    /// <summary>The tasks OCP's other users created on one cluster (<see cref="SimSettings.ForeignTasks"/>).</summary>
+    public async Task<IReadOnlyList<ForeignTask>> ForeignTasksAsync(long clusterId, CancellationToken ct) =>
+        (await StatsAsync(ct))["tasks"]!.AsArray()
+            .Where(t => t!["cluster"]?["id"]?.GetValue<long>() == clusterId && t["foreign"] is not null)
+            .Select(t => new ForeignTask(t!["id"]!.GetValue<long>(), t["name"]!.GetValue<string>(), t["type"]!.GetValue<string>(), t["creator"]!["name"]!.GetValue<string>()))
+            .ToList();
+
+    /// <summary>Every call to the OCP API, oldest first, or only those about one cluster or one task.</summary>
+    public async Task<IReadOnlyList<OcpCall>> CallsAsync(CancellationToken ct, long? clusterId = null, long? taskId = null)
+    {
+        var query = string.Join('&', new[] { clusterId is null ? null : $"clusterId={clusterId}", taskId is null ? null : $"taskId={taskId}" }.OfType<string>());
+        return (await _http.GetFromJsonAsync<JsonArray>($"/_sim/calls?{query}", ct))!
+            .Select(c => new OcpCall(
+                c!["method"]!.GetValue<string>(),
+                c["path"]!.GetValue<string>(),
+                c["operation"]!.GetValue<string>(),
+                c["clusterId"]?.GetValue<long>(),
+                c["taskId"]?.GetValue<long>(),
+                c["user"]?.GetValue<string>(),
+                c["at"]!.GetValue<string>()))
+            .ToList();
+    }
+
+    /// <summary>The calls that could have changed a task (anything but a read): empty while OCP's task is untouched.</summary>
+    public async Task<IReadOnlyList<OcpCall>> CallsChangingAsync(long taskId, CancellationToken ct) =>
+        (await CallsAsync(ct, taskId: taskId)).Where(c => c.Method != "GET").ToList();
 
     /// <summary>Every backupNow POST, oldest first, with the request id it carried and the tasks it started.</summary>
     public async Task<IReadOnlyList<OcpPost>> PostLogAsync(CancellationToken ct) =>
@@ -97,11 +125,13 @@ internal sealed class SimulatorHandle : IAsyncDisposable
         {
             Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")));
+        request.Headers.Authorization = BasicAuthorization();
         using var response = await _http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
     }
+
+    private static System.Net.Http.Headers.AuthenticationHeaderValue BasicAuthorization() =>
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")));
 
     /// <summary>
     /// Everything this simulator heard on its OCP API: authenticated requests of every operation,
@@ -142,6 +172,9 @@ internal sealed class SimulatorHandle : IAsyncDisposable
         using var response = await _http.PostAsync(new Uri("/_sim/reset", UriKind.Relative), null, ct);
         response.EnsureSuccessStatusCode();
     }
+
+    /// <summary>Changes the simulator's behaviour; a null field keeps its setting (see <see cref="SimSettings"/>).</summary>
+    public Task ConfigureAsync(SimSettings settings, CancellationToken ct) => ConfigureAsync((object)settings, ct);
 
     public async Task ConfigureAsync(object config, CancellationToken ct)
     {

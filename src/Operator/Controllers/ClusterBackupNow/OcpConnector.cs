@@ -140,7 +140,7 @@ public sealed class OcpConnector(
         var endpoint = EndpointOf(settings.Url, settings.Source);
         RequireSameOcp(recorded, endpoint, settings.Source);
         // A recorded intent keeps the connection it recorded; its uid is checked by AuthorizeAsync before any POST.
-        return new OcpSession(api, recorded ?? new OcpTarget(endpoint, connectionUid));
+        return new OcpSession(api, recorded ?? new OcpTarget(endpoint, connectionUid), settings.UsesAccessKey ? null : settings.Username);
     }
 
     public async Task<AccessKeyDto?> GetStorageAccessKeyAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)

@@ -75,10 +75,10 @@ public sealed partial class BackupReconciler
 
         if (mayHaveBeenSent)
         {
-            TaskInstance? adoptable;
+            TaskAdoption.Finding finding;
             try
             {
-                adoptable = await FindOwnTaskAsync(step, session.Api, cluster, peers, ct);
+                finding = await FindOwnTaskAsync(step, session, cluster, peers, ct);
                 // OCP answered: an earlier outage is over, whatever the POST below meets.
                 s.SetOcpAnswered(step.Now, step.Generation);
             }
@@ -88,7 +88,18 @@ public sealed partial class BackupReconciler
                 return Unreachable(step, e, "cannot look up OCP's tasks before submitting");
             }
 
-            if (adoptable is not null)
+            if (finding.Doubtful is { } doubtful)
+            {
+                // Never a second POST while a task of the lost one may exist: the user decides.
+                _journal.Forget(s.RequestId!);
+                var message = $"OCP task {doubtful.Id} '{doubtful.Name}' of {cluster} is numbered just below the task id recorded with the intent and was not listed then, " +
+                    $"but its create time ({doubtful.CreateTime ?? "none"}) does not say it came after the attempt ({s.AttemptStartedAt:u}): it may be the backup " +
+                    "an earlier attempt started or another one; not sending backupNow again: check it in OCP";
+                s.SetFailed("SubmissionAmbiguous", message, step.Now, step.Generation);
+                return step.Finish(null, BackupEvent.Warn("Failed", message));
+            }
+
+            if (finding.Task is { } adoptable)
             {
                 _journal.Forget(s.RequestId!);
                 _journal.Claim(cluster, [adoptable.Id], step.Now, step.Resource.Metadata.Uid);
@@ -141,13 +152,14 @@ public sealed partial class BackupReconciler
         }
     }
 
-    /// <summary>The task this intent's earlier POST created, if OCP lists one: above the high-water mark, claimed by nobody.</summary>
-    private async Task<TaskInstance?> FindOwnTaskAsync(Step step, IOcpApi api, OcpCluster cluster, ClusterPeers peers, CancellationToken ct)
+    /// <summary>The task this intent's earlier POST created, if OCP lists one: after the high-water mark, by our OCP user, claimed by nobody.</summary>
+    private async Task<TaskAdoption.Finding> FindOwnTaskAsync(Step step, OcpSession session, OcpCluster cluster, ClusterPeers peers, CancellationToken ct)
     {
         var s = step.Status;
         var clusterId = cluster.ClusterId;
-        var window = new TaskAdoption.Window(s.TaskHighWaterMark, (s.AttemptStartedAt ?? step.Now) - _options.AdoptionClockSkew, _ocpZone);
-        var tasks = await TaskSearch.ReadAsync(api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
+        var window = new TaskAdoption.Window(s.TaskHighWaterMark, (s.AttemptStartedAt ?? step.Now) - _options.AdoptionClockSkew, _ocpZone,
+            s.RecentTaskIds, _options.TaskIdReorderWindow);
+        var tasks = await TaskSearch.ReadAsync(session.Api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
         // Another OCP's tasks are numbered alike: only peers of this OCP (or of an unrecorded one) claim ids here.
         var claimed = peers.Objects.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid
                 && (p.RecordedOcpEndpoint is null || p.RecordedOcpEndpoint == cluster.Endpoint))
@@ -155,7 +167,7 @@ public sealed partial class BackupReconciler
             .Concat(peers.SettledTaskIds)
             .Concat(tasks.Where(t => _journal.IsClaimed(cluster, t.Id, step.Resource.Metadata.Uid)).Select(t => t.Id))
             .ToHashSet();
-        return TaskAdoption.FindCandidate(tasks, clusterId, window, _backupTaskName, claimed);
+        return TaskAdoption.Find(tasks, clusterId, window, _backupTaskName, claimed, session.User);
     }
 
     private async Task<ReconcileDecision> SendAsync(Step step, IOcpApi api, OcpCluster cluster, AccessKeyDto? accessKey, bool sentBefore, CancellationToken ct)

@@ -120,10 +120,12 @@ public sealed partial class BackupReconciler(
         }
 
         long highWaterMark;
+        List<long> recentTaskIds;
         try
         {
-            // Recorded with the intent: a task above it is the only kind this backup's POST can have created.
-            highWaterMark = await TaskSearch.HighWaterMarkAsync(session.Api, cluster.ClusterId, _options.MaxTaskListPages, ct);
+            // Recorded with the intent: a task above the mark, or in the reorder window below it and not
+            // among the recent ids, is the only kind this backup's POST can have created.
+            (highWaterMark, recentTaskIds) = await TaskSearch.HighWaterMarkAsync(session.Api, cluster.ClusterId, _options.MaxTaskListPages, _options.TaskIdReorderWindow, ct);
         }
         catch (OcpApiException e) when (e.Kind == OcpFailureKind.Rejected)
         {
@@ -140,7 +142,7 @@ public sealed partial class BackupReconciler(
         _journal.IntentRecorded(requestId, step.Now);
         // After a busy refusal the spec submitted first is submitted again, never a later edit.
         s.SetSubmitting(requestId, s.SubmittedGeneration ?? step.Generation, step.Now, CloneSpec(step.Spec), highWaterMark,
-            session.Target.Endpoint, session.Target.ConnectionUid);
+            session.Target.Endpoint, session.Target.ConnectionUid, recentTaskIds);
         return step.Finish(TimeSpan.Zero);
     }
 

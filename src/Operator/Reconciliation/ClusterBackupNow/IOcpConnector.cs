@@ -47,5 +47,5 @@ public sealed record OcpTarget(string Endpoint, string? ConnectionUid)
         status?.OcpEndpoint is { Length: > 0 } endpoint ? new OcpTarget(endpoint, status.OcpConnectionUid) : null;
 }
 
-/// <summary>An OCP client and the target it reaches.</summary>
-public sealed record OcpSession(IOcpApi Api, OcpTarget Target);
+/// <summary>An OCP client, the target it reaches and, with Basic auth, the OCP user it signs in as (OCP's "creator" of the tasks it starts).</summary>
+public sealed record OcpSession(IOcpApi Api, OcpTarget Target, string? User = null);

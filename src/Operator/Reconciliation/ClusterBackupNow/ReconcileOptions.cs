@@ -44,6 +44,14 @@ public sealed class ReconcileOptions
     [Range(1, 1000)]
     public int MaxTaskListPages { get; set; } = 50;
 
+    /// <summary>
+    /// How far OCP's task ids may go backwards (an auto-increment over several servers hands out
+    /// ids a little out of order): a task this far below the high-water mark, created after the
+    /// intent, may still be this backup's. 0 = ids only ever grow.
+    /// </summary>
+    [Range(0, 1000)]
+    public int TaskIdReorderWindow { get; set; } = 100;
+
     /// <summary>A task created by backupNow has a name matching this (case-insensitive regular expression).</summary>
     [Required]
     public string BackupTaskNamePattern { get; set; } = "backup";

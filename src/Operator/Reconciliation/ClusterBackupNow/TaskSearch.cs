@@ -18,8 +18,22 @@ internal static class TaskSearch
     /// <summary>Every task of the cluster the caller may need (each once).</summary>
     /// <param name="pageSize">Size of the newest-first pages: small when the first page is likely enough.</param>
     /// <param name="isOlderThanNeeded">True for a task older than anything the caller is looking for.</param>
-    public static async Task<IReadOnlyList<TaskInstance>> ReadAsync(
-        IOcpApi api, long clusterId, int pageSize, int maxPages, Func<TaskInstance, bool> isOlderThanNeeded, CancellationToken ct)
+    public static Task<IReadOnlyList<TaskInstance>> ReadAsync(
+        IOcpApi api, long clusterId, int pageSize, int maxPages, Func<TaskInstance, bool> isOlderThanNeeded, CancellationToken ct) =>
+        ReadAsync(api, clusterId, pageSize, maxPages, (task, _) => isOlderThanNeeded(task), ct);
+
+    /// <summary>OCP's newest task id for the cluster (0 when it has none) and its task ids within <paramref name="reorderWindow"/> below it.</summary>
+    public static async Task<(long Mark, List<long> Recent)> HighWaterMarkAsync(IOcpApi api, long clusterId, int maxPages, int reorderWindow, CancellationToken ct)
+    {
+        // Newest first, one page of 10 is usually enough; the whole list when OCP does not sort.
+        var tasks = await ReadAsync(api, clusterId, pageSize: 10, maxPages, (task, highest) => task.Id <= highest - reorderWindow, ct);
+        var mark = tasks.Count == 0 ? 0 : tasks.Max(t => t.Id);
+        return (mark, tasks.Where(t => t.Id > mark - reorderWindow).Select(t => t.Id).Order().ToList());
+    }
+
+    /// <param name="isOlderThanNeeded">Given a task and the highest id read so far: true when that task is older than anything needed.</param>
+    private static async Task<IReadOnlyList<TaskInstance>> ReadAsync(
+        IOcpApi api, long clusterId, int pageSize, int maxPages, Func<TaskInstance, long, bool> isOlderThanNeeded, CancellationToken ct)
     {
         var reader = new Reader(api, clusterId, maxPages);
         var page = await reader.PageAsync(1, pageSize, ct);
@@ -28,7 +42,7 @@ internal static class TaskSearch
             return await reader.EverythingAsync(ct);
         }
 
-        for (var number = 1; !page.IsLast(number) && !(page.Tasks.Count > 0 && isOlderThanNeeded(page.Tasks[^1])); number++)
+        for (var number = 1; !page.IsLast(number) && !(page.Tasks.Count > 0 && isOlderThanNeeded(page.Tasks[^1], reader.Highest)); number++)
         {
             var lowest = reader.Lowest;
             page = await reader.PageAsync(number + 1, pageSize, ct);
@@ -40,14 +54,6 @@ internal static class TaskSearch
         }
 
         return reader.Tasks;
-    }
-
-    /// <summary>OCP's newest task id for the cluster; 0 when it has none.</summary>
-    public static async Task<long> HighWaterMarkAsync(IOcpApi api, long clusterId, int maxPages, CancellationToken ct)
-    {
-        // Every task is "older than needed": one page of 10 when OCP sorts newest first, the whole list when it does not.
-        var tasks = await ReadAsync(api, clusterId, pageSize: 10, maxPages, _ => true, ct);
-        return tasks.Count == 0 ? 0 : tasks.Max(t => t.Id);
     }
 
     /// <summary>Newest first: ids never grow along the page (a single task is in any order).</summary>
@@ -63,6 +69,8 @@ internal static class TaskSearch
         public IReadOnlyList<TaskInstance> Tasks => [.. _tasks.Values];
 
         public long Lowest => _tasks.Count == 0 ? long.MaxValue : _tasks.Keys.Min();
+
+        public long Highest => _tasks.Count == 0 ? long.MinValue : _tasks.Keys.Max();
 
         public async Task<Page> PageAsync(int page, int size, CancellationToken ct)
         {

@@ -176,6 +176,9 @@ internal sealed class FakeOcpConnector(IOcpApi api) : IOcpConnector
 
     /// <summary>The OCP the connection reaches now (its url may be edited by a test).</summary>
     public OcpTarget Target { get; set; } = new(TestResources.OcpEndpoint, null);
+
+    /// <summary>The OCP user the connection signs in as (Basic); null as with AK/SK.</summary>
+    public string? User { get; set; }
     public int Calls { get; private set; }
     public int Authorizations { get; private set; }
 
@@ -209,7 +212,7 @@ internal sealed class FakeOcpConnector(IOcpApi api) : IOcpConnector
         // As the real connector: credentials never go to another OCP than the recorded one.
         return recorded is not null && recorded.Endpoint != Target.Endpoint
             ? throw new OcpConfigurationException($"now points at OCP {Target.Endpoint}, but this backup was submitted to {recorded.Endpoint}")
-            : Task.FromResult(new OcpSession(api, recorded ?? Target));
+            : Task.FromResult(new OcpSession(api, recorded ?? Target, User));
     }
 
     public Task<AccessKeyDto?> GetStorageAccessKeyAsync(V1alpha1ClusterBackupNow resource, CancellationToken cancellationToken)
