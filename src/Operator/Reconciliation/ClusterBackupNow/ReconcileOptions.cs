@@ -52,9 +52,15 @@ public sealed class ReconcileOptions
     [Range(0, 1000)]
     public int TaskIdReorderWindow { get; set; } = 100;
 
-    /// <summary>A task created by backupNow has a name matching this (case-insensitive regular expression).</summary>
+    /// <summary>
+    /// A task created by backupNow has a name matching this (case-insensitive regular expression).
+    /// The default takes a name about a backup unless it stops, cancels, deletes, restores or cleans
+    /// one: OCP's other tasks about backups ("Stop backup cluster 8") are never a lost POST's task.
+    /// </summary>
     [Required]
-    public string BackupTaskNamePattern { get; set; } = "backup";
+    public string BackupTaskNamePattern { get; set; } = DefaultBackupTaskNamePattern;
+
+    public const string DefaultBackupTaskNamePattern = @"^(?!.*\b(?:stop|cancel|delete|remove|restore|clean|purge))(?=.*backup)";
 
     /// <summary>Longest wait between attempts while OCP or a Secret is unavailable.</summary>
     [TimeSpanRange("00:00:01", "01:00:00")]

@@ -37,6 +37,11 @@ public sealed class AdoptionTests
     [InlineData("claimed by a peer")]
     [InlineData("other cluster")]
     [InlineData("not a backup")]
+    [InlineData("Stop backup cluster 8")]
+    [InlineData("Cancel backup task")]
+    [InlineData("Delete backup set")]
+    [InlineData("Restore from backup")]
+    [InlineData("Clean expired backups")]
     [InlineData("finished without create time")]
     public async Task Task_that_is_not_ours_is_not_adopted_and_backup_is_sent(string why)
     {
@@ -51,7 +56,8 @@ public sealed class AdoptionTests
             "claimed by a peer" => TestResources.Task(77, created: after),
             "other cluster" => TestResources.Task(501, clusterId: 9, created: after),
             "not a backup" => TestResources.Task(501, name: "Upgrade cluster", created: after),
-            _ => TestResources.Task(501, status: "SUCCESSFUL") with { CreateTime = null },
+            "finished without create time" => TestResources.Task(501, status: "SUCCESSFUL") with { CreateTime = null },
+            _ => TestResources.Task(501, name: why, created: after), // a task about backups that is not a backup
         });
         h.Peers.Add(TestResources.Backup(name: "earlier", status: TestResources.Terminal(BackupPhase.Succeeded, attempt).With(s => s.TaskIds = [77])));
 
