@@ -139,7 +139,7 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         {
             var intents = backups.Where(b => b.Ocp == k).Select(b => b.Intent).ToList();
             var mine = final.Where(r => intents.Any(i => i.Name == r.Metadata.Name)).ToList();
-            await CheckAsync(ocps[k], intents, mine, $"OCP {k}", tally, ct);
+            await CheckAsync(ocps[k], intents, mine, $"OCP {k}", tally, everyCluster: true, ct);
         }
 
         // The schedule: frozen by a kill, suspended, and its children finished by a fresh operator.
@@ -162,19 +162,25 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         }
 
         await CheckAsync(env.Simulator, children.Select(c => new BackupIntent(c.Metadata.Name, scheduleCluster, ExpectFailure: false)).ToList(),
-            children, $"schedule {schedule}", tally, ct);
+            children, $"schedule {schedule}", tally, everyCluster: false, ct);
 
         await env.Simulator.ClearFaultsAsync(ct);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial}: {backups.Count} backups on {backups.Select(b => (b.Intent.ClusterId, b.Ocp)).Distinct().Count()} (OCP, cluster)(s) of 2 OCPs, {children.Count} scheduled ({scheduleSpec.Spec.ConcurrencyPolicy}); so far: {tally.Line(seed)}"));
     }
 
-    /// <summary>The resources' final word against one OCP's own records: outcomes, then attribution by request id.</summary>
+    /// <summary>
+    /// The resources' final word against one OCP's own records: outcomes, then attribution by request id. With
+    /// <paramref name="everyCluster"/> (an OCP of this trial only), a backup it started on any cluster must be reported,
+    /// not only on the clusters the intents name: a POST that went to the wrong cluster or OCP is an orphan there.
+    /// </summary>
     private static async Task CheckAsync(SimulatorHandle ocp, IReadOnlyList<BackupIntent> intents, IReadOnlyList<V1alpha1ClusterBackupNow> resources,
-        string where, SoakTally tally, CancellationToken ct)
+        string where, SoakTally tally, bool everyCluster, CancellationToken ct)
     {
         var posts = await ocp.PostLogAsync(ct);
+        var started = await ocp.BackupsStartedAsync(ct);
         tally.Add(Outcomes.Check(intents, resources, posts, ocp.BackupNowAnswers, await ocp.TaskStatusesAsync(ct)), where);
-        tally.Add(Attribution.Check(resources, posts, await ocp.BackupsStartedAsync(ct), intents.Select(i => i.ClusterId).Distinct().ToList()), where);
+        var clusters = intents.Select(i => i.ClusterId).Concat(everyCluster ? started.Keys : []).Distinct().ToList();
+        tally.Add(Attribution.Check(resources, posts, started, clusters), where);
     }
 
     /// <summary>

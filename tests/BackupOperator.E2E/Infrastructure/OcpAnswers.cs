@@ -35,8 +35,10 @@ internal sealed class OcpAnswerLog
             await next(http);
             if (HttpMethods.IsPost(http.Request.Method) && ClusterOf(http.Request.Path) is { } cluster)
             {
+                // A dropped connection (HttpContext.Abort) may signal RequestAborted only later; every answer the
+                // simulator gives on purpose has a body, so one that never started was not delivered either.
                 log._answers.Enqueue(new OcpAnswer(http.Request.Headers["X-Request-Id"].FirstOrDefault(), cluster,
-                    http.Response.StatusCode, http.RequestAborted.IsCancellationRequested));
+                    http.Response.StatusCode, http.RequestAborted.IsCancellationRequested || !http.Response.HasStarted));
             }
         });
         return log;
