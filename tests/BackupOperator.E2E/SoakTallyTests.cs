@@ -11,31 +11,16 @@ public sealed class SoakTallyTests
         Assert.Null(Checked().Failure());
     }
 
-    [Fact]
-    public void A_run_without_trials_fails()
+    [Theory]
+    [InlineData(nameof(SoakTally.Trials), "no trial ran")]
+    [InlineData(nameof(SoakTally.Backups), "no backup was checked")]
+    [InlineData(nameof(SoakTally.Slots), "no schedule slot was checked")]
+    public void A_run_that_checked_no_trial_backup_or_slot_fails(string what, string message)
     {
         var tally = Checked();
-        tally.Trials = 0;
+        typeof(SoakTally).GetProperty(what)!.SetValue(tally, 0);
 
-        Assert.Contains("no trial ran", tally.Failure(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_run_without_backups_fails()
-    {
-        var tally = Checked();
-        tally.Backups = 0;
-
-        Assert.Contains("no backup was checked", tally.Failure(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_run_without_slots_fails()
-    {
-        var tally = Checked();
-        tally.Slots = 0;
-
-        Assert.Contains("no schedule slot was checked", tally.Failure(), StringComparison.Ordinal);
+        Assert.Contains(message, tally.Failure(), StringComparison.Ordinal);
     }
 
     [Fact]
