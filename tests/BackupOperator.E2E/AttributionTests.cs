@@ -3,7 +3,7 @@ using BackupOperator.Entities;
 
 namespace BackupOperator.E2E;
 
-/// <summary>The soak's attribution count on hand-made outcomes: with request ids on the POSTs, and without.</summary>
+/// <summary>The soak's attribution count on hand-made outcomes: by request id only, never a weaker fallback.</summary>
 public sealed class AttributionTests
 {
     private static readonly long[] Cluster7 = [7];
@@ -63,7 +63,7 @@ public sealed class AttributionTests
     }
 
     [Fact]
-    public void Without_request_ids_reported_ids_must_be_the_clusters_and_reported_once()
+    public void Without_request_ids_nothing_is_attributed_more_loosely()
     {
         var resources = new[]
         {
@@ -76,7 +76,22 @@ public sealed class AttributionTests
         var report = Attribution.Check(resources, posts, Started(101, 102), Cluster7);
 
         Assert.False(report.Strict);
-        Assert.Equal((3, 1), (report.Misattributed, report.Orphans)); // a and b share 101, c's 999 is unknown; 102 unreported
+        Assert.Equal((3, 1), (report.Misattributed, report.Orphans)); // no POST carries r-1, r-2 or r-3; 102 unreported
+        Assert.Contains(report.Problems, p => p.Contains("carried an X-Request-Id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_resource_reporting_the_right_task_without_a_request_id_of_its_own_is_misattributed()
+    {
+        // Task 101 is on the cluster and reported once: a check by task ids alone would pass it.
+        var resources = new[] { Resource("a", "r-1", BackupPhase.Succeeded, [101]) };
+        OcpPost[] posts = [Post("r-other", 102), Post(null, 101)];
+
+        var report = Attribution.Check(resources, posts, Started(101, 102), Cluster7);
+
+        Assert.True(report.Strict);
+        Assert.Equal(1, report.Misattributed);
+        Assert.Contains(report.Problems, p => p.Contains("no POST carried its request id r-1", StringComparison.Ordinal));
     }
 
     private static V1alpha1ClusterBackupNow Resource(string name, string requestId, string phase, long[] taskIds, bool adopted = false, string? reason = null)

@@ -3,11 +3,13 @@ using BackupOperator.Entities;
 namespace BackupOperator.E2E.Infrastructure;
 
 /// <summary>
-/// Whether each backup OCP started belongs to the resource that reports it. With request ids on the
-/// POSTs (the operator sends status.requestId as X-Request-Id), a resource must report exactly the
-/// tasks its own POSTs created, adopted or not, and one whose POST created a task it does not report
-/// is misattributed too (however it ended: Failed with SubmissionUnconfirmed included). Without them,
-/// only the reported ids can be checked: each on the resource's cluster, and reported once.
+/// Whether each backup OCP started belongs to the resource that reports it, by request id only: the operator
+/// sends status.requestId as X-Request-Id with every POST, so a resource must report exactly the tasks its own
+/// POSTs created, adopted or not, and one whose POST created a task it does not report is misattributed too
+/// (however it ended: Failed with SubmissionUnconfirmed included). There is no weaker fallback: a resource that
+/// reports tasks while no POST carries its request id is misattributed, and POSTs to
+/// <paramref name="clusters"/> that carry no request id at all are reported as such (<see cref="AttributionReport.Strict"/>
+/// false). A POST without one from someone else (OCP's console) is fine as long as no resource reports its task.
 /// An orphan is a backup started on one of <paramref name="clusters"/> that no resource reports.
 /// </summary>
 internal static class Attribution
@@ -19,40 +21,35 @@ internal static class Attribution
         IReadOnlyCollection<long> clusters)
     {
         var problems = new List<string>();
-        var strict = posts.Any(p => clusters.Contains(p.ClusterId) && p.RequestId is not null);
+        var onClusters = posts.Where(p => clusters.Contains(p.ClusterId)).ToList();
+        var strict = onClusters.Count == 0 || onClusters.Any(p => p.RequestId is not null);
+        if (!strict)
+        {
+            problems.Add($"no backupNow POST to cluster(s) {string.Join(",", clusters)} carried an X-Request-Id ({onClusters.Count} POSTs): "
+                + "no task can be attributed to the resource that sent it");
+        }
+
         var holders = resources
             .SelectMany(r => (r.Status?.TaskIds ?? []).Select(id => (Id: id, r.Metadata.Name)))
             .ToLookup(h => h.Id, h => h.Name);
         var misattributed = 0;
         foreach (var r in resources)
         {
-            var name = r.Metadata.Name;
             var held = (r.Status?.TaskIds ?? []).ToHashSet();
-            var onCluster = started.GetValueOrDefault(r.Spec.ClusterId) ?? [];
-            string? wrong;
-            if (strict)
-            {
-                var own = r.Status?.RequestId is { } requestId ? posts.Where(p => p.RequestId == requestId).ToList() : [];
-                var created = own.SelectMany(p => p.TaskIds).ToHashSet();
-                wrong = own.FirstOrDefault(p => p.ClusterId != r.Spec.ClusterId) is { } elsewhere
-                    ? $"its request id {elsewhere.RequestId} was POSTed for cluster {elsewhere.ClusterId}"
+            var requestId = r.Status?.RequestId;
+            var own = requestId is null ? [] : posts.Where(p => p.RequestId == requestId).ToList();
+            var created = own.SelectMany(p => p.TaskIds).ToHashSet();
+            var wrong = own.FirstOrDefault(p => p.ClusterId != r.Spec.ClusterId) is { } elsewhere
+                ? $"its request id {elsewhere.RequestId} was POSTed for cluster {elsewhere.ClusterId}"
+                : held.Count > 0 && own.Count == 0
+                    ? $"reports [{string.Join(",", held.Order())}] but no POST carried its request id {requestId ?? "(none: status.requestId is empty)"}"
                     : !held.SetEquals(created)
-                        ? $"reports [{string.Join(",", held.Order())}]{(r.Status?.Adopted == true ? " (adopted)" : "")} but the POSTs with its request id {r.Status?.RequestId ?? "(none)"} created [{string.Join(",", created.Order())}]"
+                        ? $"reports [{string.Join(",", held.Order())}]{(r.Status?.Adopted == true ? " (adopted)" : "")} but the POSTs with its request id {requestId} created [{string.Join(",", created.Order())}]"
                         : null;
-            }
-            else
-            {
-                wrong = held.FirstOrDefault(id => !onCluster.Contains(id)) is var foreign && foreign != 0
-                    ? $"reports task {foreign}, which OCP did not start on cluster {r.Spec.ClusterId}"
-                    : held.FirstOrDefault(id => holders[id].Count() > 1) is var shared && shared != 0
-                        ? $"reports task {shared}, also reported by {string.Join(",", holders[shared].Where(n => n != name))}"
-                        : null;
-            }
-
             if (wrong is not null)
             {
                 misattributed++;
-                problems.Add($"misattributed: {name} ({r.Status?.Phase} {r.Status?.Reason}) {wrong}");
+                problems.Add($"misattributed: {r.Metadata.Name} ({r.Status?.Phase} {r.Status?.Reason}) {wrong}");
             }
         }
 

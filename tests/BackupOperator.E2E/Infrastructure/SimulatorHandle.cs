@@ -16,10 +16,12 @@ internal sealed class SimulatorHandle : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly HttpClient _http;
+    private readonly OcpAnswerLog _answers;
 
-    private SimulatorHandle(WebApplication app, string url)
+    private SimulatorHandle(WebApplication app, string url, OcpAnswerLog answers)
     {
         _app = app;
+        _answers = answers;
         Url = url;
         // The harness's own admin calls; the operator's trust in OCP's certificate is what the tests check.
         _http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
@@ -42,8 +44,9 @@ internal sealed class SimulatorHandle : IAsyncDisposable
             "--Simulator:TaskDurationMs=1500",
             "--Logging:LogLevel:Default=Warning",
         ]);
+        var answers = OcpAnswerLog.AttachTo(app);
         await app.StartAsync(ct);
-        return new SimulatorHandle(app, app.Urls.First().TrimEnd('/'));
+        return new SimulatorHandle(app, app.Urls.First().TrimEnd('/'), answers);
     }
 
     public async Task<JsonObject> StatsAsync(CancellationToken ct) =>
@@ -107,6 +110,14 @@ internal sealed class SimulatorHandle : IAsyncDisposable
             .ToDictionary(
                 c => long.Parse(c.Key, System.Globalization.CultureInfo.InvariantCulture),
                 c => (IReadOnlyList<long>)c.Value!.AsArray().Select(t => t!.GetValue<long>()).ToList());
+
+    /// <summary>What the simulator answered to every backupNow POST so far, as it left the server (see <see cref="OcpAnswer"/>).</summary>
+    public IReadOnlyList<OcpAnswer> BackupNowAnswers => _answers.Snapshot();
+
+    /// <summary>The status of every task the simulator keeps, by id, as its stats report it (RUNNING, SUCCESSFUL, FAILED).</summary>
+    public async Task<IReadOnlyDictionary<long, string>> TaskStatusesAsync(CancellationToken ct) =>
+        (await StatsAsync(ct))["tasks"]!.AsArray()
+            .ToDictionary(t => t!["id"]!.GetValue<long>(), t => t!["status"]!.GetValue<string>());
 
     public async Task<JsonObject?> LastRequestAsync(long clusterId, CancellationToken ct) =>
         await _http.GetFromJsonAsync<JsonObject>($"/_sim/requests/last?clusterId={clusterId}", ct);
