@@ -30,12 +30,16 @@ public static class TaskAdoption
             : CreatedAt(task, OcpZone) is { } created && created < NotBeforeUtc;
 
         public bool Contains(TaskInstance task) => HighWaterMark is { } mark
-            ? task.Id > mark || (IsUnseenBelowMark(task) && CreatedAt(task, OcpZone) is { } late && late >= NotBeforeUtc)
+            ? (task.Id > mark && !IsEarlyAboveMark(task)) || (IsUnseenBelowMark(task) && CreatedAt(task, OcpZone) is { } late && late >= NotBeforeUtc)
             : CreatedAt(task, OcpZone) is { } created ? created >= NotBeforeUtc : IsRunning(task);
 
         /// <summary>In the reorder window below the mark, and not among the tasks the intent saw there.</summary>
         public bool IsUnseenBelowMark(TaskInstance task) =>
             HighWaterMark is { } mark && Recent is not null && task.Id <= mark && task.Id > mark - ReorderWindow && !Recent.Contains(task.Id);
+
+        /// <summary>Above the mark, yet OCP says it was created before the attempt (less the skew allowance): the intent's read missed it, or the clocks are far apart.</summary>
+        public bool IsEarlyAboveMark(TaskInstance task) =>
+            HighWaterMark is { } mark && task.Id > mark && CreatedAt(task, OcpZone) is { } created && created < NotBeforeUtc;
 
         /// <summary>
         /// At or below the mark, outside what the intent saw (below the reorder window, or an intent that recorded
@@ -70,9 +74,10 @@ public static class TaskAdoption
         // Unseen below the mark, so created after the intent was read, yet OCP's create time does not say
         // "after the attempt" (none, or older: a clock far off): this POST's task or another; never guessed.
         var doubtful = task is null ? possible.Where(window.IsUnseenBelowMark).MinBy(t => t.Id) : null;
-        // Numbered where the intent's mark says no new task can be, yet created after the attempt: OCP's ids
-        // went back further than the reorder window (or an older operator's intent recorded no window). Never guessed.
-        var late = task is null && doubtful is null ? possible.Where(window.IsLateBelowMark).MinBy(t => t.Id) : null;
+        // Its id and its create time disagree about "after the intent": numbered where the mark says no new task
+        // can be yet created after the attempt (ids went back further than the reorder window, or an older
+        // operator's intent recorded no window), or above the mark yet created long before. Never guessed.
+        var late = task is null && doubtful is null ? possible.Where(t => window.IsLateBelowMark(t) || window.IsEarlyAboveMark(t)).MinBy(t => t.Id) : null;
         return new Finding(task, doubtful ?? late);
     }
 

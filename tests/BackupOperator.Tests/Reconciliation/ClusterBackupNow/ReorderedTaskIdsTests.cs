@@ -132,6 +132,23 @@ public sealed class ReorderedTaskIdsTests
         Assert.Contains($"OCP task {id}", d.Status.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_task_above_the_mark_that_ocp_says_was_created_long_before_the_attempt_is_not_adopted_and_nothing_is_sent_again()
+    {
+        // The intent's read missed a task that existed then (a partial page, an id handed out late), or OCP's clock
+        // is far behind ours: someone else's backup or this one's, it cannot be told.
+        var h = new Harness();
+        var attempt = h.Now.AddMinutes(-1);
+        h.Ocp.AnswerList(TestResources.Task(601, created: attempt - h.Options.AdoptionClockSkew - TimeSpan.FromMinutes(1)));
+
+        var d = await h.ReconcileAsync(TestResources.Backup(status: Intent(attempt, recent: [Mark])));
+
+        Assert.Empty(h.Ocp.Posts);
+        Assert.NotEqual(true, d.Status!.Adopted);
+        Assert.Equal("SubmissionAmbiguous", d.Status.Reason);
+        Assert.Contains("OCP task 601", d.Status.Message, StringComparison.Ordinal);
+    }
+
     private static ClusterBackupNowStatus Intent(DateTime attempt, List<long>? recent) =>
         TestResources.Submitting(attempt).With(s =>
         {
