@@ -92,8 +92,8 @@ public sealed partial class BackupReconciler
             {
                 // Never a second POST while a task of the lost one may exist: the user decides.
                 _journal.Forget(s.RequestId!);
-                var message = $"OCP task {doubtful.Id} '{doubtful.Name}' of {cluster} is numbered just below the task id recorded with the intent and was not listed then, " +
-                    $"but its create time ({doubtful.CreateTime ?? "none"}) does not say it came after the attempt ({s.AttemptStartedAt:u}): it may be the backup " +
+                var message = $"OCP task {doubtful.Id} '{doubtful.Name}' of {cluster} is numbered at or below the task id recorded with the intent ({s.TaskHighWaterMark}) and was not listed then, " +
+                    $"and its create time ({doubtful.CreateTime ?? "none"}) cannot tell whether it came after the attempt ({s.AttemptStartedAt:u}): it may be the backup " +
                     "an earlier attempt started or another one; not sending backupNow again: check it in OCP";
                 s.SetFailed("SubmissionAmbiguous", message, step.Now, step.Generation);
                 return step.Finish(null, BackupEvent.Warn("Failed", message));
@@ -158,7 +158,7 @@ public sealed partial class BackupReconciler
         var s = step.Status;
         var clusterId = cluster.ClusterId;
         var window = new TaskAdoption.Window(s.TaskHighWaterMark, (s.AttemptStartedAt ?? step.Now) - _options.AdoptionClockSkew, _ocpZone,
-            s.RecentTaskIds, _options.TaskIdReorderWindow);
+            s.RecentTaskIds, _options.TaskIdReorderWindow, s.AttemptStartedAt);
         var tasks = await TaskSearch.ReadAsync(session.Api, clusterId, TaskListPageSize, _options.MaxTaskListPages, window.IsBefore, ct);
         // Another OCP's tasks are numbered alike: only peers of this OCP (or of an unrecorded one) claim ids here.
         var claimed = peers.Objects.Where(p => p.Metadata.Uid != step.Resource.Metadata.Uid

@@ -20,7 +20,9 @@ public static class TaskAdoption
 
     /// <summary>Which tasks can be this intent's: above the high-water mark, unseen in the window below it, or (without one) created since the attempt.</summary>
     /// <param name="Recent">The ids the intent saw within <paramref name="ReorderWindow"/> below the mark; null for an intent that did not record them.</param>
-    public sealed record Window(long? HighWaterMark, DateTime NotBeforeUtc, TimeZoneInfo OcpZone, IReadOnlyCollection<long>? Recent = null, int ReorderWindow = 0)
+    /// <param name="AttemptUtc">When the attempt started (our clock, no skew allowance); null when unknown.</param>
+    public sealed record Window(long? HighWaterMark, DateTime NotBeforeUtc, TimeZoneInfo OcpZone, IReadOnlyCollection<long>? Recent = null, int ReorderWindow = 0,
+        DateTime? AttemptUtc = null)
     {
         /// <summary>True for a task older than any this intent's POST can have created.</summary>
         public bool IsBefore(TaskInstance task) => HighWaterMark is { } mark
@@ -28,12 +30,24 @@ public static class TaskAdoption
             : CreatedAt(task, OcpZone) is { } created && created < NotBeforeUtc;
 
         public bool Contains(TaskInstance task) => HighWaterMark is { } mark
-            ? task.Id > mark || (IsUnseenBelowMark(task) && CreatedAt(task, OcpZone) is { } late && late >= NotBeforeUtc)
+            ? (task.Id > mark && !IsEarlyAboveMark(task)) || (IsUnseenBelowMark(task) && CreatedAt(task, OcpZone) is { } late && late >= NotBeforeUtc)
             : CreatedAt(task, OcpZone) is { } created ? created >= NotBeforeUtc : IsRunning(task);
 
         /// <summary>In the reorder window below the mark, and not among the tasks the intent saw there.</summary>
         public bool IsUnseenBelowMark(TaskInstance task) =>
             HighWaterMark is { } mark && Recent is not null && task.Id <= mark && task.Id > mark - ReorderWindow && !Recent.Contains(task.Id);
+
+        /// <summary>Above the mark, yet OCP says it was created before the attempt (less the skew allowance): the intent's read missed it, or the clocks are far apart.</summary>
+        public bool IsEarlyAboveMark(TaskInstance task) =>
+            HighWaterMark is { } mark && task.Id > mark && CreatedAt(task, OcpZone) is { } created && created < NotBeforeUtc;
+
+        /// <summary>
+        /// At or below the mark, outside what the intent saw (below the reorder window, or an intent that recorded
+        /// no recent ids), yet OCP says it was created after the attempt: ids went further back than the window allows.
+        /// </summary>
+        public bool IsLateBelowMark(TaskInstance task) =>
+            HighWaterMark is { } mark && AttemptUtc is { } attempt && task.Id <= mark && !IsUnseenBelowMark(task)
+            && !(Recent?.Contains(task.Id) ?? false) && CreatedAt(task, OcpZone) is { } created && created >= attempt;
     }
 
     /// <summary>What the task list says about a lost POST: its task, or a task that may be its but cannot be told (then nothing is sent again).</summary>
@@ -60,7 +74,11 @@ public static class TaskAdoption
         // Unseen below the mark, so created after the intent was read, yet OCP's create time does not say
         // "after the attempt" (none, or older: a clock far off): this POST's task or another; never guessed.
         var doubtful = task is null ? possible.Where(window.IsUnseenBelowMark).MinBy(t => t.Id) : null;
-        return new Finding(task, doubtful);
+        // Its id and its create time disagree about "after the intent": numbered where the mark says no new task
+        // can be yet created after the attempt (ids went back further than the reorder window, or an older
+        // operator's intent recorded no window), or above the mark yet created long before. Never guessed.
+        var late = task is null && doubtful is null ? possible.Where(t => window.IsLateBelowMark(t) || window.IsEarlyAboveMark(t)).MinBy(t => t.Id) : null;
+        return new Finding(task, doubtful ?? late);
     }
 
     public static DateTime? CreatedAt(TaskInstance task, TimeZoneInfo ocpZone) => OcpTime.ToUtc(task.CreateTime, ocpZone);

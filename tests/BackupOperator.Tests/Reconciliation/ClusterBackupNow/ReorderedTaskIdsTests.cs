@@ -51,10 +51,12 @@ public sealed class ReorderedTaskIdsTests
     {
         var h = new Harness();
         var attempt = h.Now.AddMinutes(-1);
+        // Seen by the intent: OCP's clock ahead of ours; otherwise created before the attempt (within the clock-skew allowance).
         var task = why switch
         {
-            "below the reorder window" => TestResources.Task(Mark - h.Options.TaskIdReorderWindow, created: attempt.AddSeconds(1)),
-            _ => TestResources.Task(595, created: attempt.AddSeconds(1)),
+            "seen by the intent" => TestResources.Task(595, created: attempt.AddSeconds(1)),
+            "below the reorder window" => TestResources.Task(Mark - h.Options.TaskIdReorderWindow, created: attempt.AddSeconds(-10)),
+            _ => TestResources.Task(595, created: attempt.AddSeconds(-10)),
         };
         h.Ocp.AnswerList(task);
         var status = why switch
@@ -109,6 +111,42 @@ public sealed class ReorderedTaskIdsTests
         Assert.Equal("SubmissionAmbiguous", d.Status.Reason);
         Assert.Contains("OCP task 595", d.Status.Message, StringComparison.Ordinal);
         Assert.Contains("not sending backupNow again", Assert.Single(d.Events).Note, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("below the reorder window")]              // OCP's ids went back further than Backup:TaskIdReorderWindow
+    [InlineData("an intent that recorded no recent ids")] // an intent written by an operator before the upgrade
+    public async Task A_task_numbered_below_what_the_intent_can_tell_yet_created_after_the_attempt_fails_the_backup_and_nothing_is_sent_again(string why)
+    {
+        var h = new Harness();
+        var attempt = h.Now.AddMinutes(-1);
+        var id = why == "below the reorder window" ? Mark - h.Options.TaskIdReorderWindow : 595;
+        h.Ocp.AnswerList(TestResources.Task(Mark, "SUCCESSFUL", created: attempt.AddMinutes(-5)), TestResources.Task(id, created: attempt.AddSeconds(1)));
+
+        var d = await h.ReconcileAsync(TestResources.Backup(status: Intent(attempt, recent: why == "below the reorder window" ? [Mark] : null)));
+
+        Assert.Empty(h.Ocp.Posts);
+        Assert.NotEqual(true, d.Status!.Adopted);
+        Assert.Equal(BackupPhase.Failed, d.Status.Phase);
+        Assert.Equal("SubmissionAmbiguous", d.Status.Reason);
+        Assert.Contains($"OCP task {id}", d.Status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_task_above_the_mark_that_ocp_says_was_created_long_before_the_attempt_is_not_adopted_and_nothing_is_sent_again()
+    {
+        // The intent's read missed a task that existed then (a partial page, an id handed out late), or OCP's clock
+        // is far behind ours: someone else's backup or this one's, it cannot be told.
+        var h = new Harness();
+        var attempt = h.Now.AddMinutes(-1);
+        h.Ocp.AnswerList(TestResources.Task(601, created: attempt - h.Options.AdoptionClockSkew - TimeSpan.FromMinutes(1)));
+
+        var d = await h.ReconcileAsync(TestResources.Backup(status: Intent(attempt, recent: [Mark])));
+
+        Assert.Empty(h.Ocp.Posts);
+        Assert.NotEqual(true, d.Status!.Adopted);
+        Assert.Equal("SubmissionAmbiguous", d.Status.Reason);
+        Assert.Contains("OCP task 601", d.Status.Message, StringComparison.Ordinal);
     }
 
     private static ClusterBackupNowStatus Intent(DateTime attempt, List<long>? recent) =>
