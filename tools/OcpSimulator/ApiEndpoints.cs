@@ -34,14 +34,14 @@ public static class ApiEndpoints
             return denied;
         }
 
-        state.AddForeignTasks(id, beforePost: true);
+        state.AddForeignTasks(id, user!, beforePost: true);
         try
         {
             return await AcceptBackupNowAsync(id, user!, body, http, state, time);
         }
         finally
         {
-            state.AddForeignTasks(id, beforePost: false);
+            state.AddForeignTasks(id, user!, beforePost: false);
         }
     }
 

@@ -20,8 +20,8 @@ public sealed class SimulatorOptions
 
     /// <summary>
     /// Around every backupNow POST, OCP's other users act on the same cluster: just before it, a
-    /// console backup (MANUAL, creator "console-admin") and a "Stop backup" task; just after it, a
-    /// SCHEDULED backup (creator "system"). Each is finished at once (SUCCESSFUL), so none makes the
+    /// console backup (MANUAL, creator "console-admin") and a "Stop backup" task by the POSTing user;
+    /// just after it, a SCHEDULED backup of the POSTing user's schedule. Each is finished at once (SUCCESSFUL), so none makes the
     /// cluster busy; none counts as a backup started by a POST.
     /// </summary>
     public bool ForeignTasks { get; set; }

@@ -274,9 +274,11 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
     /// <summary>
     /// With <see cref="SimulatorOptions.ForeignTasks"/>, what OCP's other users do on the cluster
     /// just before a backupNow POST (a console backup and a "Stop backup" task) or just after it (a
-    /// scheduled backup): tasks finished at once, never attributed to a POST.
+    /// scheduled backup): tasks finished at once, never attributed to a POST. The "Stop backup" task
+    /// and the scheduled backup carry the POSTing user as creator (a script of the same account, a
+    /// schedule that user set up), so only their name and type tell them from the POST's task.
     /// </summary>
-    public void AddForeignTasks(long clusterId, bool beforePost)
+    public void AddForeignTasks(long clusterId, string user, bool beforePost)
     {
         lock (_gate)
         {
@@ -287,8 +289,8 @@ public sealed class SimulatorState(IOptionsMonitor<SimulatorOptions> options, Ti
             }
 
             (string Name, string Type, string Creator)[] foreign = beforePost
-                ? [($"Backup cluster {clusterId}", "MANUAL", "console-admin"), ($"Stop backup cluster {clusterId}", "MANUAL", "console-admin")]
-                : [($"Backup cluster {clusterId}", "SCHEDULED", "system")];
+                ? [($"Backup cluster {clusterId}", "MANUAL", "console-admin"), ($"Stop backup cluster {clusterId}", "MANUAL", user)]
+                : [($"Backup cluster {clusterId}", "SCHEDULED", user)];
             foreach (var (name, type, creator) in foreign)
             {
                 _tasks.Add(new SimTask

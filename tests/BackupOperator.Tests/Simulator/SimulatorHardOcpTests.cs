@@ -34,7 +34,7 @@ public sealed class SimulatorHardOcpTests : IAsyncLifetime, IDisposable
         Assert.Single(await TasksAsync("clusterId=7&size=100"));
         var tasks = await TasksAsync("clusterId=8&size=100&sort=id,asc");
         Assert.Equal(
-            ["Backup cluster 8 MANUAL console-admin", "Stop backup cluster 8 MANUAL console-admin", "Backup cluster 8 MANUAL u", "Backup cluster 8 SCHEDULED system"],
+            ["Backup cluster 8 MANUAL console-admin", "Stop backup cluster 8 MANUAL u", "Backup cluster 8 MANUAL u", "Backup cluster 8 SCHEDULED u"],
             tasks.Select(t => $"{t["name"]} {t["type"]} {t["creator"]!["name"]}"));
         Assert.Equal(ours, tasks[2]["id"]!.GetValue<long>());
         Assert.All(tasks.Where(t => t["id"]!.GetValue<long>() != ours), t => Assert.Equal("SUCCESSFUL", t["status"]!.GetValue<string>()));
