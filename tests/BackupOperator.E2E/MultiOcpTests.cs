@@ -314,6 +314,46 @@ public sealed class MultiOcpTests(E2EEnvironment env)
     }
 
     /// <summary>
+    /// A 403 that passes is not a revocation: an API server that has just restarted answers 403 to every
+    /// request until its RBAC caches are filled (the soak, seed 148785, saw a granted backup fail NotAllowed
+    /// so). Withdrawn after the intent and given back before <c>Backup:DenialConfirmation</c> has passed, the
+    /// grant holds: the backup says what it waits for, then runs once, on its own task.
+    /// </summary>
+    [Fact]
+    public async Task A_grant_withdrawn_and_given_back_within_the_confirmation_runs_the_backup_once()
+    {
+        const long cluster = 2346;
+        var ct = TestTimeout.Token(4);
+        await using var ocp = await SimulatorHandle.StartAsync(ct);
+        var team = await env.NamespaceAsync("team-blip", ct);
+        try
+        {
+            await env.TeamSecretAsync(team, "ocp", ocp.Url, ct);
+            await ParkAfterIntentAsync(cluster, ct);
+            await env.CreateBackupAsync(Backups.Nfs("parked", cluster, "ocp", team), ct);
+            var intent = await WaitParkedAsync("parked", team, ct);
+            await env.WithdrawSecretConsentAsync(team, "ocp", ct);
+
+            var confirming = await env.UntilBackupAsync("parked", team, b => Task.FromResult(b.Status?.Reason == "ConfirmingDenial"), Timeout,
+                "the backup confirming the withdrawn grant", ct);
+            Assert.Equal(BackupPhase.Submitting, confirming.Status!.Phase);
+            Assert.Contains($"Secret {team}/ocp (spec.ocpSecretRef) is no longer granted to the operator; nothing is sent", confirming.Status.Message, StringComparison.Ordinal);
+            Assert.Equal(0, await ocp.PostsAsync(cluster, ct));
+            await SecretGrants.GrantAsync(env.Admin, team, "ocp", ct);
+
+            var done = await env.UntilBackupAsync("parked", team, b => Task.FromResult(b.Status?.IsDone == true), Timeout, "the end of the backup", ct);
+
+            Assert.Equal((BackupPhase.Succeeded, intent.Status!.RequestId), (done.Status!.Phase, done.Status.RequestId));
+            await ocp.AssertOwnBackupOnlyAsync(done, ct);
+        }
+        finally
+        {
+            await env.DeleteBackupsAsync(team);
+            await env.RestartOperatorAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
     /// Restarts the shared operator so that it holds every backup of <paramref name="cluster"/> for
     /// <see cref="ParkMilliseconds"/> right after writing its intent, before any POST, and reads
     /// Secrets afresh each time (an edit made while it is held is what it meets next).

@@ -36,6 +36,7 @@ internal sealed class OperatorProcess : IDisposable
         ["Backup__RetryInterval"] = "00:00:00.300",
         ["Backup__MaxRetryInterval"] = "00:00:02",
         ["Backup__RecoveryQuietPeriod"] = "00:00:05", // > Ocp__RequestTimeout, and > the simulator's 4 s delay faults
+        ["Backup__DenialConfirmation"] = "00:00:08", // > an API server's RBAC warm-up after a restart under load
         ["Ocp__RequestTimeout"] = "00:00:03",
         ["Connections__RecheckInterval"] = "00:00:05",
         ["Connections__RetryInterval"] = "00:00:00.500",

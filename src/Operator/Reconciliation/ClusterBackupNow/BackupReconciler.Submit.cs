@@ -14,6 +14,25 @@ public sealed partial class BackupReconciler
     private static readonly Regex BusyWords = new(@"in[ _-]?progress|busy|already (running|exists)|is running|concurrent",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
+    /// <summary>
+    /// A grant found withdrawn after the intent fails the backup only when it is still withdrawn
+    /// <see cref="ReconcileOptions.DenialConfirmation"/> after this process first found it so: an API server
+    /// that has just started answers 403 until its RBAC caches are filled. Until then nothing is sent,
+    /// nothing is looked up, and the backup says what it waits for.
+    /// </summary>
+    private ReconcileDecision? UnconfirmedDenial(Step step, string denial)
+    {
+        var since = _journal.FirstDenied(step.Status.RequestId!, step.Now);
+        var until = since + _options.DenialConfirmation;
+        if (step.Now >= until)
+        {
+            return null;
+        }
+
+        var message = $"{denial}; nothing is sent: the backup fails NotAllowed unless the grant holds again by {until:u}";
+        return step.FinishOnce(until - step.Now, warn: true, st => st.SetWaiting("ConfirmingDenial", message));
+    }
+
     /// <summary>Submitting: adopt the task an earlier POST created, or send (again) when there is none.</summary>
     private async Task<ReconcileDecision> SubmitAsync(Step step, ClusterPeers peers, CancellationToken ct)
     {
@@ -46,6 +65,15 @@ public sealed partial class BackupReconciler
         catch (OcpConfigurationException e)
         {
             return step.FinishOnce(RetryDelay(s.AttemptStartedAt, step.Now), warn: true, st => st.SetWaiting(e.Reason, e.Message));
+        }
+
+        if (denial is null)
+        {
+            _journal.GrantHeld(s.RequestId!);
+        }
+        else if (UnconfirmedDenial(step, denial) is { } confirming)
+        {
+            return confirming;
         }
 
         if (denial is not null && !mayHaveBeenSent)

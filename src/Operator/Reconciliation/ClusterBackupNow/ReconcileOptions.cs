@@ -62,6 +62,14 @@ public sealed class ReconcileOptions
 
     public const string DefaultBackupTaskNamePattern = @"^(?!.*\b(?:stop|cancel|delete|remove|restore|clean|purge))(?=.*backup)";
 
+    /// <summary>
+    /// How long a grant withdrawn after the intent must stay withdrawn before the backup is failed
+    /// NotAllowed: an API server that has just started answers 403 to everything until its RBAC caches
+    /// are filled, and a Role being replaced is briefly absent. Nothing is sent meanwhile.
+    /// </summary>
+    [TimeSpanRange("00:00:00", "01:00:00")]
+    public TimeSpan DenialConfirmation { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest wait between attempts while OCP or a Secret is unavailable.</summary>
     [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromMinutes(5);

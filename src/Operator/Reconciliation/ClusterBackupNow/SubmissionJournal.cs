@@ -12,6 +12,9 @@ namespace BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 /// <item>When this process first saw an intent it did not write (after a restart or a leader
 /// change): a POST from the previous owner may still be on its way into OCP, so a new POST waits a
 /// quiet period from that moment (<see cref="ReconcileOptions.RecoveryQuietPeriod"/>).</item>
+/// <item>When this process first found an intent's grant withdrawn: the backup is failed only if the
+/// denial still holds <see cref="ReconcileOptions.DenialConfirmation"/> later (a 403 of an API server that
+/// is starting is not a revocation). Forgetting it early only delays the failure.</item>
 /// <item>Task ids recorded by any resource this process has seen, per cluster (OCP and cluster id:
 /// two OCPs number their tasks alike), with the resource
 /// that recorded them (its uid), so that a task a resource recorded is never adopted by another,
@@ -30,6 +33,7 @@ public sealed class SubmissionJournal
 
     private readonly ConcurrentDictionary<string, DateTime> _unsent = new();
     private readonly ConcurrentDictionary<string, DateTime> _firstSeen = new();
+    private readonly ConcurrentDictionary<string, DateTime> _firstDenied = new();
     private readonly ConcurrentDictionary<(OcpCluster Cluster, long TaskId), Claimant> _claims = new();
     private long _lastSweepTicks;
 
@@ -55,11 +59,22 @@ public sealed class SubmissionJournal
         return _unsent.ContainsKey(requestId) ? null : _firstSeen.GetOrAdd(requestId, now);
     }
 
+    /// <summary>When this process first found the intent's grant withdrawn, in the denial that still lasts.</summary>
+    public DateTime FirstDenied(string requestId, DateTime now)
+    {
+        Sweep(now);
+        return _firstDenied.GetOrAdd(requestId, now);
+    }
+
+    /// <summary>The grant holds (again): a later denial starts its confirmation afresh.</summary>
+    public void GrantHeld(string requestId) => _firstDenied.TryRemove(requestId, out _);
+
     /// <summary>The intent is settled (accepted, adopted, refused, or given up): nothing to remember.</summary>
     public void Forget(string requestId)
     {
         _unsent.TryRemove(requestId, out _);
         _firstSeen.TryRemove(requestId, out _);
+        _firstDenied.TryRemove(requestId, out _);
     }
 
     /// <summary>The resource <paramref name="owner"/> (its uid) recorded these tasks of the cluster (or this process received them from OCP for it).</summary>
@@ -77,13 +92,14 @@ public sealed class SubmissionJournal
     public bool IsClaimed(OcpCluster cluster, long taskId, string? owner) =>
         _claims.TryGetValue((cluster, taskId), out var claim) && (owner is null || claim.Owner != owner);
 
-    public int Count => _unsent.Count + _firstSeen.Count + _claims.Count;
+    public int Count => _unsent.Count + _firstSeen.Count + _firstDenied.Count + _claims.Count;
 
     /// <summary>After leadership was lost, another replica may have sent anything: trust no remembered intent.</summary>
     public void Clear()
     {
         _unsent.Clear();
         _firstSeen.Clear();
+        _firstDenied.Clear();
     }
 
     private void Sweep(DateTime now)
@@ -97,6 +113,7 @@ public sealed class SubmissionJournal
         var oldest = now - Retention;
         Evict(_unsent, oldest);
         Evict(_firstSeen, oldest);
+        Evict(_firstDenied, oldest);
         foreach (var (key, claim) in _claims)
         {
             if (claim.At < oldest)
