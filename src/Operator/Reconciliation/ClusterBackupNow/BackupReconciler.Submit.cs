@@ -33,7 +33,7 @@ public sealed partial class BackupReconciler
         // server, or this one warmed up) ends the denial; a denial fails the backup only if every look was denied.
         var wait = until - step.Now;
         var message = $"{denial}; nothing is sent: the backup fails NotAllowed unless the grant holds again by {until:u}";
-        return step.FinishOnce(wait < _options.RetryInterval ? wait : _options.RetryInterval, warn: true, st => st.SetWaiting("ConfirmingDenial", message));
+        return step.FinishOnce(wait < _options.RetryInterval ? wait : _options.RetryInterval, warn: true, st => st.SetConfirming("ConfirmingDenial", message)); // Submitting: also after an outage left it Unknown
     }
 
     /// <summary>Submitting: adopt the task an earlier POST created, or send (again) when there is none.</summary>

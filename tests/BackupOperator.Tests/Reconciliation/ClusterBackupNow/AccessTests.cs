@@ -198,6 +198,25 @@ public sealed class AccessTests
     }
 
     [Fact]
+    public async Task A_denial_being_confirmed_after_an_outage_shows_Submitting_not_Unknown()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup); // the intent
+        h.Ocp.FailPost(Fail.Lost());
+        await h.StepAsync(backup); // lost: OCP may or may not have started it
+        h.Time.Advance(h.Options.SubmissionSettleDelay);
+        h.Ocp.FailList(Fail.ServerError("listTasks", 503));
+        var down = await h.StepAsync(backup);
+        Assert.Equal(BackupPhase.Unknown, down.Status!.Phase);
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("Secret db/ocp (spec.ocpSecretRef) is no longer granted to the operator", mayPass: true);
+
+        var d = await h.StepAsync(backup);
+
+        Assert.Equal((BackupPhase.Submitting, "ConfirmingDenial"), (d.Status!.Phase, d.Status.Reason));
+    }
+
+    [Fact]
     public async Task A_denial_that_a_passing_403_cannot_explain_fails_at_once()
     {
         var h = new Harness();
