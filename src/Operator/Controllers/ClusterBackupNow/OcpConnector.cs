@@ -91,7 +91,7 @@ public sealed class OcpConnector(
         }
         catch (OcpConfigurationException e) when (recorded is not null && e.Reason == OcpConfigurationException.SecretNotGranted)
         {
-            throw new OcpAccessDeniedException($"Secret {ns}/{name} ({field}) is no longer granted to the operator");
+            throw new OcpAccessDeniedException($"Secret {ns}/{name} ({field}) is no longer granted to the operator", mayPass: true);
         }
     }
 

@@ -29,8 +29,11 @@ public sealed partial class BackupReconciler
             return null;
         }
 
+        // Looked at again within the window, not only at its end: one answer that grants (another API
+        // server, or this one warmed up) ends the denial; a denial fails the backup only if every look was denied.
+        var wait = until - step.Now;
         var message = $"{denial}; nothing is sent: the backup fails NotAllowed unless the grant holds again by {until:u}";
-        return step.FinishOnce(until - step.Now, warn: true, st => st.SetWaiting("ConfirmingDenial", message));
+        return step.FinishOnce(wait < _options.RetryInterval ? wait : _options.RetryInterval, warn: true, st => st.SetConfirming("ConfirmingDenial", message)); // Submitting: also after an outage left it Unknown
     }
 
     /// <summary>Submitting: adopt the task an earlier POST created, or send (again) when there is none.</summary>
@@ -61,6 +64,10 @@ public sealed partial class BackupReconciler
         catch (OcpAccessDeniedException e)
         {
             denial = e.Message;
+            if (e.MayPass && UnconfirmedDenial(step, denial) is { } confirming)
+            {
+                return confirming;
+            }
         }
         catch (OcpConfigurationException e)
         {
@@ -70,10 +77,6 @@ public sealed partial class BackupReconciler
         if (denial is null)
         {
             _journal.GrantHeld(s.RequestId!);
-        }
-        else if (UnconfirmedDenial(step, denial) is { } confirming)
-        {
-            return confirming;
         }
 
         if (denial is not null && !mayHaveBeenSent)
@@ -90,6 +93,16 @@ public sealed partial class BackupReconciler
         {
             session = await connector.ConnectAsync(step.Target, recorded, ct);
             accessKey = await connector.GetStorageAccessKeyAsync(step.Target, ct);
+        }
+        catch (OcpConfigurationException e) when (denial is not null)
+        {
+            // The grant is withdrawn (confirmed) and the Secret it covered cannot be read to look for the
+            // task a lost answer may have started: waiting would hold the cluster for good. Never sent again.
+            _journal.Forget(s.RequestId!);
+            var message = $"{denial}; not sent again: an earlier attempt's answer was lost and OCP's tasks cannot be read without the Secret ({e.Message}), " +
+                $"check OCP ({recorded?.Endpoint ?? "the one it was submitted to"}) for a backup of cluster {step.Spec.ClusterId} started since {s.AttemptStartedAt:u}";
+            s.SetFailed("NotAllowed", message, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("NotAllowed", message));
         }
         catch (OcpConfigurationException e)
         {

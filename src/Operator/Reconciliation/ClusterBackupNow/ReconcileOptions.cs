@@ -65,9 +65,11 @@ public sealed class ReconcileOptions
     /// <summary>
     /// How long a grant withdrawn after the intent must stay withdrawn before the backup is failed
     /// NotAllowed: an API server that has just started answers 403 to everything until its RBAC caches
-    /// are filled, and a Role being replaced is briefly absent. Nothing is sent meanwhile.
+    /// are filled, and a Role being replaced is briefly absent. Nothing is sent meanwhile; the grant is
+    /// looked at every RetryInterval, and one look that finds it held ends the denial. Only a Secret's 403
+    /// is confirmed so: a connection re-created, or a grant that excludes the namespace, fails at once.
     /// </summary>
-    [TimeSpanRange("00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "00:30:00")] // well within SubmissionJournal.Retention, or the first sighting is swept and the wait starts over
     public TimeSpan DenialConfirmation { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest wait between attempts while OCP or a Secret is unavailable.</summary>

@@ -50,7 +50,7 @@ public sealed class AccessTests
         await h.StepAsync(backup); // the intent
         h.Connector.DenialAfterIntent = new OcpAccessDeniedException("ClusterOcpConnection ocp-shared does not grant namespace db");
 
-        var d = await StepPastConfirmationAsync(h, backup); // where the POST would be, and again once the denial held
+        var d = await h.StepAsync(backup); // where the POST would be: a grant that excludes the namespace is not a passing 403, no wait
 
         Assert.Equal((BackupPhase.Failed, "NotAllowed"), (d.Status!.Phase, d.Status.Reason));
         Assert.Contains("does not grant namespace db; nothing was sent", d.Status.Message, StringComparison.Ordinal);
@@ -69,7 +69,7 @@ public sealed class AccessTests
         var running = await h.StepAsync(backup); // the POST and the first task read
         Assert.Equal(BackupPhase.Running, running.Status!.Phase);
         var checks = h.Connector.Authorizations;
-        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn");
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn", mayPass: true);
         var id = running.Status.TaskIds![0];
         h.Ocp.Tasks[id] = h.Ocp.Tasks[id] with { Status = "SUCCESSFUL" };
 
@@ -88,7 +88,7 @@ public sealed class AccessTests
         await h.StepAsync(backup); // the intent
         h.Ocp.StartThenLoseAnswer(Fail.Lost());
         await h.StepAsync(backup); // OCP started the task; the answer never came
-        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn");
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn", mayPass: true);
         h.Time.Advance(h.Options.SubmissionSettleDelay);
 
         var d = await StepPastConfirmationAsync(h, backup);
@@ -106,7 +106,7 @@ public sealed class AccessTests
         await h.StepAsync(backup); // the intent
         h.Ocp.FailPost(Fail.Lost());
         await h.StepAsync(backup); // lost: OCP may or may not have started it
-        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn");
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("withdrawn", mayPass: true);
         h.Time.Advance(h.Options.SubmissionSettleDelay);
 
         var d = await StepPastConfirmationAsync(h, backup);
@@ -125,13 +125,13 @@ public sealed class AccessTests
         var backup = TestResources.Backup();
         await h.StepAsync(backup); // the intent
         var calls = h.Ocp.Calls;
-        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("Secret db/ocp (spec.ocpSecretRef) is no longer granted to the operator");
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("Secret db/ocp (spec.ocpSecretRef) is no longer granted to the operator", mayPass: true);
 
         var waiting = await h.StepAsync(backup);
 
         Assert.Equal((BackupPhase.Submitting, "ConfirmingDenial"), (waiting.Status!.Phase, waiting.Status.Reason));
         Assert.Contains("no longer granted to the operator; nothing is sent", waiting.Status.Message, StringComparison.Ordinal);
-        Assert.Equal(h.Options.DenialConfirmation, waiting.RequeueAfter);
+        Assert.Equal(h.Options.RetryInterval, waiting.RequeueAfter); // looked at again within the window: one granted answer ends it
         Assert.Contains(waiting.Events, e => e.Warning && e.Reason == "ConfirmingDenial");
         Assert.Empty(h.Ocp.Posts);
         Assert.Equal(calls, h.Ocp.Calls); // not even a task lookup
@@ -151,7 +151,7 @@ public sealed class AccessTests
         var h = new Harness();
         var backup = TestResources.Backup();
         await h.StepAsync(backup); // the intent
-        var withdrawn = new OcpAccessDeniedException("withdrawn");
+        var withdrawn = new OcpAccessDeniedException("withdrawn", mayPass: true);
         h.Connector.DenialAfterIntent = withdrawn;
         await h.StepAsync(backup); // first found denied
         h.Time.Advance(h.Options.DenialConfirmation - TimeSpan.FromSeconds(1));
@@ -173,6 +173,61 @@ public sealed class AccessTests
 
         Assert.Equal((BackupPhase.Failed, "NotAllowed"), (d.Status!.Phase, d.Status.Reason));
         Assert.Single(h.Ocp.Posts);
+    }
+
+    [Fact]
+    public async Task A_confirmed_denial_after_a_lost_answer_whose_Secret_cannot_be_read_fails_instead_of_holding_the_cluster()
+    {
+        // Found by the adversary pass: the grant withdrawn after a lost answer, the Secret needed to read OCP's
+        // tasks is unreadable too (403); waiting for it held the backup, and its cluster, for good.
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup); // the intent
+        h.Ocp.FailPost(Fail.Lost());
+        await h.StepAsync(backup); // lost: OCP may or may not have started it
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("Secret db/ocp (spec.ocpSecretRef) is no longer granted to the operator", mayPass: true);
+        h.Connector.Failure = new BackupOperator.Operator.Ocp.OcpConfigurationException("Secret db/ocp (spec.ocpSecretRef) is not granted to the operator",
+            BackupOperator.Operator.Ocp.OcpConfigurationException.SecretNotGranted);
+        h.Time.Advance(h.Options.SubmissionSettleDelay);
+
+        var d = await StepPastConfirmationAsync(h, backup);
+
+        Assert.Equal((BackupPhase.Failed, "NotAllowed"), (d.Status!.Phase, d.Status.Reason));
+        Assert.Contains("not sent again", d.Status.Message, StringComparison.Ordinal);
+        Assert.Single(h.Ocp.Posts);
+    }
+
+    [Fact]
+    public async Task A_denial_being_confirmed_after_an_outage_shows_Submitting_not_Unknown()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup); // the intent
+        h.Ocp.FailPost(Fail.Lost());
+        await h.StepAsync(backup); // lost: OCP may or may not have started it
+        h.Time.Advance(h.Options.SubmissionSettleDelay);
+        h.Ocp.FailList(Fail.ServerError("listTasks", 503));
+        var down = await h.StepAsync(backup);
+        Assert.Equal(BackupPhase.Unknown, down.Status!.Phase);
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("Secret db/ocp (spec.ocpSecretRef) is no longer granted to the operator", mayPass: true);
+
+        var d = await h.StepAsync(backup);
+
+        Assert.Equal((BackupPhase.Submitting, "ConfirmingDenial"), (d.Status!.Phase, d.Status.Reason));
+    }
+
+    [Fact]
+    public async Task A_denial_that_a_passing_403_cannot_explain_fails_at_once()
+    {
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup); // the intent
+        h.Connector.DenialAfterIntent = new OcpAccessDeniedException("ClusterOcpConnection ocp-shared is not the one this backup was submitted through");
+
+        var d = await h.StepAsync(backup);
+
+        Assert.Equal((BackupPhase.Failed, "NotAllowed"), (d.Status!.Phase, d.Status.Reason));
+        Assert.Empty(h.Ocp.Posts);
     }
 
     /// <summary>A denial found after the intent is confirmed before it fails the backup: one step finds it, the next (after <see cref="ReconcileOptions.DenialConfirmation"/>) acts on it.</summary>

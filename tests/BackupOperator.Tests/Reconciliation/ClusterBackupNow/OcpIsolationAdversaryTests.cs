@@ -38,7 +38,7 @@ public sealed class OcpIsolationAdversaryTests
         h.Connector.Target = new OcpTarget("https://ocp-other-team.example:443", "uid-conn-2");
         h.Connector.DenialAfterIntent = new OcpAccessDeniedException("ClusterOcpConnection ocp-shared is not the one this backup was submitted through");
 
-        var d = await AccessTests.StepPastConfirmationAsync(h, backup);
+        var d = await h.StepAsync(backup);
 
         Assert.Equal((BackupPhase.Failed, "NotAllowed"), (d.Status!.Phase, d.Status.Reason));
         Assert.Empty(h.Ocp.Posts);
