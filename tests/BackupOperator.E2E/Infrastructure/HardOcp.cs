@@ -12,7 +12,11 @@ internal static class HardOcp
     /// <summary>Below the operator's Backup:TaskIdReorderWindow default (100): ids go backwards by less than it adopts.</summary>
     public const int MaxIdBlock = 50;
 
-    private static readonly string[] StatusForms = ["upper", "lower", "title", "varying", "integer"];
+    /// <summary>
+    /// The word forms only: an integer status is one the operator by design cannot read (OCP's docs give no table), so its
+    /// backups stay Running and say so (HardOcpTests.A_status_in_a_form_the_operator_cannot_read_...); in the soak every one would be stuck.
+    /// </summary>
+    private static readonly string[] StatusForms = ["upper", "lower", "title", "varying"];
 
     /// <summary>The trial's own Random for these settings: deterministic across processes, apart from the trial's other draws.</summary>
     public static Random For(int seed, int trial) => new(unchecked((seed * 104_729) + (trial * 7) + 1));
