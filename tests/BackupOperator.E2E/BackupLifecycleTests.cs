@@ -180,7 +180,10 @@ public sealed class BackupLifecycleTests(E2EEnvironment env)
                 return true;
             }
         }, Timeout, "the resource deleted after its ttlSecondsAfterFinished", ct);
-        Assert.Single(await env.Simulator.TaskIdsAsync(107, ct)); // the backup itself is untouched
+        // The backup itself is untouched: its one task was only ever read (no retry, rollback or other call changed it).
+        var task = Assert.Single(await env.Simulator.TaskIdsAsync(107, ct));
         Assert.Equal(1, await env.Simulator.PostsAsync(107, ct));
+        var changing = await env.Simulator.CallsChangingAsync(task, ct);
+        Assert.True(changing.Count == 0, $"task {task} of the deleted resource was changed in OCP: {string.Join("; ", changing.Select(c => $"{c.At} {c.Method} {c.Path} by {c.User}"))}");
     }
 }

@@ -102,6 +102,8 @@ public sealed class HardOcpTests(E2EEnvironment env)
         Assert.Equal(BackupPhase.Succeeded, done.Status.Phase);
         Assert.Equal(posts.SelectMany(p => p.TaskIds), done.Status.TaskIds); // its own POST's task, the only one started
         Assert.Equal(await env.Simulator.TaskIdsAsync(clusterId, ct), done.Status.TaskIds);
+        // OCP's other users' backups of the cluster are not "another backup started" (the dropped POST and its retry carry one request id).
+        await env.Simulator.AssertOwnBackupOnlyAsync(done, ct, posts: posts.Count);
         await AssertUntouchedAsync(foreign, ct);
     }
 

@@ -126,5 +126,29 @@ public sealed class SoakTallyTests
         Assert.Contains($"'{value}'", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Hard_settings_replay_from_seed_and_trial_and_keep_reordered_ids_inside_the_operators_window()
+    {
+        var drawn = Enumerable.Range(0, 200).Select(trial => HardOcp.Draw(HardOcp.For(77, trial))).ToList();
+
+        Assert.Equal(drawn, Enumerable.Range(0, 200).Select(trial => HardOcp.Draw(HardOcp.For(77, trial))));
+        Assert.All(drawn, s => Assert.InRange(s.TaskIdBlock ?? 0, 0, 99)); // Backup:TaskIdReorderWindow defaults to 100
+        Assert.Contains(drawn, s => s.TaskIdBlock > 1);
+        Assert.Contains(drawn, s => s.ForeignTasks == true);
+        Assert.Contains(drawn, s => s.ForeignTasks == false);
+        Assert.Equal(["lower", "title", "upper", "varying"], drawn.Select(s => s.StatusForm).Distinct().Order());
+    }
+
+    [Fact]
+    public void The_tally_line_counts_each_hard_setting_drawn()
+    {
+        var tally = Checked();
+        tally.Add(new OcpSimulator.SimSettings(ForeignTasks: true, TaskIdBlock: 40, StatusForm: "integer", FixDurationAtCreation: true));
+        tally.Add(new OcpSimulator.SimSettings(ForeignTasks: false, TaskIdBlock: 0, ShufflePages: true, OmitPageCounts: true, StatusForm: "upper", DelayOutlivesDisconnect: true));
+
+        Assert.Contains("hard settings of 2 OCPs: foreign 1, reordered 1, shuffled 1, noCounts 1, statusForms 1, lateTasks 1, fixedDurations 1",
+            tally.Line(77), StringComparison.Ordinal);
+    }
+
     private static SoakTally Checked() => new() { Trials = 1, Backups = 2, Slots = 3 };
 }

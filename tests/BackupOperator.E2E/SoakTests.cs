@@ -1,6 +1,7 @@
 using System.Globalization;
 using BackupOperator.E2E.Infrastructure;
 using BackupOperator.Entities;
+using BackupOperator.OcpSimulator;
 using Xunit.Abstractions;
 
 namespace BackupOperator.E2E;
@@ -75,6 +76,18 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
 
         var firstOcp = new Random(unchecked((seed * 31) + trial)).Next(ocps.Length);
 
+        // Each OCP as hard as OCP can be, drawn on its own (HardOcp.For): foreign tasks, ids going backwards within a
+        // window below the operator's, shuffled pages without counts, status forms, late tasks, durations fixed at creation.
+        var hard = HardOcp.For(seed, trial);
+        var hardSettings = new SimSettings[ocps.Length];
+        for (var k = 0; k < ocps.Length; k++)
+        {
+            hardSettings[k] = HardOcp.Draw(hard);
+            await ocps[k].ConfigureAsync(hardSettings[k], ct);
+            tally.Add(hardSettings[k]);
+            output.WriteLine($"trial {trial}: OCP {k} hard settings: {HardOcp.Describe(hardSettings[k])}");
+        }
+
         // A schedule on its own cluster, firing every 3 s through the trial's kills, restarts and partitions.
         var schedule = $"soak-{seed}-{trial}-cbs";
         var scheduleCluster = 40_000 + trial;
@@ -109,6 +122,12 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
                     tally.ExpectedFailures++;
                     expectFailure = true;
                     break;
+            }
+
+            if (hardSettings[k].FixDurationAtCreation == true)
+            {
+                // Its tasks keep the duration they were created with; the next one gets another.
+                await ocp.ConfigureAsync(new SimSettings(TaskDurationMs: HardOcp.Duration(hard)), ct);
             }
 
             var name = $"soak-{seed}-{trial}-{i}";

@@ -13,7 +13,9 @@ internal static class SimulatorRecords
     /// <summary>
     /// Exactly once, by task id: every POST for the resource's cluster carried its request id, there was
     /// <paramref name="posts"/> of them, they started at least one task, the resource reports exactly
-    /// those tasks, and OCP started no other backup on that cluster.
+    /// those tasks, and OCP started no other backup on that cluster. "Started" is what backupNow POSTs started
+    /// (/_sim/backups): the tasks of OCP's other users (<see cref="OcpSimulator.SimSettings.ForeignTasks"/>: a console
+    /// backup, a stop, a scheduled backup) are not POST-started and are no other backup here.
     /// </summary>
     public static async Task AssertOwnBackupOnlyAsync(this SimulatorHandle ocp, V1alpha1ClusterBackupNow resource, CancellationToken ct, int posts = 1)
     {

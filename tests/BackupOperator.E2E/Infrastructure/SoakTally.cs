@@ -33,6 +33,16 @@ internal sealed class SoakTally
     public int Faults { get; set; }
     public int ExpectedFailures { get; set; }
 
+    /// <summary>The trials' OCPs, and how many of them drew each hard setting (<see cref="HardOcp"/>).</summary>
+    public int HardOcps { get; set; }
+    public int HardForeign { get; set; }
+    public int HardReordered { get; set; }
+    public int HardShuffled { get; set; }
+    public int HardNoCounts { get; set; }
+    public int HardStatusForms { get; set; }
+    public int HardLateTasks { get; set; }
+    public int HardFixedDurations { get; set; }
+
     public List<string> Problems { get; } = [];
 
     public void Add(OutcomeReport r, string where)
@@ -50,6 +60,19 @@ internal sealed class SoakTally
         Misattributed += r.Misattributed;
         Orphans += r.Orphans;
         Problems.AddRange(r.Problems.Select(p => $"{where}: {p}"));
+    }
+
+    /// <summary>One OCP's hard settings, counted per setting it turned on (a status form other than upper case counts).</summary>
+    public void Add(OcpSimulator.SimSettings hard)
+    {
+        HardOcps++;
+        HardForeign += hard.ForeignTasks == true ? 1 : 0;
+        HardReordered += hard.TaskIdBlock > 1 ? 1 : 0;
+        HardShuffled += hard.ShufflePages == true ? 1 : 0;
+        HardNoCounts += hard.OmitPageCounts == true ? 1 : 0;
+        HardStatusForms += hard.StatusForm is { } form && form != "upper" ? 1 : 0;
+        HardLateTasks += hard.DelayOutlivesDisconnect == true ? 1 : 0;
+        HardFixedDurations += hard.FixDurationAtCreation == true ? 1 : 0;
     }
 
     /// <summary>One trial's schedule, counted slot by slot; a trial with no slot at all is a defect.</summary>
@@ -72,7 +95,9 @@ internal sealed class SoakTally
         + $"missingBackups {MissingBackups} unconfirmedFailures {UnconfirmedFailures} wrongOutcomes {WrongOutcomes} misattributed {Misattributed} "
         + $"orphans {Orphans} doubledSlots {DoubledSlots} unaccountedSlots {UnaccountedSlots} trialsWithoutSlots {TrialsWithoutSlots} "
         + $"(scheduled backups {Scheduled}, missed or skipped {MissedOrSkipped}; taskFail faults {ExpectedFailures}; operator kills {Kills}, "
-        + $"API server restarts {ApiRestarts}, partitions {Partitions}, faults {Faults}; attribution by request id)");
+        + $"API server restarts {ApiRestarts}, partitions {Partitions}, faults {Faults}; attribution by request id; "
+        + $"hard settings of {HardOcps} OCPs: foreign {HardForeign}, reordered {HardReordered}, shuffled {HardShuffled}, noCounts {HardNoCounts}, "
+        + $"statusForms {HardStatusForms}, lateTasks {HardLateTasks}, fixedDurations {HardFixedDurations})");
 
     /// <summary>Why the run fails, or null when it passes.</summary>
     public string? Failure()
