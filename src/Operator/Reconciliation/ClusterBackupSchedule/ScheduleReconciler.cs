@@ -113,7 +113,7 @@ public static class ScheduleReconciler
                         ? $"the newest, {Stamp(late.At)}, is past startingDeadlineSeconds ({spec.StartingDeadlineSeconds}s)"
                         : "none of them runs";
                 events.Add(new ScheduleEvent(true, ScheduleEvent.MissedSchedule,
-                    $"{count} slot(s) after {Stamp(recorded)} were missed (the operator was not running, or their starting deadline passed); {after}"));
+                    $"{count} slot(s) after {Stamp(recorded)} were missed (the operator was not running, the API server refused their backup so it could not be created, or their starting deadline passed); {after}"));
             }
 
             if (due is { } slot)

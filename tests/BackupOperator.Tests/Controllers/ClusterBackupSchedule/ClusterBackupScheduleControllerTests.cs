@@ -234,6 +234,29 @@ public sealed class ClusterBackupScheduleControllerTests
     }
 
     [Fact]
+    public async Task A_refusal_that_outlasts_its_slot_counts_that_slot_missed_says_why_and_runs_the_next_one()
+    {
+        // 02:00 is refused (a 403 while the API server's RBAC caches fill, a revoked role) until 03:00 is due.
+        _creator.Refusal = new ResourceNotCreatedException("ClusterBackupNow db/nightly-20260501020000 was not created: 403 forbidden", HttpStatusCode.Forbidden, new InvalidOperationException());
+        await Assert.ThrowsAsync<ResourceNotCreatedException>(() => Controller().ReconcileAsync(Schedule(), CancellationToken.None));
+        _cache.TryGet(Key, out var refused);
+
+        _creator.Refusal = null;
+        _time.Advance(TimeSpan.FromHours(1));
+        await Controller().ReconcileAsync(refused!, CancellationToken.None);
+
+        // Not lost without a word: the refused slot is counted missed, the event says a refusal can be why, and 03:00 runs.
+        var child = Assert.Single(_creator.Created);
+        Assert.Equal(ChildNames.ForSlot(Name, Slot.AddHours(1)), child.Metadata.Name);
+        var status = _writes.Written[^1];
+        Assert.Equal(1, status.MissedSlots);
+        Assert.Equal(Slot.AddHours(1).UtcDateTime, status.LastScheduleTime);
+        var missed = Assert.Single(_events.Recorded, e => e.Reason == ScheduleEvent.MissedSchedule);
+        Assert.True(missed.Warning);
+        Assert.Contains("could not be created", missed.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_schedule_named_with_253_characters_creates_children_with_valid_names_and_a_shortened_label()
     {
         var longName = string.Join('.', Enumerable.Repeat(new string('a', 62), 4)) + ".b";
