@@ -165,6 +165,9 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
         IReadOnlyList<V1alpha1ClusterBackupNow> children = [];
         try
         {
+            // A quiet trial can end before the schedule's first slot: the freeze waits until it handled one (or
+            // ten periods passed, and the trial then counts in trialsWithoutSlots: a slot the operator never took).
+            await WaitForFirstSlotAsync(env, schedule, ct);
             (var slots, children) = await env.FreezeAndCountAsync(schedule, SchedulePeriod,
                 () => env.RestartOperatorAsync(ct, throughProxy: true), TimeSpan.FromSeconds(180), ct);
             tally.Kills++;
@@ -249,4 +252,17 @@ public sealed class SoakTests(E2EEnvironment env, ITestOutputHelper output)
     }
 
     private const int SchedulePeriod = 3;
+
+    private static async Task WaitForFirstSlotAsync(E2EEnvironment env, string schedule, CancellationToken ct)
+    {
+        try
+        {
+            await env.UntilAsync(async () => (await env.GetScheduleAsync(schedule, ct)).Status?.LastScheduleTime is not null,
+                TimeSpan.FromSeconds(SchedulePeriod * 10), $"{schedule} handled a slot", ct);
+        }
+        catch (TimeoutException)
+        {
+            // Counted by the tally (trialsWithoutSlots), with the frozen status as evidence.
+        }
+    }
 }

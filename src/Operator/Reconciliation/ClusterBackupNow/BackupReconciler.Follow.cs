@@ -88,7 +88,7 @@ public sealed partial class BackupReconciler
             return step.Finish(null, BackupEvent.Normal("Succeeded", message));
         }
 
-        var states = string.Join(", ", tasks.Select(t => $"{t.Id} {t.Status ?? "(no status)"}"));
+        var states = string.Join(", ", tasks.Select(t => $"{t.Id} {OcpTaskStatus.Normalize(t.Status) ?? "(no status)"}"));
         s.SetRunning(s.TaskIds!, $"following OCP task(s): {states}", step.Now, step.Generation);
         return wasUnknown
             ? step.Finish(_options.PollInterval, BackupEvent.Normal("Running", $"OCP answers again; {s.Message}"))

@@ -10,7 +10,7 @@ internal static class TaskMapping
     {
         Id = t.Id,
         Name = t.Name,
-        Status = t.Status,
+        Status = OcpTaskStatus.Normalize(t.Status),
         FailedSubtask = t.Subtasks?.FirstOrDefault(st => string.Equals(st.Status, OcpTaskStatus.Failed, StringComparison.OrdinalIgnoreCase))?.Name,
         CreateTime = t.CreateTime,
         StartTime = t.StartTime,

@@ -72,6 +72,28 @@ public sealed class FollowTests
     }
 
     [Fact]
+    public async Task A_status_word_spelled_another_way_on_the_next_read_is_the_same_state_and_is_not_written()
+    {
+        // An OCP (or a proxy) that answers RUNNING, then Running, then running: one state, recorded one way,
+        // so the status is not rewritten (and the backup woken by its own write) on every poll.
+        var backup = RunningBackup(TestResources.Task(101, "running"));
+
+        var first = await _h.StepAsync(backup);
+        Assert.Contains("101 RUNNING", first.Status!.Message, StringComparison.Ordinal);
+        Assert.Equal("RUNNING", Assert.Single(first.Status.Tasks!).Status);
+
+        foreach (var form in new[] { "Running", " RUNNING ", "rUnNiNg" })
+        {
+            _h.Ocp.Tasks[101] = TestResources.Task(101, form);
+            _h.Time.Advance(_h.Options.PollInterval);
+            var next = await _h.StepAsync(backup);
+
+            Assert.Null(next.Status);
+            Assert.Equal(_h.Options.PollInterval, next.RequeueAfter);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_task_status_is_kept_as_text()
     {
         var backup = RunningBackup(TestResources.Task(101, "PAUSED"));
