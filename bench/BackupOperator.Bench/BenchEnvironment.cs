@@ -17,6 +17,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     /// <summary>The floor's resources live apart, in a namespace the throughput operator does not watch.</summary>
     public const string FloorNamespace = "bench-floor";
+
+    /// <summary>The client-go peer's throughput resources, apart from the operator's too.</summary>
+    public const string PeerNamespace = "bench-peer";
     private readonly string _logDirectory;
     private KubeApiServer? _api;
     private SimulatorHandle? _simulator;
@@ -38,7 +41,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             env.Admin = env.Api.AdminClient();
             await Manifests.ApplyAsync(env.Admin, RepoPaths.Config("crds"), null, ct);
             await Manifests.ApplyAsync(env.Admin, RepoPaths.Config("rbac"), null, ct);
-            foreach (var ns in new[] { Namespace, FloorNamespace })
+            foreach (var ns in new[] { Namespace, FloorNamespace, PeerNamespace })
             {
                 await env.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct);
             }
@@ -146,6 +149,50 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         throw new TimeoutException("minimal host not ready in 60 s");
     }
 
+    /// <summary>
+    /// bench/peer-go, the client-go controller (issue 25), watching <paramref name="ns"/>; ready when its
+    /// /readyz answers 200 (its informer synced). It talks to the simulator with HTTP Basic and writes
+    /// with the admin's kubeconfig: its core/v1 events are outside the operator's role.
+    /// </summary>
+    public async Task<(ChildProcess Process, double ReadyMs)> StartPeerAsync(string binary, string ns, int workers, CancellationToken ct)
+    {
+        var n = Interlocked.Increment(ref _starts);
+        var port = KubeApiServer.FreePort();
+        var clock = Stopwatch.StartNew();
+        var process = ChildProcess.Start(binary,
+        [
+            "--kubeconfig", Api.AdminKubeconfig, "--namespace", ns, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--listen", $"127.0.0.1:{port}", "--ocp-url", Simulator.Url, "--ocp-user", SimulatorHandle.User, "--ocp-password", SimulatorHandle.Password,
+        ], Path.Combine(_logDirectory, $"peer-go-{n}.log"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var readyz = new Uri($"http://127.0.0.1:{port}/readyz");
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("peer-go exited during start:\n" + process.ReadLog());
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(readyz, ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return (process, clock.Elapsed.TotalMilliseconds);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), ct);
+        }
+
+        process.Dispose();
+        throw new TimeoutException("peer-go not ready in 60 s");
+    }
+
     private static string MinimalHostDll => RepoPaths.Built(Path.Combine("bench", "MinimalHost"), "MinimalHost");
 
     public async Task<string> MetricsAsync(OperatorProcess process, CancellationToken ct)
@@ -164,7 +211,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>Deletes every ClusterBackupNow and event of the bench namespaces and waits until they are gone.</summary>
     public async Task ClearAsync(CancellationToken ct)
     {
-        foreach (var ns in new[] { Namespace, FloorNamespace })
+        foreach (var ns in new[] { Namespace, FloorNamespace, PeerNamespace })
         {
             await Admin.CustomObjects.DeleteCollectionNamespacedCustomObjectAsync(
                 V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, ns, V1alpha1ClusterBackupNow.Plural, cancellationToken: ct);

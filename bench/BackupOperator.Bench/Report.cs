@@ -26,6 +26,18 @@ internal sealed class HostStats(string build)
     public double OperatorIdleMiB => Measure.Median(OperatorIdle);
 }
 
+/// <summary>The client-go peer (bench/peer-go): start-up and memory, empty and with the finished resources.</summary>
+internal sealed class PeerStats
+{
+    public List<double> Starts { get; } = [];
+    public List<double> Idle { get; } = [];
+    public double History { get; set; } = double.NaN;
+    public double HistoryReadyMs { get; set; } = double.NaN;
+
+    public double Start => Measure.Median(Starts);
+    public double IdleMiB => Measure.Median(Idle);
+}
+
 /// <summary>Everything measured, the ratios against the floors, and the targets they are held to.</summary>
 internal sealed class Report(BenchOptions options)
 {
@@ -33,6 +45,11 @@ internal sealed class Report(BenchOptions options)
 
     public List<(RunResult Floor, RunResult Operator, WorkPerBackup Cost)> Runs { get; } = [];
     public JsonObject Machine { get; set; } = [];
+
+    /// <summary>Each operator run with the peer's run of the same N and OCP delay right after it (BENCH_PEER).</summary>
+    public List<(RunResult Operator, RunResult Peer)> PeerRuns { get; } = [];
+
+    public PeerStats Peer { get; } = new();
 
     public HostStats For(BuildUnderTest build) =>
         _hosts.TryGetValue(build.Name, out var hosts) ? hosts : _hosts[build.Name] = new HostStats(build.Name);
@@ -49,6 +66,23 @@ internal sealed class Report(BenchOptions options)
             yield return ($"throughput operator/floor, {run}", F(ratio, 2), "≥ 0.9", ratio >= 0.9);
             yield return ($"backupNow POSTs per backup, {run}", F(cost.Posts, 2), "= 1", cost.Posts == 1);
             yield return ($"status writes per backup, {run}", F(cost.StatusWrites, 2), "≤ 3", cost.StatusWrites <= 3);
+        }
+
+        foreach (var (op, peer) in PeerRuns)
+        {
+            var run = $"{op.Build}, N={op.N}, OCP {op.OcpDelayMs} ms";
+            var ratio = op.PerSecond / peer.PerSecond;
+            yield return ($"throughput ours/client-go peer, {run}", F(ratio, 2), "≥ 1.1", ratio >= 1.1);
+            if (op.Cpu is { } o && peer.Cpu is { } p)
+            {
+                yield return ($"controller CPU ms per backup ours/peer, {run}", $"{F(o.Operator, 2)} / {F(p.Operator, 2)}", "≤ 1", o.Operator <= p.Operator);
+            }
+        }
+
+        foreach (var h in Hosts.Where(h => !double.IsNaN(Peer.HistoryReadyMs) && h.OperatorHistoryReadyMs > 0))
+        {
+            var ratio = h.OperatorHistoryReadyMs / Peer.HistoryReadyMs;
+            yield return ($"{h.Build} start → ready with {options.Finished} finished, ours/peer informer sync", F(ratio, 2), "≤ 1.2", ratio <= 1.2);
         }
 
         foreach (var h in Hosts)
@@ -109,6 +143,18 @@ internal sealed class Report(BenchOptions options)
             }
         }
 
+        if (PeerRuns.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("| build | N | OCP late (ms) | operator /s | client-go peer /s | ours/peer | controller CPU ms per backup (ours · peer) | API server CPU ms per backup (ours · peer) | create→Succeeded p50/p95/p99 ms (ours · peer) |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            foreach (var (op, peer) in PeerRuns)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {op.PerSecond} | {peer.PerSecond} | {F(op.PerSecond / peer.PerSecond, 2)} | {F(op.Cpu?.Operator ?? double.NaN, 2)} · {F(peer.Cpu?.Operator ?? double.NaN, 2)} | {F(op.Cpu?.ApiServer ?? double.NaN, 1)} · {F(peer.Cpu?.ApiServer ?? double.NaN, 1)} | {L(op.ToDone)} · {L(peer.ToDone)} |");
+            }
+        }
+
         s.AppendLine();
         s.AppendLine("| memory and start-up | " + string.Join(" | ", Hosts.SelectMany(h => new[] { $"minimal {h.Build} host", $"operator {h.Build}" })) + " |");
         s.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", Hosts.Count() * 2)));
@@ -117,6 +163,13 @@ internal sealed class Report(BenchOptions options)
         Row(s, $"RSS with {options.Finished} finished resources (MiB)", h => F(h.MinimalHistory, 1), h => F(h.OperatorHistory, 1));
         Row(s, $"start → ready, empty (ms, median of {options.Starts})", h => F(h.MinimalStart, 0), h => F(h.OperatorStart, 0));
         Row(s, $"start → ready, {options.Finished} finished (ms)", h => F(h.MinimalHistoryReadyMs, 0), h => F(h.OperatorHistoryReadyMs, 0));
+        if (options.Peer is not null)
+        {
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"client-go peer (bench/peer-go, {options.PeerWorkers} workers): start → ready empty {F(Peer.Start, 0)} ms (median of {Peer.Starts.Count}), idle RSS {F(Peer.IdleMiB, 1)} MiB; with {options.Finished} finished: ready (informer synced) in {F(Peer.HistoryReadyMs, 0)} ms, RSS {F(Peer.History, 1)} MiB.");
+        }
+
         s.AppendLine();
         s.AppendLine("| target | measured | bar | met |");
         s.AppendLine("|---|---|---|---|");
@@ -158,6 +211,24 @@ internal sealed class Report(BenchOptions options)
             ["ratio"] = Math.Round(r.Operator.PerSecond / r.Floor.PerSecond, 3),
             ["perBackup"] = JsonSerializer.SerializeToNode(r.Cost),
         }).ToArray()),
+        ["peer"] = options.Peer is null ? null : new JsonObject
+        {
+            ["workers"] = options.PeerWorkers,
+            ["startMs"] = Num(Math.Round(Peer.Start)),
+            ["startSamples"] = new JsonArray(Peer.Starts.Select(v => (JsonNode)Math.Round(v)).ToArray()),
+            ["idleMiB"] = Num(Peer.IdleMiB),
+            ["withFinishedReadyMs"] = Num(Math.Round(Peer.HistoryReadyMs)),
+            ["withFinishedMiB"] = Num(Peer.History),
+            ["throughput"] = new JsonArray(PeerRuns.Select(r => (JsonNode)new JsonObject
+            {
+                ["build"] = r.Operator.Build,
+                ["n"] = r.Operator.N,
+                ["ocpDelayMs"] = r.Operator.OcpDelayMs,
+                ["operator"] = JsonSerializer.SerializeToNode(r.Operator),
+                ["peer"] = JsonSerializer.SerializeToNode(r.Peer),
+                ["ratio"] = Math.Round(r.Operator.PerSecond / r.Peer.PerSecond, 3),
+            }).ToArray()),
+        },
         ["hosts"] = new JsonObject(Hosts.Select(h => KeyValuePair.Create(h.Build, (JsonNode?)new JsonObject
         {
             ["memoryMiB"] = new JsonObject
