@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BackupOperator.E2E.Infrastructure;
 using BackupOperator.Entities;
 using k8s;
@@ -154,7 +155,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// /readyz answers 200 (its informer synced). It talks to the simulator with HTTP Basic and writes
     /// with the admin's kubeconfig: its core/v1 events are outside the operator's role.
     /// </summary>
-    public async Task<(ChildProcess Process, double ReadyMs)> StartPeerAsync(string binary, string ns, int workers, CancellationToken ct)
+    public async Task<(ChildProcess Process, Uri BaseUri, double ReadyMs)> StartPeerAsync(string binary, string ns, int workers, CancellationToken ct)
     {
         var n = Interlocked.Increment(ref _starts);
         var port = KubeApiServer.FreePort();
@@ -165,7 +166,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             "--listen", $"127.0.0.1:{port}", "--ocp-url", Simulator.Url, "--ocp-user", SimulatorHandle.User, "--ocp-password", SimulatorHandle.Password,
         ], Path.Combine(_logDirectory, $"peer-go-{n}.log"));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var readyz = new Uri($"http://127.0.0.1:{port}/readyz");
+        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        var readyz = new Uri(baseUri, "readyz");
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (process.HasExited)
@@ -178,7 +180,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
                 using var response = await http.GetAsync(readyz, ct);
                 if (response.IsSuccessStatusCode)
                 {
-                    return (process, clock.Elapsed.TotalMilliseconds);
+                    return (process, baseUri, clock.Elapsed.TotalMilliseconds);
                 }
             }
             catch (HttpRequestException)
@@ -199,6 +201,13 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     {
         using var http = new HttpClient();
         return await http.GetStringAsync(new Uri(process.BaseUri, "/metrics"), ct);
+    }
+
+    /// <summary>The peer's counters (status patches, conflicts, events, reconciles).</summary>
+    public static async Task<JsonObject> PeerStatsAsync(Uri baseUri, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        return JsonNode.Parse(await http.GetStringAsync(new Uri(baseUri, "stats"), ct))!.AsObject();
     }
 
     private async Task<int> CountAsync(CancellationToken ct)

@@ -55,7 +55,7 @@ for (var i = 0; i < (options.Runs("start") ? options.Starts : 0); i++)
 
     if (options.Peer is { } peerBinary)
     {
-        var (peer, peerReady) = await env.StartPeerAsync(peerBinary, BenchEnvironment.Namespace, options.PeerWorkers, ct);
+        var (peer, _, peerReady) = await env.StartPeerAsync(peerBinary, BenchEnvironment.Namespace, options.PeerWorkers, ct);
         using (peer)
         {
             report.Peer.Starts.Add(peerReady);
@@ -74,9 +74,10 @@ var fast = new Dictionary<string, string?> { ["Backup__PollInterval"] = "00:00:0
 var floors = new Dictionary<int, RunResult>();
 // The client-go peer (BENCH_PEER) watches its own namespace, idle while the operator runs and the
 // other way round; it runs each N and OCP delay right after the operator, on the same API server and OCP.
-using var peerProcess = options.Peer is { } peerPath && options.Runs("throughput")
-    ? (await env.StartPeerAsync(peerPath, BenchEnvironment.PeerNamespace, options.PeerWorkers, ct)).Process
-    : null;
+var (peerProcess, peerUri, _) = options.Peer is { } peerPath && options.Runs("throughput")
+    ? await env.StartPeerAsync(peerPath, BenchEnvironment.PeerNamespace, options.PeerWorkers, ct)
+    : default;
+using var peerScope = peerProcess; // killed at exit if still there, also on failure
 foreach (var build in options.Runs("throughput") ? options.Builds : [])
 {
     var (op, _) = await env.StartOperatorAsync(build, options.Workers, fast, ct);
@@ -120,13 +121,16 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
                 {
                     await env.Simulator.ResetAsync(ct);
                     await env.Simulator.ConfigureAsync(new { taskDurationMs = 0, responseDelayMs = delay }, ct);
+                    var peerBefore = await BenchEnvironment.PeerStatsAsync(peerUri!, ct);
+                    simulatorBefore = await env.Simulator.StatsAsync(ct);
                     var peerCpu = CpuPerBackup.Start(peerProcess.Pid, env);
                     var peerRun = await work.PeerAsync(n, ct) with { OcpDelayMs = delay, Build = "peer-go" };
                     peerRun = peerRun with { Cpu = peerCpu.Stop(n) };
                     await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
+                    var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
                     await env.ClearAsync(ct);
-                    report.PeerRuns.Add((run, peerRun));
-                    Console.WriteLine($"N={n}, peer-go after {build.Name}, OCP {delay} ms late: peer {peerRun.PerSecond}/s ({peerRun.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerRun.PerSecond, 2)}; {peerRun.Cpu}");
+                    report.PeerRuns.Add((run, peerRun, peerCost));
+                    Console.WriteLine($"N={n}, peer-go after {build.Name}, OCP {delay} ms late: peer {peerRun.PerSecond}/s ({peerRun.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerRun.PerSecond, 2)}; per backup {peerCost}; {peerRun.Cpu}");
                 }
             }
         }
@@ -211,7 +215,7 @@ foreach (var build in options.Runs("history") ? options.Builds : [])
 
 if (options.Peer is { } peerForHistory && options.Runs("history"))
 {
-    var (peerHistory, peerHistoryReady) = await env.StartPeerAsync(peerForHistory, BenchEnvironment.Namespace, options.PeerWorkers, ct);
+    var (peerHistory, _, peerHistoryReady) = await env.StartPeerAsync(peerForHistory, BenchEnvironment.Namespace, options.PeerWorkers, ct);
     using (peerHistory)
     {
         report.Peer.HistoryReadyMs = peerHistoryReady;

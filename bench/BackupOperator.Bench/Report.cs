@@ -47,7 +47,7 @@ internal sealed class Report(BenchOptions options)
     public JsonObject Machine { get; set; } = [];
 
     /// <summary>Each operator run with the peer's run of the same N and OCP delay right after it (BENCH_PEER).</summary>
-    public List<(RunResult Operator, RunResult Peer)> PeerRuns { get; } = [];
+    public List<(RunResult Operator, RunResult Peer, WorkPerBackup PeerCost)> PeerRuns { get; } = [];
 
     public PeerStats Peer { get; } = new();
 
@@ -68,7 +68,7 @@ internal sealed class Report(BenchOptions options)
             yield return ($"status writes per backup, {run}", F(cost.StatusWrites, 2), "≤ 3", cost.StatusWrites <= 3);
         }
 
-        foreach (var (op, peer) in PeerRuns)
+        foreach (var (op, peer, _) in PeerRuns)
         {
             var run = $"{op.Build}, N={op.N}, OCP {op.OcpDelayMs} ms";
             var ratio = op.PerSecond / peer.PerSecond;
@@ -148,10 +148,18 @@ internal sealed class Report(BenchOptions options)
             s.AppendLine();
             s.AppendLine("| build | N | OCP late (ms) | operator /s | client-go peer /s | ours/peer | controller CPU ms per backup (ours · peer) | API server CPU ms per backup (ours · peer) | create→Succeeded p50/p95/p99 ms (ours · peer) |");
             s.AppendLine("|---|---|---|---|---|---|---|---|---|");
-            foreach (var (op, peer) in PeerRuns)
+            foreach (var (op, peer, _) in PeerRuns)
             {
                 s.AppendLine(CultureInfo.InvariantCulture,
                     $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {op.PerSecond} | {peer.PerSecond} | {F(op.PerSecond / peer.PerSecond, 2)} | {F(op.Cpu?.Operator ?? double.NaN, 2)} · {F(peer.Cpu?.Operator ?? double.NaN, 2)} | {F(op.Cpu?.ApiServer ?? double.NaN, 1)} · {F(peer.Cpu?.ApiServer ?? double.NaN, 1)} | {L(op.ToDone)} · {L(peer.ToDone)} |");
+            }
+
+            s.AppendLine();
+            s.AppendLine("| peer after build | N | OCP late (ms) | POSTs | task reads | status writes | events | (per backup, the client-go peer) |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var (op, _, c) in PeerRuns)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {c.Posts} | {c.TaskReads} | {c.StatusWrites} | {c.Events} | {c.OtherDetail} |");
             }
         }
 
@@ -227,6 +235,7 @@ internal sealed class Report(BenchOptions options)
                 ["operator"] = JsonSerializer.SerializeToNode(r.Operator),
                 ["peer"] = JsonSerializer.SerializeToNode(r.Peer),
                 ["ratio"] = Math.Round(r.Operator.PerSecond / r.Peer.PerSecond, 3),
+                ["peerPerBackup"] = JsonSerializer.SerializeToNode(r.PeerCost),
             }).ToArray()),
         },
         ["hosts"] = new JsonObject(Hosts.Select(h => KeyValuePair.Create(h.Build, (JsonNode?)new JsonObject

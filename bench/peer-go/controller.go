@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -32,6 +33,24 @@ type controller struct {
 	recorder record.EventRecorder
 	ocp      *ocpClient
 	poll     time.Duration
+	counts   counters
+}
+
+// counters are what the bench reads from /stats before and after a run: the peer's writes.
+type counters struct {
+	StatusPatches int64 `json:"statusPatches"`
+	Conflicts     int64 `json:"conflicts"`
+	Events        int64 `json:"events"`
+	Reconciles    int64 `json:"reconciles"`
+}
+
+func (c *controller) snapshot() counters {
+	return counters{
+		StatusPatches: atomic.LoadInt64(&c.counts.StatusPatches),
+		Conflicts:     atomic.LoadInt64(&c.counts.Conflicts),
+		Events:        atomic.LoadInt64(&c.counts.Events),
+		Reconciles:    atomic.LoadInt64(&c.counts.Reconciles),
+	}
 }
 
 func newController(dyn dynamic.Interface, core kubernetes.Interface, informer informers.GenericInformer, ocp *ocpClient, poll time.Duration) *controller {
@@ -90,6 +109,7 @@ func (c *controller) next(ctx context.Context) bool {
 	}
 	defer c.queue.Done(item)
 	key := item.(string)
+	atomic.AddInt64(&c.counts.Reconciles, 1)
 	requeueAfter, err := c.reconcile(ctx, key)
 	switch {
 	case err != nil:
@@ -171,6 +191,7 @@ func (c *controller) reconcile(ctx context.Context, key string) (time.Duration, 
 	ids, taskType, err := c.ocp.backupNow(clusterID, request, requestID)
 	if err != nil {
 		c.recorder.Eventf(backup, corev1.EventTypeWarning, "BackupFailed", "backupNow: %v", err)
+		atomic.AddInt64(&c.counts.Events, 1)
 		_, _ = c.patchStatus(ctx, written, map[string]interface{}{"phase": "Failed", "reason": "Rejected", "message": err.Error(), "completedAt": now()})
 		return 0, nil
 	}
@@ -227,6 +248,7 @@ func (c *controller) readTasks(ctx context.Context, backup *unstructured.Unstruc
 		eventType = corev1.EventTypeWarning
 	}
 	c.recorder.Eventf(backup, eventType, phase, "backup %s: OCP tasks %v", phase, ids)
+	atomic.AddInt64(&c.counts.Events, 1)
 	return 0, nil
 }
 
@@ -260,6 +282,10 @@ func (c *controller) patchStatus(ctx context.Context, backup *unstructured.Unstr
 	}
 	written, err := c.dyn.Resource(backupNows).Namespace(backup.GetNamespace()).
 		Patch(ctx, backup.GetName(), types.MergePatchType, body, metav1.PatchOptions{}, "status")
+	atomic.AddInt64(&c.counts.StatusPatches, 1)
+	if apierrors.IsConflict(err) {
+		atomic.AddInt64(&c.counts.Conflicts, 1)
+	}
 	if err != nil {
 		return nil, err
 	}

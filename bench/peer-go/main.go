@@ -1,13 +1,14 @@
 // peer-go is the client-go controller the bench compares the operator with (issue 25): per
 // ClusterBackupNow it does exactly the operator's protocol against OCP, and nothing else. Dynamic
 // informer, rate-limited work queue, N workers, unlimited client QPS; /readyz answers 200 once
-// the informer has synced. Built offline against Kubernetes 1.20.2's vendored client-go by
+// the informer has synced, /stats gives its counts of status patches, conflicts, events, reconciles. Built offline against Kubernetes 1.20.2's vendored client-go by
 // hack/build-peer-go.sh. A benchmark peer, not a product: no leader election, no retries of a
 // lost backupNow answer, no Secret reading (the OCP connection comes from flags).
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -75,6 +76,10 @@ func main() {
 			return
 		}
 		http.Error(w, "informer not synced", http.StatusServiceUnavailable)
+	})
+	mux.HandleFunc("/stats", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(c.snapshot())
 	})
 	listener, err := net.Listen("tcp", *listen)
 	if err != nil {
