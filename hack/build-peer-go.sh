@@ -11,6 +11,7 @@ repo=$PWD
 cache="${BACKUP_OPERATOR_CACHE:-$HOME/.cache/backup-operator}"
 src="$cache/k8s-src-1.20.2"
 log() { echo "build-peer-go: $*" >&2; }
+source hack/k8s-source.sh
 
 sudo_() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 need_pkg() {
@@ -23,34 +24,10 @@ need_pkg() {
 }
 need_pkg golang-go golang-github-modern-go-reflect2-dev dpkg-dev
 
-# 1. The Kubernetes source tree (vendor/ only), once.
+# 1. The Kubernetes source tree (vendor/, staging/, go.mod), once.
 if [[ ! -f "$src/tree/.complete" ]]; then
-  rm -rf "$src"; mkdir -p "$src/sources" "$src/lists/partial" "$src/archives"
-  uri=$( (grep -rhoE 'https?://[^ ]*/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null || true) | sed -n 1p | tr -d ' ')
-  uri=${uri:-http://deb.debian.org/debian}
-  cat > "$src/sources/src.sources" <<SRC
-Types: deb-src
-URIs: $uri
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$src/sources" -o "Dir::State::Lists=$src/lists")
-  log "fetching the kubernetes source package"
-  apt-get "${opts[@]}" update -qq >&2
-  (cd "$src" && apt-get "${opts[@]}" source --download-only kubernetes >&2)
-  tarball=$(ls "$src"/kubernetes_*.orig.tar.* | head -n1)
-  mkdir -p "$src/tree"
-  log "unpacking vendor/ and staging/ of $(basename "$tarball")"
-  top=$(tar -tf "$tarball" | sed -n 1p | cut -d/ -f1) # sed reads it all: no SIGPIPE under pipefail
   # vendor/k8s.io/{api,apimachinery,client-go,...} are links into staging/src/k8s.io.
-  tar -xf "$tarball" -C "$src/tree" --strip-components=1 "$top/vendor" "$top/staging" "$top/go.mod"
-  # Vendored reflect2 1.0.1 crashes on Go >= 1.18: replace it with Debian's 1.0.2 (as install-apiserver.sh).
-  rm -rf "$src/tree/vendor/github.com/modern-go/reflect2"
-  mkdir -p "$src/tree/vendor/github.com/modern-go/reflect2"
-  (cd /usr/share/gocode/src/github.com/modern-go/reflect2 && tar -cf - --exclude=go.mod --exclude=go.sum .) \
-    | tar -xf - -C "$src/tree/vendor/github.com/modern-go/reflect2"
-  rm -f "$src"/kubernetes_*
+  fetch_k8s_source "$src" vendor staging go.mod
   touch "$src/tree/.complete"
 fi
 

@@ -130,7 +130,7 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
                     var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
                     await env.ClearAsync(ct);
                     report.PeerRuns.Add((run, peerRun, peerCost));
-                    Console.WriteLine($"N={n}, peer-go after {build.Name}, OCP {delay} ms late: peer {peerRun.PerSecond}/s ({peerRun.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerRun.PerSecond, 2)}; per backup {peerCost}; {peerRun.Cpu}");
+                    Console.WriteLine($"N={n}, peer-go after {build.Name}, OCP {delay} ms late: peer {peerRun.PerSecond}/s ({peerRun.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerRun.PerSecond, 2)}; per backup {peerCost}; {peerRun.Cpu?.ToString().Replace("operator", "peer-go", StringComparison.Ordinal)}");
                 }
             }
         }
