@@ -114,53 +114,23 @@ internal sealed class Report(BenchOptions options)
     {
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine["cpu"]}, {Machine["cores"]} cores, {Machine["memory"]}, {Machine["os"]}, {Machine["runtime"]}, kube-apiserver {Machine["kubeApiServer"]}, {Machine["date"]}; pinned: {Machine["pinned"]}; parts run: {string.Join(", ", options.Phases)}.");
-        s.AppendLine();
-        s.AppendLine("| build | N | OCP late (ms) | floor /s (workers) | operator /s | ratio | create→Running p50/p95/p99 ms (floor · operator) | create→Succeeded p50/p95/p99 ms (floor · operator) |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var (floor, op, _) in Runs)
-        {
-            s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {floor.PerSecond} ({floor.Workers}) | {op.PerSecond} | {F(op.PerSecond / floor.PerSecond, 2)} | {L(floor.ToRunning)} · {L(op.ToRunning)} | {L(floor.ToDone)} · {L(op.ToDone)} |");
-        }
-
-        s.AppendLine();
-        s.AppendLine("| build | N | OCP late (ms) | POSTs | task reads | status writes | events | other API calls | (per backup) |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        foreach (var (_, op, c) in Runs)
-        {
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {c.Posts} | {c.TaskReads} | {c.StatusWrites} | {c.Events} | {c.OtherApiCalls} | |");
-        }
-
-        s.AppendLine();
-        s.AppendLine("| build | N | OCP late (ms) | CPU ms per backup, floor run: total (API server + etcd + harness) | operator run: total (operator + API server + etcd + harness and simulator) |");
-        s.AppendLine("|---|---|---|---|---|");
-        foreach (var (floor, op, _) in Runs)
-        {
-            if (floor.Cpu is { } f && op.Cpu is { } o)
-            {
-                s.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {F(f.Total, 1)} ({F(f.ApiServer, 1)} + {F(f.Etcd, 1)} + {F(f.HarnessAndSimulator, 1)}) | {F(o.Total, 1)} ({F(o.Operator, 1)} + {F(o.ApiServer, 1)} + {F(o.Etcd, 1)} + {F(o.HarnessAndSimulator, 1)}) |");
-            }
-        }
-
+        Table(s, "| build | N | OCP late (ms) | floor /s (workers) | operator /s | ratio | create→Running p50/p95/p99 ms (floor · operator) | create→Succeeded p50/p95/p99 ms (floor · operator) |",
+            Runs.Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {r.Floor.PerSecond} ({r.Floor.Workers}) | {r.Operator.PerSecond} | {F(r.Operator.PerSecond / r.Floor.PerSecond, 2)} | {L(r.Floor.ToRunning)} · {L(r.Operator.ToRunning)} | {L(r.Floor.ToDone)} · {L(r.Operator.ToDone)} |")));
+        Table(s, "| build | N | OCP late (ms) | POSTs | task reads | status writes | events | other API calls | (per backup) |",
+            Runs.Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {r.Cost.Posts} | {r.Cost.TaskReads} | {r.Cost.StatusWrites} | {r.Cost.Events} | {r.Cost.OtherApiCalls} | |")));
+        Table(s, "| build | N | OCP late (ms) | CPU ms per backup, floor run: total (API server + etcd + harness) | operator run: total (operator + API server + etcd + harness and simulator) |",
+            Runs.Where(r => r.Floor.Cpu is not null && r.Operator.Cpu is not null).Select(r => (r.Operator, f: r.Floor.Cpu!, o: r.Operator.Cpu!)).Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {F(r.f.Total, 1)} ({F(r.f.ApiServer, 1)} + {F(r.f.Etcd, 1)} + {F(r.f.HarnessAndSimulator, 1)}) | {F(r.o.Total, 1)} ({F(r.o.Operator, 1)} + {F(r.o.ApiServer, 1)} + {F(r.o.Etcd, 1)} + {F(r.o.HarnessAndSimulator, 1)}) |")));
         if (PeerRuns.Count > 0)
         {
-            s.AppendLine();
-            s.AppendLine("| build | N | OCP late (ms) | operator /s | client-go peer /s | ours/peer | controller CPU ms per backup (ours · peer) | API server CPU ms per backup (ours · peer) | create→Succeeded p50/p95/p99 ms (ours · peer) |");
-            s.AppendLine("|---|---|---|---|---|---|---|---|---|");
-            foreach (var (op, peer, _) in PeerRuns)
-            {
-                s.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {op.PerSecond} | {peer.PerSecond} | {F(op.PerSecond / peer.PerSecond, 2)} | {F(op.Cpu?.Operator ?? double.NaN, 2)} · {F(peer.Cpu?.Operator ?? double.NaN, 2)} | {F(op.Cpu?.ApiServer ?? double.NaN, 1)} · {F(peer.Cpu?.ApiServer ?? double.NaN, 1)} | {L(op.ToDone)} · {L(peer.ToDone)} |");
-            }
-
-            s.AppendLine();
-            s.AppendLine("| peer after build | N | OCP late (ms) | POSTs | task reads | status writes | events | (per backup, the client-go peer) |");
-            s.AppendLine("|---|---|---|---|---|---|---|---|");
-            foreach (var (op, _, c) in PeerRuns)
-            {
-                s.AppendLine(CultureInfo.InvariantCulture, $"| {op.Build} | {op.N} | {op.OcpDelayMs} | {c.Posts} | {c.TaskReads} | {c.StatusWrites} | {c.Events} | {c.OtherDetail} |");
-            }
+            Table(s, "| build | N | OCP late (ms) | operator /s | client-go peer /s | ours/peer | controller CPU ms per backup (ours · peer) | API server CPU ms per backup (ours · peer) | create→Succeeded p50/p95/p99 ms (ours · peer) |",
+                PeerRuns.Select(r => string.Create(CultureInfo.InvariantCulture,
+                    $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {r.Operator.PerSecond} | {r.Peer.PerSecond} | {F(r.Operator.PerSecond / r.Peer.PerSecond, 2)} | {F(r.Operator.Cpu?.Operator ?? double.NaN, 2)} · {F(r.Peer.Cpu?.Operator ?? double.NaN, 2)} | {F(r.Operator.Cpu?.ApiServer ?? double.NaN, 1)} · {F(r.Peer.Cpu?.ApiServer ?? double.NaN, 1)} | {L(r.Operator.ToDone)} · {L(r.Peer.ToDone)} |")));
+            Table(s, "| peer after build | N | OCP late (ms) | POSTs | task reads | status writes | events | (per backup, the client-go peer) |",
+                PeerRuns.Select(r => string.Create(CultureInfo.InvariantCulture,
+                    $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {r.PeerCost.Posts} | {r.PeerCost.TaskReads} | {r.PeerCost.StatusWrites} | {r.PeerCost.Events} | {r.PeerCost.OtherDetail} |")));
         }
 
         s.AppendLine();
@@ -189,6 +159,18 @@ internal sealed class Report(BenchOptions options)
         return s.ToString();
     }
 
+    /// <summary>A blank line, then a Markdown table: the header, its separator, the rows.</summary>
+    private static void Table(StringBuilder s, string header, IEnumerable<string> rows)
+    {
+        s.AppendLine();
+        s.AppendLine(header);
+        s.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", header.Count(c => c == '|') - 1)));
+        foreach (var row in rows)
+        {
+            s.AppendLine(row);
+        }
+    }
+
     private void Row(StringBuilder s, string what, Func<HostStats, string> minimal, Func<HostStats, string> op) =>
         s.AppendLine($"| {what} | " + string.Join(" | ", Hosts.SelectMany(h => new[] { minimal(h), op(h) })) + " |");
 
@@ -209,16 +191,7 @@ internal sealed class Report(BenchOptions options)
             settleSeconds = options.Settle.TotalSeconds,
             options.Quick,
         }),
-        ["throughput"] = new JsonArray(Runs.Select(r => (JsonNode)new JsonObject
-        {
-            ["build"] = r.Operator.Build,
-            ["n"] = r.Operator.N,
-            ["ocpDelayMs"] = r.Operator.OcpDelayMs,
-            ["floor"] = JsonSerializer.SerializeToNode(r.Floor),
-            ["operator"] = JsonSerializer.SerializeToNode(r.Operator),
-            ["ratio"] = Math.Round(r.Operator.PerSecond / r.Floor.PerSecond, 3),
-            ["perBackup"] = JsonSerializer.SerializeToNode(r.Cost),
-        }).ToArray()),
+        ["throughput"] = new JsonArray(Runs.Select(r => (JsonNode)Pair(r.Operator, "floor", r.Floor, "perBackup", r.Cost)).ToArray()),
         ["peer"] = options.Peer is null ? null : new JsonObject
         {
             ["workers"] = options.PeerWorkers,
@@ -227,16 +200,7 @@ internal sealed class Report(BenchOptions options)
             ["idleMiB"] = Num(Peer.IdleMiB),
             ["withFinishedReadyMs"] = Num(Math.Round(Peer.HistoryReadyMs)),
             ["withFinishedMiB"] = Num(Peer.History),
-            ["throughput"] = new JsonArray(PeerRuns.Select(r => (JsonNode)new JsonObject
-            {
-                ["build"] = r.Operator.Build,
-                ["n"] = r.Operator.N,
-                ["ocpDelayMs"] = r.Operator.OcpDelayMs,
-                ["operator"] = JsonSerializer.SerializeToNode(r.Operator),
-                ["peer"] = JsonSerializer.SerializeToNode(r.Peer),
-                ["ratio"] = Math.Round(r.Operator.PerSecond / r.Peer.PerSecond, 3),
-                ["peerPerBackup"] = JsonSerializer.SerializeToNode(r.PeerCost),
-            }).ToArray()),
+            ["throughput"] = new JsonArray(PeerRuns.Select(r => (JsonNode)Pair(r.Operator, "peer", r.Peer, "peerPerBackup", r.PeerCost)).ToArray()),
         },
         ["hosts"] = new JsonObject(Hosts.Select(h => KeyValuePair.Create(h.Build, (JsonNode?)new JsonObject
         {
@@ -267,6 +231,18 @@ internal sealed class Report(BenchOptions options)
             ["target"] = t.Target,
             ["met"] = t.Met,
         }).ToArray()),
+    };
+
+    /// <summary>One operator run against another run of the same N and OCP delay (the floor's, the peer's), and its ratio.</summary>
+    private static JsonObject Pair(RunResult op, string otherName, RunResult other, string costName, WorkPerBackup cost) => new()
+    {
+        ["build"] = op.Build,
+        ["n"] = op.N,
+        ["ocpDelayMs"] = op.OcpDelayMs,
+        [otherName] = JsonSerializer.SerializeToNode(other),
+        ["operator"] = JsonSerializer.SerializeToNode(op),
+        ["ratio"] = Math.Round(op.PerSecond / other.PerSecond, 3),
+        [costName] = JsonSerializer.SerializeToNode(cost),
     };
 
     // NaN (a host that was not measured) is not JSON.
