@@ -8,7 +8,9 @@
 # Other knobs: BENCH_ACTIVE, BENCH_FINISHED, BENCH_STARTS, BENCH_WORKERS, BENCH_FLOOR_WORKERS,
 # BENCH_OCP_DELAYS_MS, BENCH_CREATORS,
 # BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path), BENCH_PHASES (of start,throughput,active,history),
-# BENCH_PIN=1 (API server + etcd on core 0, the rest on the other cores). See bench/README.md.
+# BENCH_PIN=1 (API server + etcd on core 0, the rest on the other cores), BENCH_PEER=1 (build the
+# client-go peer bench/peer-go with hack/build-peer-go.sh and run it beside the operator; or the path
+# of a peer binary), BENCH_PEER_WORKERS. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh
@@ -22,6 +24,11 @@ if [[ "${BENCH_AOT:-1}" != 0 ]]; then
   log "publishing the NativeAOT operator and minimal host (incremental)"
   publish_aot src/Operator artifacts/aot-bench
   publish_aot bench/MinimalAotHost artifacts/minimal-aot
+fi
+if [[ "${BENCH_PEER:-}" == 1 ]]; then
+  log "building the client-go peer (bench/peer-go)"
+  BENCH_PEER=$(bash hack/build-peer-go.sh | tail -n1)
+  export BENCH_PEER
 fi
 log "running the benchmark"
 exec dotnet bench/BackupOperator.Bench/bin/Release/net10.0/BackupOperator.Bench.dll

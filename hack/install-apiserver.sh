@@ -35,30 +35,9 @@ fi
 if [[ ! -x "$bin/kube-apiserver" ]]; then
   need_pkg golang-go golang-github-modern-go-reflect2-dev dpkg-dev make rsync
   work="$cache/k8s-src"
-  rm -rf "$work"; mkdir -p "$work/sources" "$work/lists/partial" "$work/archives"
-  # The Debian archive URI as the system's own apt configuration names it.
-  uri=$( (grep -rhoE 'https?://[^ ]*/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null || true) | sed -n 1p | tr -d ' ')
-  uri=${uri:-http://deb.debian.org/debian}
-  cat > "$work/sources/src.sources" <<SRC
-Types: deb-src
-URIs: $uri
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$work/sources" -o "Dir::State::Lists=$work/lists")
-  log "fetching the kubernetes source package"
-  apt-get "${opts[@]}" update -qq >&2
-  (cd "$work" && apt-get "${opts[@]}" source --download-only kubernetes >&2)
-  tarball=$(ls "$work"/kubernetes_*.orig.tar.* | head -n1)
-  mkdir -p "$work/tree"
-  tar -xf "$tarball" -C "$work/tree" --strip-components=1
+  source "$(dirname "${BASH_SOURCE[0]}")/k8s-source.sh"
+  fetch_k8s_source "$work"
   tree="$work/tree"
-  # Vendored reflect2 1.0.1 crashes on Go >= 1.18: replace it with Debian's 1.0.2.
-  rm -rf "$tree/vendor/github.com/modern-go/reflect2"
-  mkdir -p "$tree/vendor/github.com/modern-go/reflect2"
-  (cd /usr/share/gocode/src/github.com/modern-go/reflect2 && tar -cf - --exclude=go.mod --exclude=go.sum .) \
-    | tar -xf - -C "$tree/vendor/github.com/modern-go/reflect2"
   mkdir -p "$tree/.gopath/src/k8s.io"
   ln -sfn "$tree" "$tree/.gopath/src/k8s.io/kubernetes"
   log "building kube-apiserver (7-12 minutes the first time)"

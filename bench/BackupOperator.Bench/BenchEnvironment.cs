@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BackupOperator.E2E.Infrastructure;
 using BackupOperator.Entities;
 using k8s;
@@ -17,6 +18,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     /// <summary>The floor's resources live apart, in a namespace the throughput operator does not watch.</summary>
     public const string FloorNamespace = "bench-floor";
+
+    /// <summary>The client-go peer's throughput resources, apart from the operator's too.</summary>
+    public const string PeerNamespace = "bench-peer";
     private readonly string _logDirectory;
     private KubeApiServer? _api;
     private SimulatorHandle? _simulator;
@@ -38,7 +42,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             env.Admin = env.Api.AdminClient();
             await Manifests.ApplyAsync(env.Admin, RepoPaths.Config("crds"), null, ct);
             await Manifests.ApplyAsync(env.Admin, RepoPaths.Config("rbac"), null, ct);
-            foreach (var ns in new[] { Namespace, FloorNamespace })
+            foreach (var ns in new[] { Namespace, FloorNamespace, PeerNamespace })
             {
                 await env.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct);
             }
@@ -146,12 +150,64 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         throw new TimeoutException("minimal host not ready in 60 s");
     }
 
+    /// <summary>
+    /// bench/peer-go, the client-go controller (issue 25), watching <paramref name="ns"/>; ready when its
+    /// /readyz answers 200 (its informer synced). It talks to the simulator with HTTP Basic and writes
+    /// with the admin's kubeconfig: its core/v1 events are outside the operator's role.
+    /// </summary>
+    public async Task<(ChildProcess Process, Uri BaseUri, double ReadyMs)> StartPeerAsync(string binary, string ns, int workers, CancellationToken ct)
+    {
+        var n = Interlocked.Increment(ref _starts);
+        var port = KubeApiServer.FreePort();
+        var clock = Stopwatch.StartNew();
+        var process = ChildProcess.Start(binary,
+        [
+            "--kubeconfig", Api.AdminKubeconfig, "--namespace", ns, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--listen", $"127.0.0.1:{port}", "--ocp-url", Simulator.Url, "--ocp-user", SimulatorHandle.User, "--ocp-password", SimulatorHandle.Password,
+        ], Path.Combine(_logDirectory, $"peer-go-{n}.log"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        var readyz = new Uri(baseUri, "readyz");
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("peer-go exited during start:\n" + process.ReadLog());
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(readyz, ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return (process, baseUri, clock.Elapsed.TotalMilliseconds);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), ct);
+        }
+
+        process.Dispose();
+        throw new TimeoutException("peer-go not ready in 60 s");
+    }
+
     private static string MinimalHostDll => RepoPaths.Built(Path.Combine("bench", "MinimalHost"), "MinimalHost");
 
     public async Task<string> MetricsAsync(OperatorProcess process, CancellationToken ct)
     {
         using var http = new HttpClient();
         return await http.GetStringAsync(new Uri(process.BaseUri, "/metrics"), ct);
+    }
+
+    /// <summary>The peer's counters (status patches, conflicts, events, reconciles).</summary>
+    public static async Task<JsonObject> PeerStatsAsync(Uri baseUri, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        return JsonNode.Parse(await http.GetStringAsync(new Uri(baseUri, "stats"), ct))!.AsObject();
     }
 
     private async Task<int> CountAsync(CancellationToken ct)
@@ -164,7 +220,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>Deletes every ClusterBackupNow and event of the bench namespaces and waits until they are gone.</summary>
     public async Task ClearAsync(CancellationToken ct)
     {
-        foreach (var ns in new[] { Namespace, FloorNamespace })
+        foreach (var ns in new[] { Namespace, FloorNamespace, PeerNamespace })
         {
             await Admin.CustomObjects.DeleteCollectionNamespacedCustomObjectAsync(
                 V1alpha1ClusterBackupNow.ApiGroup, V1alpha1ClusterBackupNow.Version, ns, V1alpha1ClusterBackupNow.Plural, cancellationToken: ct);

@@ -50,6 +50,16 @@ internal sealed record BenchOptions
     /// </summary>
     public required IReadOnlySet<string> Phases { get; init; }
 
+    /// <summary>
+    /// BENCH_PEER: the path of bench/peer-go's binary (bench/run.sh builds it with hack/build-peer-go.sh
+    /// when BENCH_PEER=1). Set, the client-go peer runs after each operator run of the throughput part,
+    /// same N and OCP delay, and starts beside the operator in the start and history parts.
+    /// </summary>
+    public required string? Peer { get; init; }
+
+    /// <summary>BENCH_PEER_WORKERS: the peer's workers (its MaxConcurrentReconciles), default 32.</summary>
+    public required int PeerWorkers { get; init; }
+
     public static readonly string[] AllPhases = ["start", "throughput", "active", "history"];
 
     public bool Runs(string phase) => Phases.Contains(phase);
@@ -75,6 +85,10 @@ internal sealed record BenchOptions
             Settle = TimeSpan.FromSeconds(Int("BENCH_SETTLE_SECONDS", quick ? 1 : 5)),
             Output = Environment.GetEnvironmentVariable("BENCH_OUT") ?? Path.Combine(repoRoot, "bench", "results", "latest.json"),
             Builds = BuildUnderTest.Find(repoRoot),
+            Peer = Environment.GetEnvironmentVariable("BENCH_PEER") is { Length: > 0 } peer && peer != "0"
+                ? (File.Exists(peer) ? Path.GetFullPath(peer) : throw new ArgumentException($"BENCH_PEER: no file {peer} (bench/run.sh builds it for BENCH_PEER=1)"))
+                : null,
+            PeerWorkers = Int("BENCH_PEER_WORKERS", 32),
             Phases = ParsePhases(),
         };
     }

@@ -52,6 +52,19 @@ for (var i = 0; i < (options.Runs("start") ? options.Starts : 0); i++)
 
         Console.WriteLine($"start {i + 1}, {build.Name}: minimal {hosts.MinimalStarts.LastOrDefault():F0} ms {hosts.MinimalIdle.LastOrDefault()} MiB; operator {operatorReady:F0} ms {hosts.OperatorIdle[^1]} MiB");
     }
+
+    if (options.Peer is { } peerBinary)
+    {
+        var (peer, _, peerReady) = await env.StartPeerAsync(peerBinary, BenchEnvironment.Namespace, options.PeerWorkers, ct);
+        using (peer)
+        {
+            report.Peer.Starts.Add(peerReady);
+            report.Peer.Idle.Add(await Measure.SettledRssMiB(peer.Pid, options.Settle, 3, ct));
+            peer.Terminate(TimeSpan.FromSeconds(10));
+        }
+
+        Console.WriteLine($"start {i + 1}, peer-go: {peerReady:F0} ms {report.Peer.Idle[^1]} MiB");
+    }
 }
 
 // 2. Throughput and latency. OCP answers at once, so the operator polls tasks every 100 ms instead of 10 s.
@@ -59,6 +72,12 @@ for (var i = 0; i < (options.Runs("start") ? options.Starts : 0); i++)
 // client's best over BENCH_FLOOR_WORKERS; each build runs once per OCP delay (BENCH_OCP_DELAYS_MS).
 var fast = new Dictionary<string, string?> { ["Backup__PollInterval"] = "00:00:00.100", ["Controller__Namespaces__0"] = BenchEnvironment.Namespace };
 var floors = new Dictionary<int, RunResult>();
+// The client-go peer (BENCH_PEER) watches its own namespace, idle while the operator runs and the
+// other way round; it runs each N and OCP delay right after the operator, on the same API server and OCP.
+var (peerProcess, peerUri, _) = options.Peer is { } peerPath && options.Runs("throughput")
+    ? await env.StartPeerAsync(peerPath, BenchEnvironment.PeerNamespace, options.PeerWorkers, ct)
+    : default;
+using var peerScope = peerProcess; // killed at exit if still there, also on failure
 foreach (var build in options.Runs("throughput") ? options.Builds : [])
 {
     var (op, _) = await env.StartOperatorAsync(build, options.Workers, fast, ct);
@@ -98,6 +117,21 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
                 await env.ClearAsync(ct);
                 report.Runs.Add((floor, run, cost));
                 Console.WriteLine($"N={n}, {build.Name}, OCP {delay} ms late: floor {floor.PerSecond}/s ({floor.Workers} workers), operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}; {run.Cpu}");
+                if (peerProcess is not null)
+                {
+                    await env.Simulator.ResetAsync(ct);
+                    await env.Simulator.ConfigureAsync(new { taskDurationMs = 0, responseDelayMs = delay }, ct);
+                    var peerBefore = await BenchEnvironment.PeerStatsAsync(peerUri!, ct);
+                    simulatorBefore = await env.Simulator.StatsAsync(ct);
+                    var peerCpu = CpuPerBackup.Start(peerProcess.Pid, env);
+                    var peerRun = await work.PeerAsync(n, ct) with { OcpDelayMs = delay, Build = "peer-go" };
+                    peerRun = peerRun with { Cpu = peerCpu.Stop(n) };
+                    await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
+                    var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
+                    await env.ClearAsync(ct);
+                    report.PeerRuns.Add((run, peerRun, peerCost));
+                    Console.WriteLine($"N={n}, peer-go after {build.Name}, OCP {delay} ms late: peer {peerRun.PerSecond}/s ({peerRun.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerRun.PerSecond, 2)}; per backup {peerCost}; {peerRun.Cpu?.ToString().Replace("operator", "peer-go", StringComparison.Ordinal)}");
+                }
             }
         }
 
@@ -105,6 +139,8 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
         op.Terminate(TimeSpan.FromSeconds(30));
     }
 }
+
+peerProcess?.Terminate(TimeSpan.FromSeconds(10)); // disposed (killed if still there) at exit, also on failure
 
 // 3. Memory with many backups running (tasks that take an hour), default intervals.
 await env.Simulator.ConfigureAsync(new { taskDurationMs = 3_600_000 }, ct);
@@ -175,6 +211,19 @@ foreach (var build in options.Runs("history") ? options.Builds : [])
     }
 
     Console.WriteLine($"history, {build.Name}: {options.Finished} finished, operator {hosts.OperatorHistory} MiB, minimal {hosts.MinimalHistory} MiB");
+}
+
+if (options.Peer is { } peerForHistory && options.Runs("history"))
+{
+    var (peerHistory, _, peerHistoryReady) = await env.StartPeerAsync(peerForHistory, BenchEnvironment.Namespace, options.PeerWorkers, ct);
+    using (peerHistory)
+    {
+        report.Peer.HistoryReadyMs = peerHistoryReady;
+        report.Peer.History = await Measure.SettledRssMiB(peerHistory.Pid, options.Settle, 3, ct);
+        peerHistory.Terminate(TimeSpan.FromSeconds(10));
+    }
+
+    Console.WriteLine($"history, peer-go: {options.Finished} finished, ready in {peerHistoryReady:F0} ms, {report.Peer.History} MiB");
 }
 
 report.Machine = await Machine.DescribeAsync(env, ct);

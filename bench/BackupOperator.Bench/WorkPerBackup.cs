@@ -33,6 +33,21 @@ internal sealed record WorkPerBackup(double Posts, double TaskReads, double Stat
             string.Join(", ", other));
     }
 
+    /// <summary>The same for the client-go peer, from its /stats counters (it has no Prometheus metrics).</summary>
+    public static WorkPerBackup FromPeer(int n, JsonObject peerBefore, JsonObject peerAfter, JsonObject simBefore, JsonObject simAfter)
+    {
+        static double Get(JsonObject stats, string path) => path.Split('.').Aggregate((JsonNode?)stats, (node, key) => node?[key])?.GetValue<long>() ?? 0;
+        double Peer(string key) => Get(peerAfter, key) - Get(peerBefore, key);
+        double SimDelta(string path) => Get(simAfter, path) - Get(simBefore, path);
+        return new WorkPerBackup(
+            Per(SimDelta("backupNowPostsTotal"), n),
+            Per(SimDelta("requests.getTask") + SimDelta("requests.listTasks"), n),
+            Per(Peer("statusPatches"), n),
+            Per(Peer("events"), n),
+            0,
+            string.Create(CultureInfo.InvariantCulture, $"conflicts {Per(Peer("conflicts"), n)}, reconciles {Per(Peer("reconciles"), n)}"));
+    }
+
     private static double Per(double total, int n) => Math.Round(total / n, 2);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

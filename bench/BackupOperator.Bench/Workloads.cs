@@ -40,15 +40,22 @@ internal sealed class Workloads(BenchEnvironment env, PhaseTracker tracker, Benc
     /// <summary>The operator does the work: the harness only creates and waits.</summary>
     public async Task<RunResult> OperatorAsync(int n, CancellationToken ct)
     {
-        var starts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
-        var prefix = $"op{Interlocked.Increment(ref _run)}-";
-        tracker.Reset(n);
-        var clock = Stopwatch.StartNew();
-        await CreateAllAsync(n, prefix, BenchEnvironment.Namespace, starts, _ => { }, ct);
-        await tracker.WaitAllAsync(TimeSpan.FromMinutes(20), ct);
-        var result = Result("operator", n, clock.Elapsed, starts);
+        var result = await ControllerAsync("operator", "op", BenchEnvironment.Namespace, n, ct);
         _statusWrites ??= tracker.StatusWrites(BackupPhase.Succeeded);
         return result;
+    }
+
+    /// <summary>The same for the client-go peer (bench/peer-go), in its own namespace.</summary>
+    public Task<RunResult> PeerAsync(int n, CancellationToken ct) => ControllerAsync("peer-go", "peer", BenchEnvironment.PeerNamespace, n, ct);
+
+    private async Task<RunResult> ControllerAsync(string kind, string prefix, string ns, int n, CancellationToken ct)
+    {
+        var starts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        tracker.Reset(n);
+        var clock = Stopwatch.StartNew();
+        await CreateAllAsync(n, $"{prefix}{Interlocked.Increment(ref _run)}-", ns, starts, _ => { }, ct);
+        await tracker.WaitAllAsync(TimeSpan.FromMinutes(20), ct);
+        return Result(kind, n, clock.Elapsed, starts);
     }
 
     /// <summary>
