@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 
-namespace BackupOperator.Tests.KubeApi;
+namespace BackupOperator.Tests.KubeClient;
 
 public sealed class KubeconfigTests : IDisposable
 {

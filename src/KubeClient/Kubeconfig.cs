@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using YamlDotNet.RepresentationModel;
 
-namespace BackupOperator.Operator.KubeApi;
+namespace BackupOperator.KubeClient;
 
 /// <summary>
 /// Reads a kubeconfig file as kubectl does for one context: the cluster's server and CA, the user's
