@@ -149,13 +149,25 @@ public sealed class ExecCredentialProvider(ExecConfig config, TimeProvider time)
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true);
+            Stop(process);
             throw new ExecCredentialException($"{Name}: no answer within {Timeout.TotalSeconds:0} s", e);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            Stop(process);
             throw;
+        }
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended by itself meanwhile.
         }
     }
 
