@@ -8,6 +8,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Entities/BackupOperator.Entities.csproj src/Entities/
 COPY src/Operator/BackupOperator.csproj src/Operator/
+COPY src/KubeClient/BackupOperator.KubeClient.csproj src/KubeClient/
 RUN dotnet restore src/Operator/BackupOperator.csproj -r linux-x64
 COPY src/ src/
 RUN dotnet publish src/Operator/BackupOperator.csproj -c Release -r linux-x64 --no-restore -o /app

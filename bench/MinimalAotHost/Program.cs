@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using BackupOperator.Entities;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

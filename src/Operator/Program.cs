@@ -1,5 +1,5 @@
+using BackupOperator.KubeClient;
 using BackupOperator.Operator.Hosting;
-using BackupOperator.Operator.KubeApi;
 
 KubeConnection.PreloadSystemTrust();
 

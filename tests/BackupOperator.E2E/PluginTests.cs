@@ -114,6 +114,72 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
         Assert.Equal(3, (await PluginAsync(ct, "backup", "list", "--kubeconfig", nobody, "-n", Ns)).ExitCode);
     }
 
+    [Theory]
+    [InlineData("client.authentication.k8s.io/v1")]
+    [InlineData("client.authentication.k8s.io/v1beta1")]
+    public async Task A_kubeconfig_whose_user_is_an_exec_plugin_lists_backups(string apiVersion)
+    {
+        var ct = TestTimeout.Token();
+        var account = apiVersion.EndsWith("v1beta1", StringComparison.Ordinal) ? "plugin-exec-v1beta1" : "plugin-exec-v1";
+        var expires = DateTime.UtcNow.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await env.CreateBackupAsync(Backups.Nfs(account, account.EndsWith("beta1", StringComparison.Ordinal) ? 9410 : 9409), ct);
+        await env.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = account } }, Ns, cancellationToken: ct);
+        await env.Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = account },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = account, NamespaceProperty = Ns }],
+        }, Ns, cancellationToken: ct);
+        var token = await env.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 3600 } }, account, Ns, cancellationToken: ct);
+        var script = Script($"{account}.sh", $$$"""
+            [ "$*" = "--for e2e" ] || { echo "unexpected args: $*" >&2; exit 9; }
+            echo "$KUBERNETES_EXEC_INFO" | grep -q '"apiVersion":"{{{apiVersion}}}"' || { echo "no KUBERNETES_EXEC_INFO" >&2; exit 9; }
+            echo '{"apiVersion":"{{{apiVersion}}}","kind":"ExecCredential","status":{"token":"{{{token.Status.Token}}}","expirationTimestamp":"{{{expires}}}"}}'
+            """);
+        var kubeconfig = Path.Combine(env.Api.Directory, $"{account}.kubeconfig");
+        env.Api.WriteExecKubeconfig(kubeconfig, script, apiVersion);
+
+        var run = await PluginAsync(ct, "backup", "list", "--kubeconfig", kubeconfig, "-n", Ns);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.Lines, l => l.StartsWith(account + " ", StringComparison.Ordinal));
+        Assert.DoesNotContain(token.Status.Token, run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_exec_plugin_is_one_line_naming_it()
+    {
+        var ct = TestTimeout.Token();
+        var script = Script("plugin-exec-fails.sh", """
+            echo "error: you must be logged in to the server" >&2
+            echo "(run login first)" >&2
+            exit 1
+            """);
+        var kubeconfig = Path.Combine(env.Api.Directory, "plugin-exec-fails.kubeconfig");
+        env.Api.WriteExecKubeconfig(kubeconfig, script, "client.authentication.k8s.io/v1");
+
+        var run = await PluginAsync(ct, "backup", "list", "--kubeconfig", kubeconfig, "-n", Ns);
+
+        Assert.True(run.ExitCode == 4, run.ToString());
+        Assert.Equal($"error: kubeconfig credentials: exec plugin {script} failed with exit code 1: error: you must be logged in to the server (the E2E suite writes it)",
+            run.Stderr.TrimEnd('\n'));
+        Assert.Equal("", run.Stdout);
+    }
+
+    /// <summary>An executable shell script in the API server's scratch directory.</summary>
+    private string Script(string name, string body)
+    {
+        var path = Path.Combine(env.Api.Directory, name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
     [Fact]
     public async Task List_and_describe_show_the_backup_its_tasks_conditions_and_events()
     {

@@ -1,6 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using BackupOperator.Entities;
 using BackupOperator.KubectlPlugin.Cli;
-using k8s;
+using BackupOperator.KubectlPlugin.Kubernetes;
 using k8s.Models;
 
 namespace BackupOperator.KubectlPlugin.Backups;
@@ -8,10 +10,7 @@ namespace BackupOperator.KubectlPlugin.Backups;
 /// <summary>A ClusterBackupNow from a file (`-f FILE`, `-f -` for stdin), ready to create under a name.</summary>
 public static class BackupManifest
 {
-    private static readonly Dictionary<string, Type> Types = new()
-    {
-        [$"{V1alpha1ClusterBackupNow.ApiGroup}/{V1alpha1ClusterBackupNow.Version}/{V1alpha1ClusterBackupNow.EntityKind}"] = typeof(V1alpha1ClusterBackupNow),
-    };
+    private const string ApiVersion = $"{V1alpha1ClusterBackupNow.ApiGroup}/{V1alpha1ClusterBackupNow.Version}";
 
     /// <summary>
     /// Reads exactly one ClusterBackupNow (YAML or JSON). Unknown fields are refused, as kubectl's
@@ -21,22 +20,33 @@ public static class BackupManifest
     /// </summary>
     public static V1alpha1ClusterBackupNow Parse(string text, string source, string? name)
     {
-        List<object> objects;
+        List<JsonObject> objects;
         try
         {
-            objects = KubernetesYaml.LoadAllFromString(text, Types, strict: true).ToList();
+            objects = YamlJson.Documents(text).Select(d => d as JsonObject ?? throw new FormatException("a document is not an object")).ToList();
         }
-        catch (Exception e) when (e is YamlDotNet.Core.YamlException or FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or FormatException)
         {
-            throw new PluginException($"{source}: not a ClusterBackupNow manifest: {Kubernetes.ApiErrors.OneLine(Innermost(e))}");
+            throw new PluginException($"{source}: not a ClusterBackupNow manifest: {ApiErrors.OneLine(Innermost(e))}");
         }
 
-        if (objects.Count != 1 || objects[0] is not V1alpha1ClusterBackupNow backup)
+        if (objects.Count != 1 || !IsBackup(objects[0]))
         {
-            var kinds = string.Join(", ", objects.Select(o => (o as IKubernetesObject)?.Kind ?? o.GetType().Name));
+            var kinds = string.Join(", ", objects.Select(o => o["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) ? kind : "(no kind)"));
             throw new PluginException(objects.Count == 0
                 ? $"{source}: no object in the file"
-                : $"{source}: expected one {V1alpha1ClusterBackupNow.EntityKind} ({V1alpha1ClusterBackupNow.ApiGroup}/{V1alpha1ClusterBackupNow.Version}), found {kinds}");
+                : $"{source}: expected one {V1alpha1ClusterBackupNow.EntityKind} ({ApiVersion}), found {kinds}");
+        }
+
+        V1alpha1ClusterBackupNow backup;
+        try
+        {
+            backup = objects[0].Deserialize(ManifestJsonContext.Default.V1alpha1ClusterBackupNow)
+                ?? throw new FormatException("the document is null");
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new PluginException($"{source}: not a ClusterBackupNow manifest: {ApiErrors.OneLine(e.Message)}");
         }
 
         var md = backup.Metadata ??= new V1ObjectMeta();
@@ -69,6 +79,10 @@ public static class BackupManifest
             throw new PluginException($"cannot read {file}: {e.Message}");
         }
     }
+
+    private static bool IsBackup(JsonObject o) =>
+        o["apiVersion"]?.GetValueKind() == JsonValueKind.String && o["apiVersion"]!.GetValue<string>() == ApiVersion
+        && o["kind"]?.GetValueKind() == JsonValueKind.String && o["kind"]!.GetValue<string>() == V1alpha1ClusterBackupNow.EntityKind;
 
     private static string Innermost(Exception e)
     {

@@ -1,8 +1,8 @@
 using System.Net;
 using BackupOperator.Entities;
+using BackupOperator.KubeClient;
 using BackupOperator.KubectlPlugin.Kubernetes;
 using k8s;
-using k8s.Autorest;
 
 namespace BackupOperator.KubectlPlugin.Backups;
 
@@ -19,7 +19,7 @@ public sealed class BackupWaiter(IBackupReader reader, TimeProvider time)
     /// The longest one watch request stays open; the server ends it and the loop reads again. Below
     /// the client's request timeout, so a quiet watch is ended by the server, not cut by the client.
     /// </summary>
-    public static readonly TimeSpan WatchWindow = KubeConnection.RequestTimeout - TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan WatchWindow = KubeSession.RequestTimeout - TimeSpan.FromSeconds(5);
 
     /// <summary>How often a backup that is not there yet is looked for, and the first wait after a failed request.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -127,9 +127,9 @@ public sealed class BackupWaiter(IBackupReader reader, TimeProvider time)
     /// <summary>Trouble that passes: the connection, the API server restarting or overloaded, an expired watch.</summary>
     public static bool IsTransient(Exception e) => e switch
     {
-        HttpOperationException h => h.Response.StatusCode is HttpStatusCode.Gone or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
-            || (int)h.Response.StatusCode >= 500,
-        HttpRequestException or IOException or KubernetesException or TimeoutException => true,
+        KubeApiException h => h.StatusCode is HttpStatusCode.Gone or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+            || (int)h.StatusCode >= 500,
+        HttpRequestException or IOException or TimeoutException => true,
         TaskCanceledException => true, // HttpClient's own request timeout
         System.Text.Json.JsonException => true, // a watch stream cut mid-object
         _ => false,

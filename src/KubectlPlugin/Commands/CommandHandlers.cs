@@ -1,11 +1,11 @@
 using System.CommandLine;
 using BackupOperator.Entities;
+using BackupOperator.KubeClient;
 using BackupOperator.KubectlPlugin.Backups;
 using BackupOperator.KubectlPlugin.Cli;
 using BackupOperator.KubectlPlugin.Grants;
 using BackupOperator.KubectlPlugin.Kubernetes;
 using BackupOperator.KubectlPlugin.Output;
-using k8s.Autorest;
 
 namespace BackupOperator.KubectlPlugin.Commands;
 
@@ -25,9 +25,9 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         commands.Grant.SetAction(GrantAsync);
     }
 
-    private KubeConnection Connect(ParseResult p)
+    private KubeSession Connect(ParseResult p)
     {
-        var connection = KubeConnection.Open(
+        var connection = KubeSession.Open(
             new KubeSettings(p.GetValue(commands.Kubeconfig), p.GetValue(commands.Context), p.GetValue(commands.Namespace)), console.Environment);
         Server = connection.Server;
         return connection;
@@ -38,7 +38,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         var name = p.GetValue(commands.CreateName);
         var explicitNamespace = p.GetValue(commands.Namespace);
         V1alpha1ClusterBackupNow backup;
-        KubeConnection connection;
+        KubeSession connection;
         if (p.GetValue(commands.File) is { } file)
         {
             // The file is read before connecting: a missing file is reported as such, whatever the kubeconfig.
@@ -71,7 +71,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
             {
                 created = await api.CreateBackupAsync(backup, ns, ct);
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
             {
                 throw new PluginException($"clusterbackupnow \"{backup.Metadata.Name}\" already exists in namespace \"{ns}\": choose another NAME (a backup is never run twice under one name)");
             }
@@ -125,7 +125,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         {
             events = await api.EventsAsync(connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, name, backup.Metadata.Uid, ct);
         }
-        catch (HttpOperationException e)
+        catch (KubeApiException e)
         {
             unavailable = ApiErrors.Describe(e, connection.Server).Message; // events are a bonus: a 403 on them does not fail describe
         }
@@ -144,7 +144,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         {
             await api.AnnotateScheduleAsync(connection.Namespace, schedule, V1alpha1ClusterBackupSchedule.RunNowAnnotation, token, ct);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound && !ApiErrors.IsMissingResourceType(e))
+        catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound && !ApiErrors.IsMissingResourceType(e))
         {
             throw new PluginException($"clusterbackupschedule \"{schedule}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
         }

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Security.Authentication;
+using BackupOperator.KubeClient;
 using BackupOperator.KubectlPlugin.Cli;
-using k8s;
-using k8s.Autorest;
-using k8s.Exceptions;
-using k8s.Models;
 
 namespace BackupOperator.KubectlPlugin.Kubernetes;
 
@@ -17,31 +14,30 @@ public static class ApiErrors
         return e switch
         {
             PluginException p => p,
-            HttpOperationException h => FromResponse(h, at),
+            KubeApiException h => FromResponse(h, at),
             HttpRequestException r => new PluginException($"cannot reach {at}: {Innermost(r)}", ExitCodes.Error, e),
             AuthenticationException a => new PluginException($"TLS with {at} failed: {OneLine(a.Message)}", ExitCodes.Error, e),
             TimeoutException or TaskCanceledException { InnerException: TimeoutException } => new PluginException(
-                $"{at} did not answer within {GoDuration.Format(KubeConnection.RequestTimeout)}", ExitCodes.Error, e),
+                $"{at} did not answer within {GoDuration.Format(KubeSession.RequestTimeout)}", ExitCodes.Error, e),
             OperationCanceledException => new PluginException("interrupted", ExitCodes.Error, e), // Ctrl-C, not a timeout
-            KubeConfigException k => new PluginException($"kubeconfig: {OneLine(k.Message)}", ExitCodes.Error, e),
-            KubernetesClientException k => new PluginException($"kubeconfig credentials: {OneLine(k.Message)}", ExitCodes.Error, e),
+            KubeconfigException k => new PluginException($"kubeconfig: {OneLine(k.Message)}", ExitCodes.Error, e),
+            ExecCredentialException x => new PluginException($"kubeconfig credentials: {OneLine(x.Message)}", ExitCodes.Error, e),
             IOException io => new PluginException(OneLine(io.Message), ExitCodes.Error, e),
             _ => new PluginException(OneLine(e.Message), ExitCodes.Error, e),
         };
     }
 
     /// <summary>A 404 that is not about one object: the API server does not serve the kind (the CRD is not installed).</summary>
-    public static bool IsMissingResourceType(HttpOperationException e) =>
-        e.Response.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(Status(e)?.Details?.Name);
+    public static bool IsMissingResourceType(KubeApiException e) =>
+        e.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(e.Status?.Details?.Name);
 
     public static string OneLine(string s) =>
         string.Join(' ', s.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    private static PluginException FromResponse(HttpOperationException e, string at)
+    private static PluginException FromResponse(KubeApiException e, string at)
     {
-        var status = Status(e);
-        var message = OneLine(status?.Message is { Length: > 0 } m ? m : $"{(int)e.Response.StatusCode} {e.Response.ReasonPhrase}");
-        return e.Response.StatusCode switch
+        var message = OneLine(e.Status?.Message is { Length: > 0 } m ? m : $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}");
+        return e.StatusCode switch
         {
             HttpStatusCode.NotFound when IsMissingResourceType(e) => new PluginException(
                 $"{at} does not serve the resource ({message}): are the BackupOperator CRDs installed (kubectl apply -f config/crds)?", ExitCodes.NotFoundOrForbidden, e),
@@ -51,16 +47,11 @@ public static class ApiErrors
         };
     }
 
-    private static V1Status? Status(HttpOperationException e)
+    /// <summary>HTTP's reason phrase ("Service Unavailable"), as the answer without a Status has nothing better.</summary>
+    private static string ReasonPhrase(HttpStatusCode code)
     {
-        try
-        {
-            return string.IsNullOrEmpty(e.Response.Content) ? null : KubernetesJson.Deserialize<V1Status>(e.Response.Content);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
+        using var response = new HttpResponseMessage(code);
+        return response.ReasonPhrase ?? code.ToString();
     }
 
     private static string Innermost(Exception e)

@@ -1,38 +1,33 @@
 using System.Net;
-using k8s;
-using k8s.Autorest;
+using BackupOperator.KubeClient;
 using k8s.Models;
 
 namespace BackupOperator.KubectlPlugin.Kubernetes;
 
 /// <summary>Roles and RoleBindings through the API server: create, or read the one that exists. Thin, no decisions.</summary>
-public sealed class RbacApi(IKubernetes client)
+public sealed class RbacApi(KubeApiClient client)
 {
+    private static readonly ResourcePath Roles = new("rbac.authorization.k8s.io", "v1", "roles");
+    private static readonly ResourcePath RoleBindings = new("rbac.authorization.k8s.io", "v1", "rolebindings");
+
     /// <summary>Creates the Role; null when it was created, else the one that exists already.</summary>
-    public async Task<V1Role?> CreateRoleAsync(V1Role role, string ns, CancellationToken ct)
-    {
-        try
-        {
-            await client.RbacAuthorizationV1.CreateNamespacedRoleAsync(role, ns, cancellationToken: ct);
-            return null;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            return await client.RbacAuthorizationV1.ReadNamespacedRoleAsync(role.Metadata.Name, ns, cancellationToken: ct);
-        }
-    }
+    public Task<V1Role?> CreateRoleAsync(V1Role role, string ns, CancellationToken ct) => CreateAsync(Roles, role, role.Metadata.Name, ns, ct);
 
     /// <summary>Creates the RoleBinding; null when it was created, else the one that exists already.</summary>
-    public async Task<V1RoleBinding?> CreateRoleBindingAsync(V1RoleBinding binding, string ns, CancellationToken ct)
+    public Task<V1RoleBinding?> CreateRoleBindingAsync(V1RoleBinding binding, string ns, CancellationToken ct) =>
+        CreateAsync(RoleBindings, binding, binding.Metadata.Name, ns, ct);
+
+    private async Task<T?> CreateAsync<T>(ResourcePath path, T obj, string name, string ns, CancellationToken ct)
+        where T : class
     {
         try
         {
-            await client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, ns, cancellationToken: ct);
+            await client.SendAsync(HttpMethod.Post, path.For(ns), client.JsonContent(obj), ct);
             return null;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            return await client.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(binding.Metadata.Name, ns, cancellationToken: ct);
+            return await client.GetAsync<T>(path.For(ns, name), ct);
         }
     }
 }

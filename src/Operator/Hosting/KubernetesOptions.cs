@@ -1,4 +1,4 @@
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 
 namespace BackupOperator.Operator.Hosting;
 
@@ -19,5 +19,5 @@ public sealed class KubernetesOptions
     public static KubeConnection Connection(KubernetesOptions options) =>
         options.Kubeconfig is null && options.Context is null && KubeConnection.IsInCluster()
             ? KubeConnection.InCluster()
-            : KubeApi.Kubeconfig.Load(options.Kubeconfig, options.Context);
+            : KubeClient.Kubeconfig.Load(options.Kubeconfig, options.Context);
 }

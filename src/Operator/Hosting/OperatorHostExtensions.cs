@@ -1,8 +1,8 @@
 using BackupOperator.Entities;
+using BackupOperator.KubeClient;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Controllers.ClusterBackupSchedule;
 using BackupOperator.Operator.Diagnostics;
-using BackupOperator.Operator.KubeApi;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Runtime;

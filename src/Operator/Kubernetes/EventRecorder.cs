@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using BackupOperator.Operator.Runtime;
 using k8s;
 using k8s.Models;

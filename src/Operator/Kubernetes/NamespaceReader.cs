@@ -1,5 +1,5 @@
 using System.Net;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;

@@ -1,5 +1,5 @@
 using System.Net;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s;
 using k8s.Models;
 
@@ -9,11 +9,11 @@ namespace BackupOperator.Operator.Kubernetes;
 public sealed class ResourceCreator<T>(KubeApiClient client) : IResourceCreator<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
-    private static readonly ResourcePath Path = ResourcePath.Of(EntityKind<T>.Attribute);
+    private static readonly ResourcePath Path = ResourcePath.Of<T>();
 
     public async Task<T?> CreateAsync(T resource, CancellationToken cancellationToken)
     {
-        var kind = EntityKind<T>.Attribute;
+        var kind = ResourcePath.KindOf<T>();
         try
         {
             return await client.SendAsync<T>(HttpMethod.Post, Path.For(resource.Metadata.NamespaceProperty), client.JsonContent(resource), cancellationToken);

@@ -1,5 +1,5 @@
 using System.Net;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s;
 using k8s.Models;
 
@@ -9,7 +9,7 @@ namespace BackupOperator.Operator.Kubernetes;
 public sealed class ResourceDeleter<T>(KubeApiClient client) : IResourceDeleter<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
-    private static readonly ResourcePath Path = ResourcePath.Of(EntityKind<T>.Attribute);
+    private static readonly ResourcePath Path = ResourcePath.Of<T>();
 
     public async Task DeleteAsync(T resource, CancellationToken cancellationToken)
     {

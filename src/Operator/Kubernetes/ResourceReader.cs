@@ -1,5 +1,5 @@
 using System.Net;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using BackupOperator.Operator.Runtime;
 
 namespace BackupOperator.Operator.Kubernetes;
@@ -8,7 +8,7 @@ namespace BackupOperator.Operator.Kubernetes;
 public sealed class ResourceReader<T>(KubeApiClient client) : IResourceReader<T>
     where T : class
 {
-    private static readonly ResourcePath Path = ResourcePath.Of(EntityKind<T>.Attribute);
+    private static readonly ResourcePath Path = ResourcePath.Of<T>();
 
     public async Task<T?> ReadAsync(NamespacedName key, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s.Models;
 
 namespace BackupOperator.Operator.Kubernetes;

@@ -1,5 +1,5 @@
 using System.Net;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s;
 using k8s.Models;
 
@@ -13,7 +13,7 @@ public sealed class StatusWriter<TEntity, TStatus>(KubeApiClient client) : IStat
     where TEntity : IKubernetesObject<V1ObjectMeta>, IStatus<TStatus?>
     where TStatus : class
 {
-    private static readonly ResourcePath Path = ResourcePath.Of(EntityKind<TEntity>.Attribute);
+    private static readonly ResourcePath Path = ResourcePath.Of<TEntity>();
 
     public async Task<TEntity> WriteAsync(TEntity resource, TStatus status, CancellationToken cancellationToken)
     {

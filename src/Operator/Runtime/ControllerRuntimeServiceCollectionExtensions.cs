@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using BackupOperator.Operator.Runtime;
 using k8s;
 using k8s.Models;

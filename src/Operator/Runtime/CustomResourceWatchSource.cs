@@ -1,8 +1,7 @@
 using System.Net;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s;
 using k8s.Models;
 
@@ -14,8 +13,7 @@ public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, s
 {
     private const int PageSize = 500;
 
-    private static readonly ResourcePath Path = ResourcePath.Of(typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
-        ?? throw new InvalidOperationException($"{typeof(T).Name} has no [KubernetesEntity]"));
+    private static readonly ResourcePath Path = ResourcePath.Of<T>();
 
     public async IAsyncEnumerable<ListPage<T>> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s.LeaderElection;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s.Autorest;
 using k8s.LeaderElection;
 using k8s.Models;
@@ -18,7 +18,7 @@ public sealed class LeaseLock(KubeApiClient client, string ns, string name, stri
 
     public string Identity => identity;
 
-    private string Collection => $"apis/coordination.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/leases";
+    private string Collection => ResourcePath.Leases.For(ns);
 
     public string Describe() => $"{ns}/{name}";
 
@@ -26,7 +26,7 @@ public sealed class LeaseLock(KubeApiClient client, string ns, string name, stri
     {
         try
         {
-            var lease = await client.GetAsync<V1Lease>($"{Collection}/{Uri.EscapeDataString(name)}", cancellationToken);
+            var lease = await client.GetAsync<V1Lease>(ResourcePath.Leases.For(ns, name), cancellationToken);
             Interlocked.Exchange(ref _read, lease);
             return ToRecord(lease.Spec);
         }
@@ -68,7 +68,7 @@ public sealed class LeaseLock(KubeApiClient client, string ns, string name, stri
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, ResourceVersion = read.Metadata.ResourceVersion },
             Spec = ToSpec(record),
         };
-        return await WriteAsync(HttpMethod.Put, $"{Collection}/{Uri.EscapeDataString(name)}", lease, cancellationToken);
+        return await WriteAsync(HttpMethod.Put, ResourcePath.Leases.For(ns, name), lease, cancellationToken);
     }
 
     private async Task<bool> WriteAsync(HttpMethod method, string path, V1Lease lease, CancellationToken cancellationToken)

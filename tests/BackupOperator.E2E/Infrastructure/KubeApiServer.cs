@@ -74,6 +74,10 @@ internal sealed class KubeApiServer : IDisposable
         $"client-certificate: {Path.Combine(Directory, "operator-client.crt")}",
         $"client-key: {Path.Combine(Directory, "operator-client.key")}");
 
+    /// <summary>A kubeconfig whose user is an exec credential plugin: <paramref name="command"/> prints an ExecCredential.</summary>
+    public void WriteExecKubeconfig(string path, string command, string apiVersion) => WriteUserKubeconfig(path, null,
+        "exec:", $"  apiVersion: {apiVersion}", $"  command: {command}", "  args: [--for, e2e]", "  interactiveMode: Never", "  installHint: the E2E suite writes it");
+
     /// <summary>A kubeconfig whose token is read from <paramref name="tokenFile"/>, as a rotated credential is.</summary>
     public void WriteTokenFileKubeconfig(string path, string tokenFile) => WriteUserKubeconfig(path, null, $"tokenFile: {tokenFile}");
 

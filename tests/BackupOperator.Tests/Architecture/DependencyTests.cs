@@ -11,7 +11,7 @@ public sealed partial class DependencyTests
     private const string Root = "BackupOperator.Operator";
     private const string DiNamespace = "Microsoft.Extensions.DependencyInjection";
 
-    private static readonly string[] Folders = ["Hosting", "Runtime", "Controllers", "Reconciliation", "Kubernetes", "KubeApi", "Ocp", "Diagnostics", "FaultInjection"];
+    private static readonly string[] Folders = ["Hosting", "Runtime", "Controllers", "Reconciliation", "Kubernetes", "Ocp", "Diagnostics", "FaultInjection"];
 
     private static readonly IReadOnlyList<SourceFile> Sources = Directory
         .GetFiles(RepoRoot.Path("src", "Operator"), "*.cs", SearchOption.AllDirectories)
@@ -47,7 +47,7 @@ public sealed partial class DependencyTests
     public void Every_drawn_folder_exists_and_every_folder_is_drawn()
     {
         var drawn = AllowedEdges().SelectMany(e => new[] { e.From, e.To }).ToHashSet();
-        var existing = Sources.Select(s => s.Folder).OfType<string>().Append("Entities").ToHashSet();
+        var existing = Sources.Select(s => s.Folder).OfType<string>().Append("Entities").Append("KubeClient").ToHashSet();
         Assert.Equal(existing.Order(), drawn.Order());
     }
 
@@ -137,7 +137,7 @@ public sealed partial class DependencyTests
             var used = new HashSet<string>();
             foreach (Match m in Qualified().Matches(Code))
             {
-                used.Add(m.Groups[1].Success && m.Groups[1].Value.Length > 0 ? m.Groups[1].Value : "Entities");
+                used.Add(m.Groups[1].Success && m.Groups[1].Value.Length > 0 ? m.Groups[1].Value : m.Groups[2].Value);
             }
 
             // A partly qualified name (Reconciliation.X) resolves through the enclosing namespaces too.
@@ -153,7 +153,7 @@ public sealed partial class DependencyTests
         }
     }
 
-    [GeneratedRegex(@"BackupOperator\.(?:Operator\.(\w+)|Entities\b)")]
+    [GeneratedRegex(@"BackupOperator\.(?:Operator\.(\w+)|(Entities|KubeClient)\b)")]
     private static partial Regex Qualified();
 
     [GeneratedRegex(@"(?<![\w.])(\w+)\.[A-Z]\w*\.?")]

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 using BackupOperator.Operator.Runtime;
-using BackupOperator.Tests.KubeApi;
+using BackupOperator.Tests.KubeClient;
 using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;

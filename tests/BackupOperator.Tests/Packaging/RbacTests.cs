@@ -144,7 +144,7 @@ public sealed partial class RbacTests
         : null;
 
     // A call names its target either by a literal path ("api/v1/namespaces/{ns}/secrets/...", "apis/events.k8s.io/v1/...")
-    // or through an entity type's [KubernetesEntity] (Path.For/List/Watch of ResourcePath.Of(EntityKind<T>)): each T the
+    // or through an entity type's [KubernetesEntity] (Path.For/List/Watch of ResourcePath.Of<T>()): each T the
     // generic class is built with. "status" among the arguments is the status subresource.
     private static List<(string Group, string Resource)> Targets(string file, string code, string args)
     {

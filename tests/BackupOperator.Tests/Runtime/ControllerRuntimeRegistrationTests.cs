@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using BackupOperator.Entities;
 using BackupOperator.Operator.Controllers.ClusterBackupNow;
 using BackupOperator.Operator.Runtime;
-using BackupOperator.Tests.KubeApi;
+using BackupOperator.Tests.KubeClient;
 using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 using k8s.Models;

@@ -1,8 +1,8 @@
 using System.Net;
 using BackupOperator.Entities;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using BackupOperator.Operator.Runtime;
-using BackupOperator.Tests.KubeApi;
+using BackupOperator.Tests.KubeClient;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,5 @@
 using BackupOperator.Operator.Runtime;
-using BackupOperator.Tests.KubeApi;
+using BackupOperator.Tests.KubeClient;
 using k8s;
 using k8s.LeaderElection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BackupOperator.Operator.Runtime;
-using BackupOperator.Tests.KubeApi;
+using BackupOperator.Tests.KubeClient;
 using k8s.Autorest;
 using k8s.LeaderElection;
 

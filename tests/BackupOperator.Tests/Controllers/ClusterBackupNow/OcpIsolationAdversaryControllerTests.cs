@@ -7,7 +7,7 @@ using BackupOperator.Operator.Kubernetes;
 using BackupOperator.Operator.Ocp;
 using BackupOperator.Operator.Reconciliation.ClusterBackupNow;
 using BackupOperator.Operator.Runtime;
-using BackupOperator.Tests.KubeApi;
+using BackupOperator.Tests.KubeClient;
 using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 using k8s.Models;

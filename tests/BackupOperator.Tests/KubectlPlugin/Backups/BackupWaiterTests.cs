@@ -1,10 +1,10 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using BackupOperator.Entities;
+using BackupOperator.KubeClient;
 using BackupOperator.KubectlPlugin.Backups;
 using BackupOperator.KubectlPlugin.Kubernetes;
 using k8s;
-using k8s.Autorest;
 using static BackupOperator.Tests.KubectlPlugin.Backups.PluginBackups;
 
 namespace BackupOperator.Tests.KubectlPlugin.Backups;
@@ -87,7 +87,7 @@ public sealed class BackupWaiterTests
     public async Task Forbidden_and_an_unreachable_server_before_the_first_read_are_errors_not_waits()
     {
         var forbidden = new ScriptedReader { GetError = Http(HttpStatusCode.Forbidden) };
-        await Assert.ThrowsAsync<HttpOperationException>(() => Wait(forbidden, null));
+        await Assert.ThrowsAsync<KubeApiException>(() => Wait(forbidden, null));
         var unreachable = new ScriptedReader { GetError = new HttpRequestException("Connection refused") };
         await Assert.ThrowsAsync<HttpRequestException>(() => Wait(unreachable, null));
     }
@@ -104,8 +104,7 @@ public sealed class BackupWaiterTests
     private static Task<WaitResult> Wait(ScriptedReader api, TimeSpan? timeout) =>
         new BackupWaiter(api, TimeProvider.System).WaitAsync("db", "b", timeout, appearing: false, CancellationToken.None);
 
-    private static HttpOperationException Http(HttpStatusCode code) =>
-        new() { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(code), "") };
+    private static KubeApiException Http(HttpStatusCode code) => new(code, null, $"{(int)code}");
 
     /// <summary>Answers reads from <see cref="Gets"/> in turn (the last one repeats) and watches from <see cref="Streams"/> (null: the stream breaks).</summary>
     private sealed class ScriptedReader : IBackupReader

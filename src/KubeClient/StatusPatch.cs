@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 
-namespace BackupOperator.Operator.Kubernetes;
+namespace BackupOperator.KubeClient;
 
 /// <summary>
 /// The JSON merge patch that replaces a status: it carries metadata.resourceVersion, so the API

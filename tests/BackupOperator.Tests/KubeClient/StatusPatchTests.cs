@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using BackupOperator.Entities;
-using BackupOperator.Operator.Kubernetes;
+using BackupOperator.KubeClient;
 using BackupOperator.Tests.Reconciliation.ClusterBackupNow;
 using k8s;
 
-namespace BackupOperator.Tests.Kubernetes;
+namespace BackupOperator.Tests.KubeClient;
 
 /// <summary>
 /// The merge patch that replaces a status: refused by the API server when the object changed since

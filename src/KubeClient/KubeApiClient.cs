@@ -7,7 +7,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s.Models;
 
-namespace BackupOperator.Operator.KubeApi;
+namespace BackupOperator.KubeClient;
 
 /// <summary>
 /// The operator's few calls to the Kubernetes API over one <see cref="HttpClient"/>, with JSON by

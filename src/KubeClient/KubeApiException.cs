@@ -1,7 +1,7 @@
 using System.Net;
 using k8s.Models;
 
-namespace BackupOperator.Operator.KubeApi;
+namespace BackupOperator.KubeClient;
 
 /// <summary>The API server answered with an error status; <see cref="Status"/> is its Status object when it sent one.</summary>
 public sealed class KubeApiException(HttpStatusCode statusCode, V1Status? status, string message, Exception? inner = null)

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 
-namespace BackupOperator.Tests.KubeApi;
+namespace BackupOperator.Tests.KubeClient;
 
 public sealed class WatchStreamReaderTests
 {

@@ -1,13 +1,26 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using k8s.Models;
 
-namespace BackupOperator.Operator.KubeApi;
+namespace BackupOperator.KubeClient;
 
-/// <summary>Relative API paths of a custom resource kind, from its [KubernetesEntity] (group, version, plural).</summary>
+/// <summary>
+/// Relative API paths of a resource kind (group, version, plural): the one place API paths are built,
+/// for an entity type from its [KubernetesEntity], or for the built-in kinds below.
+/// </summary>
 public sealed record ResourcePath(string Group, string Version, string Plural)
 {
+    /// <summary>coordination.k8s.io/v1 Leases (leader election).</summary>
+    public static ResourcePath Leases { get; } = new("coordination.k8s.io", "v1", "leases");
+
     public static ResourcePath Of(KubernetesEntityAttribute kind) => new(kind.Group, kind.ApiVersion, kind.PluralName);
+
+    /// <summary>The paths of the entity type <typeparamref name="T"/>, read once from its [KubernetesEntity].</summary>
+    public static ResourcePath Of<T>() => Kind<T>.Path;
+
+    /// <summary>The [KubernetesEntity] of <typeparamref name="T"/> (group, version, kind, plural).</summary>
+    public static KubernetesEntityAttribute KindOf<T>() => Kind<T>.Attribute;
 
     /// <summary>The collection (no namespace: cluster-wide, or a cluster-scoped kind), or one object, or its subresource.</summary>
     public string For(string? ns, string? name = null, string? subresource = null)
@@ -49,4 +62,12 @@ public sealed record ResourcePath(string Group, string Version, string Plural)
     public string Watch(string? ns, string resourceVersion, int timeoutSeconds) =>
         For(ns) + string.Create(CultureInfo.InvariantCulture,
             $"?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={timeoutSeconds}");
+
+    private static class Kind<T>
+    {
+        public static readonly KubernetesEntityAttribute Attribute = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
+            ?? throw new InvalidOperationException($"{typeof(T).Name} has no [KubernetesEntity]");
+
+        public static readonly ResourcePath Path = Of(Attribute);
+    }
 }

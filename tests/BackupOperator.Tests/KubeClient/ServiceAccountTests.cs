@@ -1,8 +1,8 @@
 using System.Net;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BackupOperator.Tests.KubeApi;
+namespace BackupOperator.Tests.KubeClient;
 
 /// <summary>
 /// The operator in a Pod: its service account as client-go's InClusterConfig reads it, and a projected

@@ -1,8 +1,8 @@
 using BackupOperator.Entities;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 using k8s.Models;
 
-namespace BackupOperator.Tests.KubeApi;
+namespace BackupOperator.Tests.KubeClient;
 
 /// <summary>A name reaches an API path as one segment: escaped, and never a step up.</summary>
 public sealed class ResourcePathTests

@@ -1,7 +1,7 @@
 using BackupOperator.Entities;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 
-namespace BackupOperator.Tests.KubeApi;
+namespace BackupOperator.Tests.KubeClient;
 
 /// <summary>A <see cref="KubeApiClient"/> whose requests go to <paramref name="api"/> (a fake API server) at https://kube.test/.</summary>
 internal static class TestKubeApi

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
-namespace BackupOperator.Operator.KubeApi;
+namespace BackupOperator.KubeClient;
 
 /// <summary>One watch event as the API server sends it: its type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) and its object.</summary>
 public readonly record struct WatchLine(string Type, JsonElement Body);

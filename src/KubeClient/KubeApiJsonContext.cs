@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
-namespace BackupOperator.Operator.KubeApi;
+namespace BackupOperator.KubeClient;
 
 /// <summary>The built-in API objects the operator reads and writes, serialized by source generation (no reflection, NativeAOT-safe).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(MicroTimeConverter)])]

@@ -4,7 +4,7 @@ using BackupOperator.KubectlPlugin.Kubernetes;
 namespace BackupOperator.Tests.KubectlPlugin.Kubernetes;
 
 /// <summary>kubectl's rules for which kubeconfig, which context and which namespace.</summary>
-public sealed class KubeConnectionTests : IDisposable
+public sealed class KubeSessionTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("kubectl-ocp-test-").FullName;
 
@@ -19,11 +19,11 @@ public sealed class KubeConnectionTests : IDisposable
         var homeFile = Path.Combine(home, ".kube", "config");
         File.WriteAllText(homeFile, Config("d", "https://d:6443", null));
 
-        Assert.Equal([flag], KubeConnection.KubeconfigFiles(flag, $"{first}:{second}", home));
-        Assert.Equal([first, second], KubeConnection.KubeconfigFiles(null, $"{first}:/missing:{second}", home));
-        Assert.Equal([homeFile], KubeConnection.KubeconfigFiles(null, null, home));
-        Assert.Equal([homeFile], KubeConnection.KubeconfigFiles(null, "", home));
-        Assert.Empty(KubeConnection.KubeconfigFiles(Path.Combine(_dir, "nope"), null, home));
+        Assert.Equal([flag], KubeSession.KubeconfigFiles(flag, $"{first}:{second}", home));
+        Assert.Equal([first, second], KubeSession.KubeconfigFiles(null, $"{first}:/missing:{second}", home));
+        Assert.Equal([homeFile], KubeSession.KubeconfigFiles(null, null, home));
+        Assert.Equal([homeFile], KubeSession.KubeconfigFiles(null, "", home));
+        Assert.Empty(KubeSession.KubeconfigFiles(Path.Combine(_dir, "nope"), null, home));
     }
 
     [Fact]
@@ -33,11 +33,11 @@ public sealed class KubeConnectionTests : IDisposable
         var second = Write("second", Config("dev", "https://dev:6443", null));
         var env = Env(("KUBECONFIG", $"{first}:{second}"), ("HOME", _dir));
 
-        var config = KubeConnection.Configuration(new KubeSettings(null, null, null), env);
-        Assert.Equal("https://prod:6443/", new Uri(config.Host).ToString());
+        var config = KubeSession.Connection(new KubeSettings(null, null, null), env);
+        Assert.Equal("https://prod:6443/", config.Server.ToString());
         Assert.Equal("db", config.Namespace);
-        var dev = KubeConnection.Configuration(new KubeSettings(null, "dev", null), env);
-        Assert.Equal("https://dev:6443/", new Uri(dev.Host).ToString());
+        var dev = KubeSession.Connection(new KubeSettings(null, "dev", null), env);
+        Assert.Equal("https://dev:6443/", dev.Server.ToString());
     }
 
     [Fact]
@@ -45,17 +45,17 @@ public sealed class KubeConnectionTests : IDisposable
     {
         var withNs = Write("with", Config("prod", "https://prod:6443", "db"));
         var without = Write("without", Config("dev", "https://dev:6443", null));
-        using (var c = KubeConnection.Open(new KubeSettings(withNs, null, "other"), Env()))
+        using (var c = KubeSession.Open(new KubeSettings(withNs, null, "other"), Env()))
         {
             Assert.Equal("other", c.Namespace);
         }
 
-        using (var c = KubeConnection.Open(new KubeSettings(withNs, null, null), Env()))
+        using (var c = KubeSession.Open(new KubeSettings(withNs, null, null), Env()))
         {
             Assert.Equal("db", c.Namespace);
         }
 
-        using (var c = KubeConnection.Open(new KubeSettings(without, null, null), Env()))
+        using (var c = KubeSession.Open(new KubeSettings(without, null, null), Env()))
         {
             Assert.Equal("default", c.Namespace);
             Assert.StartsWith("https://dev:6443", c.Server, StringComparison.Ordinal);
@@ -66,12 +66,12 @@ public sealed class KubeConnectionTests : IDisposable
     public void A_missing_kubeconfig_or_context_is_one_readable_line()
     {
         var home = Path.Combine(_dir, "empty-home");
-        var none = Assert.Throws<PluginException>(() => KubeConnection.Configuration(new KubeSettings(null, null, null), Env(("HOME", home))));
+        var none = Assert.Throws<PluginException>(() => KubeSession.Connection(new KubeSettings(null, null, null), Env(("HOME", home))));
         Assert.Equal($"no kubeconfig: {home}/.kube/config does not exist (set KUBECONFIG or pass --kubeconfig)", none.Message);
         Assert.Equal("kubeconfig /no/such not found",
-            Assert.Throws<PluginException>(() => KubeConnection.Configuration(new KubeSettings("/no/such", null, null), Env())).Message);
+            Assert.Throws<PluginException>(() => KubeSession.Connection(new KubeSettings("/no/such", null, null), Env())).Message);
         var file = Write("one", Config("prod", "https://prod:6443", null));
-        var context = Assert.Throws<PluginException>(() => KubeConnection.Configuration(new KubeSettings(file, "staging", null), Env()));
+        var context = Assert.Throws<PluginException>(() => KubeSession.Connection(new KubeSettings(file, "staging", null), Env()));
         Assert.StartsWith($"kubeconfig {file}: ", context.Message, StringComparison.Ordinal);
         Assert.Contains("staging", context.Message, StringComparison.Ordinal);
     }

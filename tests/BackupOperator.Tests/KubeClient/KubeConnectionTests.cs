@@ -1,9 +1,9 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using BackupOperator.Operator.KubeApi;
+using BackupOperator.KubeClient;
 
-namespace BackupOperator.Tests.KubeApi;
+namespace BackupOperator.Tests.KubeClient;
 
 /// <summary>The API server's certificate: trusted when it chains to the kubeconfig's CA and names the host; never on a name mismatch.</summary>
 public sealed class KubeConnectionTests

@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace BackupOperator.Operator.KubeApi;
+namespace BackupOperator.KubeClient;
 
 /// <summary>
 /// Where the API server is and how to prove who we are: a bearer token (fixed, or a file read again
@@ -30,6 +30,18 @@ public sealed record KubeConnection(Uri Server)
 
     /// <summary>The namespace the context or the Pod names, if any.</summary>
     public string? Namespace { get; init; }
+
+    /// <summary>An exec credential plugin that supplies the token or client certificate.</summary>
+    public ExecConfig? Exec { get; init; }
+
+    /// <summary>The user to act as (Impersonate-User), as kubectl's --as.</summary>
+    public string? Impersonate { get; init; }
+
+    /// <summary>The groups to act as (Impersonate-Group), as kubectl's --as-group.</summary>
+    public IReadOnlyList<string> ImpersonateGroups { get; init; } = [];
+
+    /// <summary>How long one request may take, when the caller sets it (kubectl's --request-timeout).</summary>
+    public TimeSpan? RequestTimeout { get; init; }
 
     /// <summary>The Pod's namespace, from its service account; null outside a Pod.</summary>
     public static string? InClusterNamespace()
@@ -103,7 +115,14 @@ public sealed record KubeConnection(Uri Server)
         var ca = CertificateAuthority;
         var skip = SkipTlsVerify;
         sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Verify(ca, skip, certificate as X509Certificate2, errors);
-        HttpMessageHandler handler = CreateAuthorizationHandler(time ?? TimeProvider.System, sockets);
+        var exec = Exec is null ? null : new ExecCredentialProvider(Exec, time ?? TimeProvider.System);
+        if (exec is not null && ClientCertificate is null)
+        {
+            // The authorization handler has run the plugin before the request reaches a new connection's handshake.
+            sockets.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => exec.Current?.ClientCertificate!;
+        }
+
+        HttpMessageHandler handler = new AuthorizationHandler(this, time ?? TimeProvider.System, exec) { InnerHandler = sockets };
         if (outer is not null)
         {
             outer.InnerHandler = handler;
@@ -116,7 +135,7 @@ public sealed record KubeConnection(Uri Server)
 
     /// <summary>What proves who we are on every request, in front of <paramref name="inner"/>.</summary>
     internal DelegatingHandler CreateAuthorizationHandler(TimeProvider time, HttpMessageHandler inner) =>
-        new AuthorizationHandler(this, time) { InnerHandler = inner };
+        new AuthorizationHandler(this, time, Exec is null ? null : new ExecCredentialProvider(Exec, time)) { InnerHandler = inner };
 
     /// <summary>The server's certificate is good when the system trusts it, or it chains to <paramref name="ca"/> and names the host.</summary>
     internal static bool Verify(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors)
@@ -139,12 +158,13 @@ public sealed record KubeConnection(Uri Server)
     }
 
     /// <summary>
-    /// Sets the Authorization header on every request. A token file is read again once a minute, as the
+    /// Sets the Authorization header (and the impersonation headers) on every request. An exec plugin's
+    /// credential is kept until it expires or the server answers 401. A token file is read again once a minute, as the
     /// kubelet rotates a projected service account token, and at once after a 401 (the old token may
     /// have expired before the minute was up). A file that cannot be read after a first good read keeps
     /// the token read last, and is tried again on the next request.
     /// </summary>
-    private sealed class AuthorizationHandler(KubeConnection connection, TimeProvider time) : DelegatingHandler
+    private sealed class AuthorizationHandler(KubeConnection connection, TimeProvider time, ExecCredentialProvider? exec) : DelegatingHandler
     {
         private static readonly TimeSpan Reread = TimeSpan.FromMinutes(1);
         private readonly Lock _gate = new();
@@ -154,12 +174,35 @@ public sealed record KubeConnection(Uri Server)
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (Header() is { } header)
+            if (exec is not null)
+            {
+                var credential = await exec.GetAsync(cancellationToken);
+                if (credential.Token is { } token)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+            }
+            else if (Header() is { } header)
             {
                 request.Headers.Authorization = header;
             }
 
+            if (connection.Impersonate is { } user)
+            {
+                request.Headers.TryAddWithoutValidation("Impersonate-User", user);
+            }
+
+            foreach (var group in connection.ImpersonateGroups)
+            {
+                request.Headers.TryAddWithoutValidation("Impersonate-Group", group);
+            }
+
             var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                exec?.Invalidate();
+            }
+
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && connection.TokenFile is not null)
             {
                 lock (_gate)

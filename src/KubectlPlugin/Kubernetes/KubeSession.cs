@@ -1,0 +1,89 @@
+using BackupOperator.Entities;
+using BackupOperator.KubeClient;
+using BackupOperator.KubectlPlugin.Cli;
+
+namespace BackupOperator.KubectlPlugin.Kubernetes;
+
+/// <summary>
+/// The API server and namespace the way kubectl finds them: --kubeconfig, else the files in
+/// KUBECONFIG (merged, the first one's current-context wins), else ~/.kube/config, else the Pod's
+/// service account when run in a cluster; --context picks another context; -n, else the context's
+/// namespace, else "default". One <see cref="KubeApiClient"/> (BackupOperator.KubeClient) over it.
+/// </summary>
+public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns, string server) : IDisposable
+{
+    public const string DefaultNamespace = "default";
+
+    /// <summary>How long one request may take (the connection included): an unreachable server fails the command instead of hanging it.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    public KubeApiClient Client { get; } = client;
+
+    /// <summary>The namespace commands act in.</summary>
+    public string Namespace { get; } = ns;
+
+    /// <summary>The API server's URL, for messages.</summary>
+    public string Server { get; } = server;
+
+    public static KubeSession Open(KubeSettings settings, Func<string, string?> environment)
+    {
+        var connection = Connection(settings, environment);
+        var http = connection.CreateHttpClient();
+        var client = new KubeApiClient(http, [EntityJsonContext.Default, PluginJsonContext.Default], connection.RequestTimeout ?? RequestTimeout);
+        var ns = NonEmpty(settings.Namespace) ?? NonEmpty(connection.Namespace) ?? DefaultNamespace;
+        return new KubeSession(client, http, ns, connection.Server.ToString());
+    }
+
+    public static KubeConnection Connection(KubeSettings settings, Func<string, string?> environment)
+    {
+        var files = KubeconfigFiles(settings.Kubeconfig, environment("KUBECONFIG"), environment("HOME"));
+        if (files.Count == 0)
+        {
+            if (settings.Context is null && KubeConnection.IsInCluster())
+            {
+                return KubeConnection.InCluster();
+            }
+
+            throw new PluginException(settings.Kubeconfig is not null || environment("KUBECONFIG") is { Length: > 0 }
+                ? $"kubeconfig {settings.Kubeconfig ?? environment("KUBECONFIG")} not found"
+                : $"no kubeconfig: {DefaultPath(environment("HOME"))} does not exist (set KUBECONFIG or pass --kubeconfig)");
+        }
+
+        try
+        {
+            return Kubeconfig.Load(files, new ConnectionOverrides { Context = NonEmpty(settings.Context) });
+        }
+        catch (Exception e) when (e is KubeconfigException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new PluginException($"kubeconfig {string.Join(Path.PathSeparator, files)}: {ApiErrors.OneLine(e.Message)}", ExitCodes.Error, e);
+        }
+    }
+
+    /// <summary>
+    /// The kubeconfig files to merge, in kubectl's precedence. A --kubeconfig that does not exist is
+    /// returned (and fails to load, naming it); missing files in KUBECONFIG are skipped, as kubectl does.
+    /// </summary>
+    public static IReadOnlyList<string> KubeconfigFiles(string? flag, string? kubeconfigVariable, string? home)
+    {
+        if (NonEmpty(flag) is { } explicitFile)
+        {
+            return File.Exists(explicitFile) ? [explicitFile] : [];
+        }
+
+        if (NonEmpty(kubeconfigVariable) is { } list)
+        {
+            return list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Distinct(StringComparer.Ordinal).Where(File.Exists).ToList();
+        }
+
+        var path = DefaultPath(home);
+        return File.Exists(path) ? [path] : [];
+    }
+
+    private static string DefaultPath(string? home) =>
+        Path.Combine(NonEmpty(home) ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    public void Dispose() => http.Dispose();
+}
