@@ -95,5 +95,5 @@ public sealed partial class BackupReconciler
             : step.Finish(_options.PollInterval);
     }
 
-    private static bool Is(string? status, string expected) => string.Equals(status, expected, StringComparison.OrdinalIgnoreCase);
+    private static bool Is(string? status, string expected) => OcpTaskStatus.Is(status, expected);
 }

@@ -19,4 +19,7 @@ public static class OcpTaskStatus
         var word = status?.Trim();
         return Array.Find(Known, k => string.Equals(k, word, StringComparison.OrdinalIgnoreCase)) ?? status;
     }
+
+    /// <summary>Whether OCP's word is <paramref name="expected"/>, read as <see cref="Normalize"/> records it (case and surrounding spaces aside).</summary>
+    public static bool Is(string? status, string expected) => string.Equals(Normalize(status), expected, StringComparison.Ordinal);
 }

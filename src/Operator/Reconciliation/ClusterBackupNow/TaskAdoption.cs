@@ -83,5 +83,5 @@ public static class TaskAdoption
 
     public static DateTime? CreatedAt(TaskInstance task, TimeZoneInfo ocpZone) => OcpTime.ToUtc(task.CreateTime, ocpZone);
 
-    private static bool IsRunning(TaskInstance t) => string.Equals(t.Status, OcpTaskStatus.Running, StringComparison.OrdinalIgnoreCase);
+    private static bool IsRunning(TaskInstance t) => OcpTaskStatus.Is(t.Status, OcpTaskStatus.Running);
 }

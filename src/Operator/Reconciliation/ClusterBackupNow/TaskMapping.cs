@@ -11,7 +11,7 @@ internal static class TaskMapping
         Id = t.Id,
         Name = t.Name,
         Status = OcpTaskStatus.Normalize(t.Status),
-        FailedSubtask = t.Subtasks?.FirstOrDefault(st => string.Equals(st.Status, OcpTaskStatus.Failed, StringComparison.OrdinalIgnoreCase))?.Name,
+        FailedSubtask = t.Subtasks?.FirstOrDefault(st => OcpTaskStatus.Is(st.Status, OcpTaskStatus.Failed))?.Name,
         CreateTime = t.CreateTime,
         StartTime = t.StartTime,
         FinishTime = t.FinishTime,

@@ -93,6 +93,21 @@ public sealed class FollowTests
         }
     }
 
+    [Theory]
+    [InlineData(" SUCCESSFUL", BackupPhase.Succeeded)]
+    [InlineData("SUCCESSFUL\n", BackupPhase.Succeeded)]
+    [InlineData(" failed ", BackupPhase.Failed)]
+    public async Task A_status_word_with_spaces_decides_as_it_is_recorded(string word, string phase)
+    {
+        // The status records the word trimmed (SUCCESSFUL); the outcome must follow the same reading,
+        // not leave the backup Running for ever beside a task recorded as SUCCESSFUL.
+        var backup = RunningBackup(TestResources.Task(101, word));
+
+        var d = await _h.StepAsync(backup);
+
+        Assert.Equal(phase, d.Status!.Phase);
+    }
+
     [Fact]
     public async Task Unknown_task_status_is_kept_as_text()
     {
