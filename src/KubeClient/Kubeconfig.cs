@@ -64,6 +64,12 @@ public static class Kubeconfig
             throw new KubeconfigException($"kubeconfig user {userName} uses an auth-provider plugin, which is not supported: use an exec plugin, a token, a token file or a client certificate");
         }
 
+        if (user is not null && (user.Node.Children.ContainsKey("as-uid") || user.Node.Children.ContainsKey("as-user-extra")))
+        {
+            // Dropping part of an impersonation would act with more rights than the kubeconfig asks for.
+            throw new KubeconfigException($"kubeconfig user {userName} impersonates with as-uid or as-user-extra, which is not supported: use as and as-groups");
+        }
+
         var server = NonEmpty(overrides.Server) ?? Scalar(cluster.Node, "server") ?? throw new KubeconfigException($"cluster {clusterName} has no server");
         var skip = overrides.InsecureSkipTlsVerify ?? string.Equals(Scalar(cluster.Node, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase);
         var caPem = Pem(cluster, "certificate-authority");
@@ -84,8 +90,12 @@ public static class Kubeconfig
                 ? ExecConfig(execNode, u.Directory, userName!, server, skip, caPem)
                 : null,
             Namespace = NonEmpty(overrides.Namespace) ?? Scalar(ctx.Node, "namespace"),
-            Impersonate = NonEmpty(overrides.Impersonate),
-            ImpersonateGroups = overrides.ImpersonateGroups,
+            // As kubectl: the user's as and as-groups, unless --as or --as-group say otherwise.
+            Impersonate = NonEmpty(overrides.Impersonate) ?? (user is null ? null : Scalar(user.Node, "as")),
+            ImpersonateGroups = overrides.ImpersonateGroups.Count > 0 || user is null ? overrides.ImpersonateGroups
+                : user.Node.Children.TryGetValue("as-groups", out var groups) && groups is YamlSequenceNode list
+                    ? list.OfType<YamlScalarNode>().Select(g => g.Value).OfType<string>().Where(g => g.Length > 0).ToList()
+                    : [],
             RequestTimeout = overrides.RequestTimeout,
         };
     }

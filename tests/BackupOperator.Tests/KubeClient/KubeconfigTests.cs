@@ -171,6 +171,42 @@ public sealed class KubeconfigTests : IDisposable
     }
 
     [Fact]
+    public void The_users_impersonation_is_kept_as_kubectl_keeps_it()
+    {
+        // kubectl acts as users[].user.as (and as-groups): an admin token kept for acting as a narrower user
+        // must not act with the token's own rights; --as over it wins.
+        var path = Write("""
+            clusters: [{name: c, cluster: {server: "https://c"}}]
+            users: [{name: u, user: {token: admin-token, as: jane, as-groups: [devs, ops]}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
+
+        var connection = Kubeconfig.Load([path], ConnectionOverrides.None);
+        var flagged = Kubeconfig.Load([path], new ConnectionOverrides { Impersonate = "joe", ImpersonateGroups = ["qa"] });
+
+        Assert.Equal("jane", connection.Impersonate);
+        Assert.Equal(["devs", "ops"], connection.ImpersonateGroups);
+        Assert.Equal("joe", flagged.Impersonate);
+        Assert.Equal(["qa"], flagged.ImpersonateGroups);
+    }
+
+    [Theory]
+    [InlineData("as-uid: \"42\"")]
+    [InlineData("as-user-extra: {scopes: [view]}")]
+    public void An_impersonation_it_cannot_send_is_refused_not_dropped(string field)
+    {
+        var path = Write($$$"""
+            clusters: [{name: c, cluster: {server: "https://c"}}]
+            users: [{name: u, user: {token: admin-token, as: jane, {{{field}}}}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
+
+        Assert.Contains("as-", Assert.Throws<KubeconfigException>(() => Kubeconfig.Load([path], ConnectionOverrides.None)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_context_is_an_error_naming_it()
     {
         var path = Write("clusters: []\ncontexts: []\ncurrent-context: gone\n");
