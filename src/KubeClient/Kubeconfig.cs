@@ -83,9 +83,7 @@ public static class Kubeconfig
             TokenFile = u is null ? null : Resolve(Scalar(u.Node, "tokenFile"), u.Directory),
             Username = u is null ? null : Scalar(u.Node, "username"),
             Password = u is null ? null : Scalar(u.Node, "password"),
-            ClientCertificate = u is not null && Pem(u, "client-certificate") is { } certPem && Pem(u, "client-key") is { } keyPem
-                ? X509Certificate2.CreateFromPem(certPem, keyPem)
-                : null,
+            ClientCertificate = u is null ? null : ClientCertificate(u, userName!),
             Exec = u is not null && u.Node.Children.TryGetValue("exec", out var exec) && exec is YamlMappingNode execNode
                 ? ExecConfig(execNode, u.Directory, userName!, server, skip, caPem)
                 : null,
@@ -188,6 +186,15 @@ public static class Kubeconfig
                 : null,
         };
     }
+
+    /// <summary>The user's client certificate and key; one without the other is an error, as kubectl makes it (not an anonymous request).</summary>
+    private static X509Certificate2? ClientCertificate(Entry user, string userName) =>
+        (Pem(user, "client-certificate"), Pem(user, "client-key")) switch
+        {
+            (null, null) => null,
+            ({ } cert, { } key) => X509Certificate2.CreateFromPem(cert, key),
+            _ => throw new KubeconfigException($"kubeconfig user {userName}: client-certificate and client-key (or their -data) must both be given"),
+        };
 
     private static X509Certificate2Collection Authorities(string pem)
     {

@@ -206,6 +206,24 @@ public sealed class KubeconfigTests : IDisposable
         Assert.Contains("as-", Assert.Throws<KubeconfigException>(() => Kubeconfig.Load([path], ConnectionOverrides.None)).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("client-certificate: client.crt")]
+    [InlineData("client-key: client.key")]
+    public void A_client_certificate_without_its_key_is_an_error_not_an_anonymous_request(string field)
+    {
+        // kubectl refuses it; dropping it silently sent the requests as system:anonymous (or another credential).
+        File.WriteAllText(Path.Combine(_dir, "client.crt"), "unused");
+        File.WriteAllText(Path.Combine(_dir, "client.key"), "unused");
+        var path = Write($$$"""
+            clusters: [{name: c, cluster: {server: "https://c"}}]
+            users: [{name: u, user: {{{{field}}}}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
+
+        Assert.Contains("client-key", Assert.Throws<KubeconfigException>(() => Kubeconfig.Load([path], ConnectionOverrides.None)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_context_is_an_error_naming_it()
     {
