@@ -64,6 +64,7 @@ public sealed class BackupManifestTests
     [InlineData("apiVersion: ocp.oceanbase.com/v1alpha1\nkind: ClusterBackupNow\nspec: {clusterId: 8}\n", "b.yaml: the manifest has no metadata.name: give the backup a NAME")]
     [InlineData("apiVersion: ocp.oceanbase.com/v1alpha1\nkind: ClusterBackupNow\nmetadata: {name: x}\nspec: {clusterIdd: 8}\n", "b.yaml: not a ClusterBackupNow manifest: ")]
     [InlineData("apiVersion: ocp.oceanbase.com/v1alpha1\nkind: ClusterBackupNow\nmetadata: {name: x\n", "b.yaml: not a ClusterBackupNow manifest: ")]
+    [InlineData("apiVersion: ocp.oceanbase.com/v1alpha1\nkind: ClusterBackupNow\nmetadata: {name: x}\nspec: {clusterId: 1e400}\n", "b.yaml: not a ClusterBackupNow manifest: ")]
     public void Anything_else_is_refused_naming_the_file(string text, string expected)
     {
         var e = Assert.Throws<PluginException>(() => BackupManifest.Parse(text, "b.yaml", null));
