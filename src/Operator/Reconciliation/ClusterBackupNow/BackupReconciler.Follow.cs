@@ -72,16 +72,16 @@ public sealed partial class BackupReconciler
         s.Tasks = tasks.Select(TaskMapping.ToState).ToList();
         s.SetOcpAnswered(step.Now, step.Generation);
 
-        var failed = tasks.FirstOrDefault(t => Is(t.Status, OcpTaskStatus.Failed));
+        var failed = tasks.FirstOrDefault(t => OcpTaskStatus.Is(t.Status, OcpTaskStatus.Failed));
         if (failed is not null)
         {
-            var sub = failed.Subtasks?.FirstOrDefault(st => Is(st.Status, OcpTaskStatus.Failed))?.Name;
+            var sub = failed.Subtasks?.FirstOrDefault(st => OcpTaskStatus.Is(st.Status, OcpTaskStatus.Failed))?.Name;
             var message = $"OCP task {failed.Id} '{failed.Name}' failed" + (sub is null ? string.Empty : $" at sub-task '{sub}'");
             s.SetFailed("TaskFailed", message, step.Now, step.Generation);
             return step.Finish(null, BackupEvent.Warn("Failed", message));
         }
 
-        if (tasks.All(t => Is(t.Status, OcpTaskStatus.Successful)))
+        if (tasks.All(t => OcpTaskStatus.Is(t.Status, OcpTaskStatus.Successful)))
         {
             var message = $"backup of cluster {step.Spec.ClusterId} completed: task(s) {Ids(s.TaskIds!)} SUCCESSFUL";
             s.SetSucceeded(message, step.Now, step.Generation);
@@ -94,6 +94,4 @@ public sealed partial class BackupReconciler
             ? step.Finish(_options.PollInterval, BackupEvent.Normal("Running", $"OCP answers again; {s.Message}"))
             : step.Finish(_options.PollInterval);
     }
-
-    private static bool Is(string? status, string expected) => OcpTaskStatus.Is(status, expected);
 }
