@@ -24,23 +24,43 @@ public sealed record ExecConfig(string Command, IReadOnlyList<string> Args, IRea
 public sealed record ExecClusterInfo(string Server, bool InsecureSkipTlsVerify, string? CertificateAuthorityPem);
 
 /// <summary>What a plugin answered: a bearer token, or a client certificate, valid until <see cref="Expires"/> (null: until a 401).</summary>
-public sealed record ExecCredential(string? Token, X509Certificate2? ClientCertificate, DateTimeOffset? Expires);
+public sealed record ExecCredential(string? Token, X509Certificate2? ClientCertificate, DateTimeOffset? Expires)
+{
+    /// <summary>What it is, never the token itself: a record would print every member.</summary>
+    public override string ToString() =>
+        $"ExecCredential {{ Token = {(Token is null ? "none" : "(hidden)")}, ClientCertificate = {ClientCertificate?.Subject ?? "none"}, Expires = {Expires?.ToString("O", CultureInfo.InvariantCulture) ?? "never"} }}";
+}
 
 /// <summary>An exec credential plugin that could not be run or answered badly: one line naming its command, never its output.</summary>
 public sealed class ExecCredentialException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
+/// A request stopped while it waited for the exec plugin's answer (its timeout, or its caller): a cancellation,
+/// so that a caller's Ctrl-C stays one, whose message names the plugin, so that a timeout does not blame the server.
+/// </summary>
+public sealed class ExecCredentialPendingException(string message, Exception inner, CancellationToken token)
+    : OperationCanceledException(message, inner, token);
+
+/// <summary>
 /// Runs a kubeconfig's exec credential plugin as client-go does: the command with its args, the caller's
 /// environment plus its env and KUBERNETES_EXEC_INFO, no terminal; reads the ExecCredential it prints
 /// and keeps it until its expirationTimestamp, or until <see cref="Invalidate"/> (a 401). A plugin that
-/// runs longer than <see cref="Timeout"/> is killed. The credential is never logged nor put in a message.
+/// runs longer than <see cref="Timeout"/>, prints more than <see cref="MaxOutput"/>, or is still running when the
+/// provider is disposed (the command ends) is killed. The credential is never logged nor put in a message.
 /// </summary>
-public sealed class ExecCredentialProvider(ExecConfig config, TimeProvider time)
+public sealed class ExecCredentialProvider(ExecConfig config, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most an ExecCredential may take (a token or a certificate chain is a few KiB).</summary>
+    public const int MaxOutput = 1 << 20;
+
+    private const int MaxErrorOutput = 64 << 10;
     private readonly Lock _gate = new();
     private ExecCredential? _current;
     private Task<ExecCredential>? _running;
+    private Process? _process;
+    private bool _disposed;
 
     /// <summary>The credential last read, if still good; for the TLS handshake, which cannot wait for a plugin.</summary>
     public ExecCredential? Current => Volatile.Read(ref _current);
@@ -60,8 +80,34 @@ public sealed class ExecCredentialProvider(ExecConfig config, TimeProvider time)
                 return Task.FromResult(again);
             }
 
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _running ??= RunAndKeepAsync();
-            return _running.WaitAsync(cancellationToken);
+            return Pending(_running, cancellationToken);
+        }
+    }
+
+    private async Task<ExecCredential> Pending(Task<ExecCredential> running, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && !running.IsCompleted)
+        {
+            throw new ExecCredentialPendingException($"{Name} had not answered yet", e, cancellationToken);
+        }
+    }
+
+    /// <summary>Kills a plugin still running: nobody is left to wait for its answer.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            if (_process is { } process)
+            {
+                Stop(process);
+            }
         }
     }
 
@@ -85,8 +131,11 @@ public sealed class ExecCredentialProvider(ExecConfig config, TimeProvider time)
         }
     }
 
-    /// <summary>The server refused the credential: the next request runs the plugin again.</summary>
-    public void Invalidate() => Volatile.Write(ref _current, null);
+    /// <summary>
+    /// The server refused <paramref name="used"/>: the next request runs the plugin again, unless a newer credential
+    /// replaced it meanwhile (a late 401 of a request sent with the old one leaves the new one alone).
+    /// </summary>
+    public void Invalidate(ExecCredential used) => Interlocked.CompareExchange(ref _current, null, used);
 
     private ExecCredential? Fresh(ExecCredential? credential) =>
         credential is not null && (credential.Expires is null || credential.Expires > time.GetUtcNow()) ? credential : null;
@@ -124,24 +173,36 @@ public sealed class ExecCredentialProvider(ExecConfig config, TimeProvider time)
 
         start.Environment["KUBERNETES_EXEC_INFO"] = ExecInfo();
         using var process = new Process { StartInfo = start };
-        try
+        lock (_gate)
         {
-            process.Start();
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            throw new ExecCredentialException($"{Name}: cannot run it: {Kubeconfig.OneLine(e.Message)}{Hint()}", e);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                process.Start();
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                throw new ExecCredentialException($"{Name}: cannot run it: {Kubeconfig.OneLine(e.Message)}{Hint()}", e);
+            }
+
+            _process = process;
         }
 
         process.StandardInput.Close();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        var stdout = ReadAtMostAsync(process.StandardOutput, MaxOutput, stopAtLimit: true, timeout.Token);
+        var stderr = ReadAtMostAsync(process.StandardError, MaxErrorOutput, stopAtLimit: false, timeout.Token);
         try
         {
+            if (await Task.WhenAny(stdout, process.WaitForExitAsync(timeout.Token)) == stdout && (await stdout).Overflow)
+            {
+                Stop(process);
+                throw new ExecCredentialException($"{Name} printed more than {MaxOutput >> 20} MiB: not an ExecCredential");
+            }
+
             await process.WaitForExitAsync(timeout.Token);
-            var (output, errors) = (await stdout, await stderr);
+            var (output, errors) = ((await stdout).Text, (await stderr).Text);
             return process.ExitCode == 0
                 ? output
                 : throw new ExecCredentialException($"{Name} failed with exit code {process.ExitCode}"
@@ -157,6 +218,42 @@ public sealed class ExecCredentialProvider(ExecConfig config, TimeProvider time)
             Stop(process);
             throw;
         }
+        finally
+        {
+            lock (_gate)
+            {
+                _process = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stream up to <paramref name="limit"/> characters. Past it: stops at once when <paramref name="stopAtLimit"/>
+    /// (the caller kills the plugin), else reads on and drops the rest, so that the plugin never blocks on a full pipe.
+    /// </summary>
+    private static async Task<(string Text, bool Overflow)> ReadAtMostAsync(StreamReader reader, int limit, bool stopAtLimit, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[8192];
+        var overflow = false;
+        int read;
+        while ((read = await reader.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (overflow || text.Length + read > limit)
+            {
+                overflow = true;
+                if (stopAtLimit)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            text.Append(buffer, 0, read);
+        }
+
+        return (text.ToString(), overflow);
     }
 
     private static void Stop(Process process)

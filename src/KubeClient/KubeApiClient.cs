@@ -116,10 +116,29 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
                 ? await read(response.Content, timeout.Token)
                 : throw Error(request, response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token));
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && PendingExec(e) is { } pending)
+        {
+            // The server was never asked: the credential plugin is what did not answer in time.
+            throw new ExecCredentialException($"{pending.Message} within the request timeout of {_requestTimeout.TotalSeconds:0.#} s", e);
+        }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"{method} {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
         }
+    }
+
+    /// <summary>HttpClient wraps a handler's cancellation in its own: the exec plugin's, if that is what it was.</summary>
+    private static ExecCredentialPendingException? PendingExec(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is ExecCredentialPendingException pending)
+            {
+                return pending;
+            }
+        }
+
+        return null;
     }
 
     private static KubeApiException Error(HttpRequestMessage request, HttpStatusCode code, byte[] body)

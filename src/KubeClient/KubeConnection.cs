@@ -106,6 +106,9 @@ public sealed record KubeConnection(Uri Server)
         {
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            // The API server does not redirect its API; a redirect would carry the Impersonate-* headers (and a
+            // client certificate) to wherever it points. Its 3xx is an error answer instead.
+            AllowAutoRedirect = false,
         };
         if (ClientCertificate is not null)
         {
@@ -174,9 +177,10 @@ public sealed record KubeConnection(Uri Server)
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            ExecCredential? credential = null;
             if (exec is not null)
             {
-                var credential = await exec.GetAsync(cancellationToken);
+                credential = await exec.GetAsync(cancellationToken);
                 if (credential.Token is { } token)
                 {
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -200,7 +204,7 @@ public sealed record KubeConnection(Uri Server)
             var response = await base.SendAsync(request, cancellationToken);
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
-                exec?.Invalidate();
+                exec?.Invalidate(credential!);
             }
 
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && connection.TokenFile is not null)
@@ -212,6 +216,16 @@ public sealed record KubeConnection(Uri Server)
             }
 
             return response;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                exec?.Dispose(); // a plugin still running when the client goes is killed, not left behind
+            }
+
+            base.Dispose(disposing);
         }
 
         private AuthenticationHeaderValue? Header()

@@ -73,6 +73,12 @@ public static class Kubeconfig
         var server = NonEmpty(overrides.Server) ?? Scalar(cluster.Node, "server") ?? throw new KubeconfigException($"cluster {clusterName} has no server");
         var skip = overrides.InsecureSkipTlsVerify ?? string.Equals(Scalar(cluster.Node, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase);
         var caPem = Pem(cluster, "certificate-authority");
+        if (skip && caPem is not null && overrides.InsecureSkipTlsVerify is null)
+        {
+            // As kubectl: a file that trusts a CA and skips verification says two things; --insecure-skip-tls-verify drops the CA.
+            throw new KubeconfigException($"cluster {clusterName}: certificate-authority together with insecure-skip-tls-verify is not allowed (kubectl refuses it too): keep one");
+        }
+
         var token = NonEmpty(overrides.Token);
         var u = token is null ? user : null; // --token replaces the user's credentials
         return new KubeConnection(new Uri(server))

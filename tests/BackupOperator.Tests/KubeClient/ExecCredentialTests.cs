@@ -18,9 +18,8 @@ public sealed class ExecCredentialTests : IDisposable
     /// <summary>A plugin that counts its runs, records its args and environment, and prints <paramref name="status"/> as an ExecCredential.</summary>
     private string Plugin(string apiVersion, string status, int exitCode = 0, string stderr = "")
     {
-        var path = Path.Combine(_dir, "plugin.sh");
         Status(status);
-        File.WriteAllText(path, $$"""
+        return Script("plugin.sh", $$"""
             #!/bin/sh
             echo run >> "{{Runs}}"
             echo "$*|$REGION|$KUBERNETES_EXEC_INFO" > "{{_dir}}/seen"
@@ -30,10 +29,18 @@ public sealed class ExecCredentialTests : IDisposable
             cat "{{_dir}}/status"
             echo '}'
             """);
+    }
+
+    /// <summary>An executable shell script in the test's directory.</summary>
+    private string Script(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+
         return path;
     }
 
@@ -104,6 +111,71 @@ public sealed class ExecCredentialTests : IDisposable
         await send();
         Assert.Equal(4, RunCount);
     }
+
+    [Fact]
+    public async Task A_late_401_for_a_credential_already_replaced_leaves_the_new_one()
+    {
+        var exec = Config(Plugin(ExecConfig.V1, """{"token":"t-1"}"""), ExecConfig.V1);
+        using var provider = new ExecCredentialProvider(exec, _time);
+        var first = await provider.GetAsync(CancellationToken.None);
+        provider.Invalidate(first); // a 401 for t-1
+        Status("""{"token":"t-2"}""");
+        var second = await provider.GetAsync(CancellationToken.None);
+
+        provider.Invalidate(first); // a request sent with t-1 before, answered 401 only now
+
+        Assert.Same(second, await provider.GetAsync(CancellationToken.None));
+        Assert.Equal(("t-2", 2), (second.Token, RunCount));
+    }
+
+    [Fact]
+    public void A_credential_printed_never_shows_its_token()
+    {
+        var credential = new ExecCredential("very-secret-token", null, new DateTimeOffset(2026, 12, 6, 1, 0, 0, TimeSpan.Zero));
+
+        Assert.DoesNotContain("very-secret-token", credential.ToString(), StringComparison.Ordinal);
+        Assert.Contains("2026-12-06T01:00:00", credential.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plugin_that_prints_without_end_is_killed_at_the_output_limit()
+    {
+        var path = Script("flood.sh", $"#!/bin/sh\necho $$ > \"{_dir}/pid\"\nexec yes '{{\"token\":\"x\"}}'\n");
+        var (send, sent) = Client(Config(path, ExecConfig.V1));
+
+        var error = await Assert.ThrowsAsync<ExecCredentialException>(send);
+
+        Assert.Equal($"exec plugin {path} printed more than 1 MiB: not an ExecCredential", error.Message);
+        Assert.Empty(sent);
+        Assert.False(Running(int.Parse(File.ReadAllText(Path.Combine(_dir, "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task A_request_that_times_out_waiting_for_the_plugin_names_the_plugin_and_its_end_kills_it()
+    {
+        var path = Script("hang.sh", $"#!/bin/sh\necho $$ > \"{_dir}/pid\"\nexec sleep 300\n");
+        var connection = new KubeConnection(new Uri("https://127.0.0.1:6443")) { Exec = Config(path, ExecConfig.V1) };
+        var server = new FakeApiServer((_, _) => (HttpStatusCode.OK, "{}"));
+        var http = new HttpClient(connection.CreateAuthorizationHandler(TimeProvider.System, server)) { BaseAddress = connection.Server };
+        var client = new BackupOperator.KubeClient.KubeApiClient(http, [], TimeSpan.FromMilliseconds(500));
+
+        var error = await Assert.ThrowsAsync<ExecCredentialException>(() => client.SendAsync(HttpMethod.Get, "/api", null, CancellationToken.None));
+        var pid = await PidAsync();
+        Assert.True(Running(pid)); // shared by the requests still to come, within its own minute
+        http.Dispose();
+
+        Assert.Equal($"exec plugin {path} had not answered yet within the request timeout of 0.5 s", error.Message);
+        await Eventually.TrueAsync(() => !Running(pid)); // the plugin does not outlive its client
+    }
+
+    private async Task<int> PidAsync()
+    {
+        var file = Path.Combine(_dir, "pid");
+        await Eventually.TrueAsync(() => File.Exists(file) && File.ReadAllText(file).Trim().Length > 0);
+        return int.Parse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool Running(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
 
     [Fact]
     public async Task A_failing_plugin_is_one_line_naming_its_command_and_install_hint()

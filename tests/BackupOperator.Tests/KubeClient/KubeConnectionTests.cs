@@ -9,6 +9,52 @@ namespace BackupOperator.Tests.KubeClient;
 public sealed class KubeConnectionTests
 {
     [Fact]
+    public async Task A_redirect_is_not_followed_so_credentials_and_impersonation_never_reach_another_server()
+    {
+        using var elsewhere = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        elsewhere.Start();
+        var elsewherePort = ((System.Net.IPEndPoint)elsewhere.LocalEndpoint).Port;
+        var reached = elsewhere.AcceptTcpClientAsync();
+        using var server = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        server.Start();
+        var answered = AnswerOnceAsync(server, $"HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:{elsewherePort}/api\r\nContent-Length: 0\r\n\r\n");
+        var connection = new KubeConnection(new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)server.LocalEndpoint).Port}"))
+        {
+            Token = "admin-token",
+            Impersonate = "jane",
+        };
+        using var http = connection.CreateHttpClient();
+
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10)); // a client that follows waits on the other server
+        using var response = await http.GetAsync(new Uri("api", UriKind.Relative), bounded.Token);
+        await answered;
+
+        Assert.Equal(System.Net.HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.False(reached.IsCompleted, "the client followed the redirect to another server");
+    }
+
+    /// <summary>Reads one request's head and writes <paramref name="answer"/>.</summary>
+    private static async Task AnswerOnceAsync(System.Net.Sockets.TcpListener listener, string answer)
+    {
+        using var client = await listener.AcceptTcpClientAsync();
+        var stream = client.GetStream();
+        var head = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer);
+            if (read == 0)
+            {
+                break;
+            }
+
+            head.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer));
+    }
+
+    [Fact]
     public void A_server_certificate_issued_by_the_kubeconfigs_ca_is_trusted()
     {
         using var ca = Authority("CN=kube-ca");

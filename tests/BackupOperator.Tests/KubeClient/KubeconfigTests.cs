@@ -225,6 +225,26 @@ public sealed class KubeconfigTests : IDisposable
     }
 
     [Fact]
+    public void A_cluster_that_trusts_a_ca_and_skips_verification_is_refused_unless_the_flag_skips_it()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var ca = new CertificateRequest("CN=ca", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(Path.Combine(_dir, "ca.crt"), ca.ExportCertificatePem());
+        var path = Write("""
+            clusters: [{name: c, cluster: {server: "https://c", certificate-authority: ca.crt, insecure-skip-tls-verify: true}}]
+            users: [{name: u, user: {token: t}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
+
+        var error = Assert.Throws<KubeconfigException>(() => Kubeconfig.Load(path));
+        var flagged = Kubeconfig.Load([path], new ConnectionOverrides { InsecureSkipTlsVerify = true });
+
+        Assert.Contains("certificate-authority together with insecure-skip-tls-verify", error.Message, StringComparison.Ordinal);
+        Assert.Equal((true, null), (flagged.SkipTlsVerify, flagged.CertificateAuthority));
+    }
+
+    [Fact]
     public void An_unknown_context_is_an_error_naming_it()
     {
         var path = Write("clusters: []\ncontexts: []\ncurrent-context: gone\n");
