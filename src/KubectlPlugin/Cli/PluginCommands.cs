@@ -13,16 +13,28 @@ public sealed class PluginCommands
 {
     public PluginCommands()
     {
+        VersionCommand.Options.Add(ClientOnly);
         Root = new RootCommand("Create, wait for and inspect OceanBase backups run by BackupOperator (ClusterBackupNow, ClusterBackupSchedule).")
         {
-            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), SecretCommand(),
+            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), SecretCommand(), VersionCommand,
         };
+        foreach (var flag in Connection.All)
+        {
+            Root.Options.Add(flag);
+        }
     }
 
     /// <summary>How users call the plugin: kubectl finds kubectl-ocp on PATH and runs it for `kubectl ocp`.</summary>
     public const string DisplayName = "kubectl ocp";
 
     public RootCommand Root { get; }
+
+    /// <summary>kubectl's other connection flags (--as, --server, --token, --request-timeout, ...).</summary>
+    public ConnectionFlags Connection { get; } = new();
+
+    public Command VersionCommand { get; } = new("version", "Print the plugin's version, and the API server's when one is reachable.");
+
+    public Option<bool> ClientOnly { get; } = new("--client") { Description = "Only the plugin's version: do not ask the server." };
 
     public Option<string?> Kubeconfig { get; } = new("--kubeconfig")
     {
@@ -88,6 +100,7 @@ public sealed class PluginCommands
         Wait until a backup is Succeeded or Failed, print one line (phase, cluster, task ids,
         traceId, and OCP's reason and hint on failure), and exit by its result:
           0 Succeeded   1 Failed   2 timed out   3 not found or not allowed   4 any other error
+          130 interrupted (Ctrl-C)   143 terminated (SIGTERM)
         """);
 
     public Argument<string> WaitName { get; } = new("NAME") { Description = "The ClusterBackupNow to wait for." };

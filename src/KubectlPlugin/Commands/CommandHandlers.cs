@@ -15,6 +15,9 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
     /// <summary>The API server in use once connected, for error messages.</summary>
     public string? Server { get; private set; }
 
+    /// <summary>The request timeout in use once connected, for error messages.</summary>
+    public TimeSpan? RequestTimeout { get; private set; }
+
     public void Bind()
     {
         commands.Create.SetAction(CreateAsync);
@@ -23,13 +26,16 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         commands.Describe.SetAction(DescribeAsync);
         commands.RunNow.SetAction(RunNowAsync);
         commands.Grant.SetAction(GrantAsync);
+        commands.VersionCommand.SetAction(VersionAsync);
     }
 
     private KubeSession Connect(ParseResult p)
     {
+        var context = p.GetValue(commands.Context);
         var connection = KubeSession.Open(
-            new KubeSettings(p.GetValue(commands.Kubeconfig), p.GetValue(commands.Context), p.GetValue(commands.Namespace)), console.Environment);
+            new KubeSettings(p.GetValue(commands.Kubeconfig), context, p.GetValue(commands.Namespace), commands.Connection.Read(p, context)), console.Environment);
         Server = connection.Server;
+        RequestTimeout = connection.Timeout;
         return connection;
     }
 
@@ -155,6 +161,29 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         return p.GetValue(commands.RunNowWait)
             ? await WaitForAsync(api, connection.Namespace, child, p.GetValue(commands.RunNowTimeout), appearing: true, ct)
             : ExitCodes.Ok;
+    }
+
+    /// <summary>As `kubectl version`: the client's line always; the server's when it answers, else a warning (exit 0).</summary>
+    private async Task<int> VersionAsync(ParseResult p, CancellationToken ct)
+    {
+        await console.Out.WriteLineAsync($"Client Version: {PluginVersion.Client}");
+        if (p.GetValue(commands.ClientOnly))
+        {
+            return ExitCodes.Ok;
+        }
+
+        try
+        {
+            using var connection = Connect(p);
+            var server = await connection.Client.GetAsync<ServerVersion>("version", ct);
+            await console.Out.WriteLineAsync($"Server Version: {server.GitVersion}");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync($"warning: no server version: {ApiErrors.Describe(e, Server, RequestTimeout).Message}");
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>The Role and the RoleBinding, each reported as kubectl reports it; an existing one must grant the same.</summary>

@@ -84,5 +84,36 @@ public sealed class PluginCommandsTests
         Assert.Equal("@nightly", p.GetValue(_commands.WaitName));
     }
 
+    [Fact]
+    public void Kubectls_connection_flags_become_overrides_of_the_kubeconfig()
+    {
+        var p = Parse("backup", "list", "--as", "jane", "--as-group", "devs", "--as-group=ops", "-s", "https://other:6443", "--token", "t",
+            "--insecure-skip-tls-verify", "--request-timeout", "1m30s", "--cluster", "c", "--user", "u", "--context", "prod");
+        Assert.Empty(p.Errors);
+        var o = _commands.Connection.Read(p, "prod");
+        Assert.Equal(("jane", "https://other:6443", "t", true), (o.Impersonate, o.Server, o.Token, o.InsecureSkipTlsVerify));
+        Assert.Equal(["devs", "ops"], o.ImpersonateGroups);
+        Assert.Equal((TimeSpan.FromSeconds(90), "c", "u", "prod"), (o.RequestTimeout, o.Cluster, o.User, o.Context));
+        var none = _commands.Connection.Read(Parse("backup", "list"), null);
+        Assert.Empty(none.ImpersonateGroups);
+        Assert.Equal((null, null, null, null), (none.Impersonate, none.Server, none.InsecureSkipTlsVerify, none.RequestTimeout));
+    }
+
+    [Theory]
+    [InlineData("0", -1)] // kubectl's 0: no timeout
+    [InlineData("45", 45)] // a bare number is seconds, as kubectl takes it
+    [InlineData("2m", 120)]
+    public void Request_timeout_takes_kubectls_forms(string text, int seconds)
+    {
+        var o = _commands.Connection.Read(Parse("version", "--request-timeout", text), null);
+        Assert.Equal(seconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds), o.RequestTimeout);
+    }
+
+    [Theory]
+    [InlineData("invalid --request-timeout '5x'", "backup", "list", "--request-timeout", "5x")]
+    [InlineData("invalid --request-timeout '-1s'", "backup", "list", "--request-timeout", "-1s")]
+    public void A_bad_request_timeout_is_a_usage_error(string expected, params string[] args) =>
+        Assert.Contains(expected, PluginCli.UsageError(Parse(args)), StringComparison.Ordinal);
+
     private System.CommandLine.ParseResult Parse(params string[] args) => PluginCli.Parse(_commands, args);
 }
