@@ -107,9 +107,18 @@ public sealed class PluginCommands
 
     public Option<TimeSpan?> WaitTimeout { get; } = TimeoutOption();
 
-    public Command List { get; } = new("list", "List backups: NAME, PHASE, CLUSTER, MODES (backupMode/dataBackupMode), TASKS (OCP task ids), AGE.");
+    public Command List { get; } = new("list", """
+        List backups: NAME, PHASE, CLUSTER, MODES (backupMode/dataBackupMode), TASKS (OCP task ids), AGE;
+        -o wide adds TRACEID, SUBMITTED and COMPLETED (UTC).
+          kubectl ocp backup list -l ocp.oceanbase.com/schedule=nightly -o name
+          kubectl ocp backup list -o yaml > backups.yaml
+          kubectl ocp backup list -w
+        """);
 
-    public Option<bool> AllNamespaces { get; } = new("--all-namespaces", "-A") { Description = "List the backups of every namespace." };
+    /// <summary>kubectl get's list flags (-A, -o, --no-headers, -l, -w), shared by every list command.</summary>
+    public ListOptions ListFlags { get; } = new();
+
+    public Option<bool> AllNamespaces => ListFlags.AllNamespaces;
 
     public Command Describe { get; } = new("describe", "Show one backup: its spec, OCP's verdict, tasks (state, times), traceId, conditions and events.");
 
@@ -166,7 +175,7 @@ public sealed class PluginCommands
         Create.Validators.Add(ValidateCreate);
         Wait.Arguments.Add(WaitName);
         Wait.Options.Add(WaitTimeout);
-        List.Options.Add(AllNamespaces);
+        ListFlags.AddTo(List);
         Describe.Arguments.Add(DescribeName);
         return new Command("backup", "ClusterBackupNow: one on-demand backup through OCP.") { Create, Wait, List, Describe };
     }

@@ -82,7 +82,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
                 throw new PluginException($"clusterbackupnow \"{backup.Metadata.Name}\" already exists in namespace \"{ns}\": choose another NAME (a backup is never run twice under one name)");
             }
 
-            await console.Out.WriteLineAsync(created.Metadata.Name);
+            await console.Out.WriteLineAsync($"{BackupTable.Resource}/{created.Metadata.Name} created");
             return p.GetValue(commands.CreateWait)
                 ? await WaitForAsync(api, ns, created.Metadata.Name, p.GetValue(commands.CreateTimeout), appearing: false, ct)
                 : ExitCodes.Ok;
@@ -106,16 +106,9 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
     private async Task<int> ListAsync(ParseResult p, CancellationToken ct)
     {
         using var connection = Connect(p);
-        var all = p.GetValue(commands.AllNamespaces);
-        var backups = await new BackupApi(connection.Client).ListBackupsAsync(all ? null : connection.Namespace, ct);
-        if (backups.Count == 0)
-        {
-            await console.Error.WriteLineAsync(all ? "No resources found" : $"No resources found in {connection.Namespace} namespace.");
-            return ExitCodes.Ok;
-        }
-
-        await console.Out.WriteAsync(BackupTable.Render(backups, all, console.Time.GetUtcNow()));
-        return ExitCodes.Ok;
+        var request = commands.ListFlags.Read(p);
+        return await new ListCommand(console).RunAsync(new ResourceLister(connection.Client), BackupTable.View,
+            request.Format.WithNamespace ? null : connection.Namespace, connection.Namespace, request, ct);
     }
 
     private async Task<int> DescribeAsync(ParseResult p, CancellationToken ct)
@@ -156,6 +149,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         }
 
         var child = ScheduleRun.ChildFor(schedule, token);
+        await console.Out.WriteLineAsync($"{V1alpha1ClusterBackupSchedule.EntityKind.ToLowerInvariant()}.{V1alpha1ClusterBackupSchedule.ApiGroup}/{schedule} annotated");
         await console.Out.WriteLineAsync($"token: {token}");
         await console.Out.WriteLineAsync($"backup: {child}");
         return p.GetValue(commands.RunNowWait)

@@ -115,5 +115,24 @@ public sealed class PluginCommandsTests
     public void A_bad_request_timeout_is_a_usage_error(string expected, params string[] args) =>
         Assert.Contains(expected, PluginCli.UsageError(Parse(args)), StringComparison.Ordinal);
 
+    [Fact]
+    public void List_takes_kubectl_gets_flags()
+    {
+        var p = Parse("backup", "list", "-o", "yaml", "--no-headers", "-l", "app=db,tier!=test", "-w", "-A");
+        Assert.Empty(p.Errors);
+        var r = _commands.ListFlags.Read(p);
+        Assert.Equal((BackupOperator.KubectlPlugin.Output.OutputFormat.Yaml, true, true), (r.Format.Output, r.Format.NoHeaders, r.Format.WithNamespace));
+        Assert.Equal(("app=db,tier!=test", true, false), (r.Selector, r.Watch, r.WatchOnly));
+        var only = _commands.ListFlags.Read(Parse("backup", "list", "--watch-only", "--output=name", "--selector", " "));
+        Assert.Equal((BackupOperator.KubectlPlugin.Output.OutputFormat.Name, null, true, true), (only.Format.Output, only.Selector, only.Watch, only.WatchOnly));
+        Assert.Equal(BackupOperator.KubectlPlugin.Output.OutputFormat.Wide, _commands.ListFlags.Read(Parse("backup", "list", "-owide")).Format.Output);
+        Assert.Equal(BackupOperator.KubectlPlugin.Output.OutputFormat.Table, _commands.ListFlags.Read(Parse("backup", "list")).Format.Output);
+    }
+
+    [Fact]
+    public void A_bad_output_format_is_a_usage_error_naming_the_allowed_ones() =>
+        Assert.Equal("error: unable to match a printer suitable for the output format \"xml\", allowed formats are: json,yaml,name,wide (see 'kubectl ocp backup list --help')",
+            PluginCli.UsageError(Parse("backup", "list", "-o", "xml")));
+
     private System.CommandLine.ParseResult Parse(params string[] args) => PluginCli.Parse(_commands, args);
 }
