@@ -23,6 +23,11 @@ public static class PluginCli
             var commands = new PluginCommands();
             handlers = new CommandHandlers(commands, console);
             handlers.Bind();
+            if (args is ["__complete" or "__completeNoDesc", .. var words])
+            {
+                return await new Completer(commands, console).RunAsync(words, ct);
+            }
+
             var parsed = Parse(commands, args);
             if (parsed.Action is ParseErrorAction || (parsed.Errors.Count > 0 && parsed.Action is not HelpAction))
             {

@@ -14,9 +14,10 @@ public sealed class PluginCommands
     public PluginCommands()
     {
         VersionCommand.Options.Add(ClientOnly);
+        Completion.Arguments.Add(CompletionShell);
         Root = new RootCommand("Create, wait for and inspect OceanBase backups run by BackupOperator (ClusterBackupNow, ClusterBackupSchedule).")
         {
-            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), SecretCommand(), VersionCommand,
+            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), SecretCommand(), VersionCommand, Completion,
         };
         foreach (var flag in Connection.All)
         {
@@ -33,6 +34,19 @@ public sealed class PluginCommands
     public ConnectionFlags Connection { get; } = new();
 
     public Command VersionCommand { get; } = new("version", "Print the plugin's version, and the API server's when one is reachable.");
+
+    public Command Completion { get; } = new("completion", "Print a bash, zsh or fish completion script: subcommands, flags, and backup and schedule names from the API server.");
+
+    public Argument<string> CompletionShell { get; } = new Argument<string>("SHELL")
+    {
+        Description = """
+            bash, zsh or fish. The script completes the command kubectl-ocp; kubectl_complete-ocp (in the release
+            archive, beside kubectl-ocp on PATH) completes `kubectl ocp <TAB>` for kubectl 1.26 and later.
+              bash:  source <(kubectl-ocp completion bash)   (or save it as /etc/bash_completion.d/kubectl-ocp)
+              zsh:   source <(kubectl-ocp completion zsh)
+              fish:  kubectl-ocp completion fish | source
+            """,
+    }.AcceptOnlyFromAmong(CompletionScripts.Shells);
 
     public Option<bool> ClientOnly { get; } = new("--client") { Description = "Only the plugin's version: do not ask the server." };
 

@@ -27,6 +27,11 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         commands.RunNow.SetAction(RunNowAsync);
         commands.Grant.SetAction(GrantAsync);
         commands.VersionCommand.SetAction(VersionAsync);
+        commands.Completion.SetAction(async (p, _) =>
+        {
+            await console.Out.WriteAsync(CompletionScripts.For(p.GetValue(commands.CompletionShell)!));
+            return ExitCodes.Ok;
+        });
     }
 
     private KubeSession Connect(ParseResult p)
