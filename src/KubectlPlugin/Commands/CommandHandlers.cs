@@ -36,9 +36,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
 
     private KubeSession Connect(ParseResult p)
     {
-        var context = p.GetValue(commands.Context);
-        var connection = KubeSession.Open(
-            new KubeSettings(p.GetValue(commands.Kubeconfig), context, p.GetValue(commands.Namespace), commands.Connection.Read(p, context)), console.Environment);
+        var connection = KubeSession.Open(KubeSettings.From(commands, p), console.Environment);
         Server = connection.Server;
         RequestTimeout = connection.Timeout;
         return connection;

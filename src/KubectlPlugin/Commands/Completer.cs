@@ -122,10 +122,7 @@ public sealed class Completer(PluginCommands commands, PluginConsole console)
     {
         try
         {
-            var p = PluginCli.Parse(commands, typed);
-            var context = p.GetValue(commands.Context);
-            using var session = KubeSession.Open(
-                new KubeSettings(p.GetValue(commands.Kubeconfig), context, p.GetValue(commands.Namespace), commands.Connection.Read(p, context)), console.Environment);
+            using var session = KubeSession.Open(KubeSettings.From(commands, PluginCli.Parse(commands, typed)), console.Environment);
             var lister = new ResourceLister(session.Client);
             var names = plural == V1alpha1ClusterBackupSchedule.Plural
                 ? await NamesOfAsync<V1alpha1ClusterBackupSchedule>(lister, session.Namespace, ct)
