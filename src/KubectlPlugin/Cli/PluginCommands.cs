@@ -40,8 +40,8 @@ public sealed class PluginCommands
     public Argument<string> CompletionShell { get; } = new Argument<string>("SHELL")
     {
         Description = """
-            bash, zsh or fish. The script completes the command kubectl-ocp; kubectl_complete-ocp (in the release
-            archive, beside kubectl-ocp on PATH) completes `kubectl ocp <TAB>` for kubectl 1.26 and later.
+            bash, zsh or fish. The script completes the plugin called by its file name; for `kubectl ocp <TAB>`
+            (kubectl 1.26 and later) put kubectl_complete-ocp, from the release archive, on PATH beside the plugin.
               bash:  source <(kubectl-ocp completion bash)   (or save it as /etc/bash_completion.d/kubectl-ocp)
               zsh:   source <(kubectl-ocp completion zsh)
               fish:  kubectl-ocp completion fish | source
