@@ -272,7 +272,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
 
         var incremental = await PluginAsync(ct, "backup", "create", "plugin-drill-inc", "--from-schedule", "plugin-template", "--incremental", "-n", Ns);
         Assert.True(incremental.ExitCode == 0, incremental.ToString());
-        Assert.Equal(["plugin-drill-inc"], incremental.Lines);
+        Assert.Equal(["clusterbackupnow.ocp.oceanbase.com/plugin-drill-inc created"], incremental.Lines);
         Assert.Equal(OcpValues.IncrementalBackup, (await env.GetBackupAsync("plugin-drill-inc", ct)).Spec.DataBackupMode);
         var again = await PluginAsync(ct, "backup", "wait", "plugin-drill-inc", "--timeout", "90s", "-n", Ns);
         Assert.True(again.ExitCode == 0, again.ToString());
