@@ -144,7 +144,7 @@ public sealed class PluginConventionsTests(E2EEnvironment env)
             var stderr = wait.StandardError.ReadToEndAsync(ct);
             var stdout = wait.StandardOutput.ReadToEndAsync(ct);
             await Task.Delay(TimeSpan.FromSeconds(2), ct); // the plugin is connected and watching
-            Assert.False(wait.HasExited, await stderr);
+            Assert.False(wait.HasExited, "backup wait ended before the signal");
             using (var kill = Process.Start("kill", ["-INT", wait.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync(ct);
