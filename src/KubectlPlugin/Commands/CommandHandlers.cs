@@ -10,7 +10,7 @@ using BackupOperator.KubectlPlugin.Output;
 namespace BackupOperator.KubectlPlugin.Commands;
 
 /// <summary>What each command does: connect, ask the API server, print; the decisions live in Backups and Output.</summary>
-public sealed class CommandHandlers(PluginCommands commands, PluginConsole console)
+public sealed partial class CommandHandlers(PluginCommands commands, PluginConsole console)
 {
     /// <summary>The API server in use once connected, for error messages.</summary>
     public string? Server { get; private set; }
@@ -23,6 +23,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         commands.Describe.SetAction(DescribeAsync);
         commands.RunNow.SetAction(RunNowAsync);
         commands.Grant.SetAction(GrantAsync);
+        BindResources();
     }
 
     private KubeSession Connect(ParseResult p)
@@ -59,7 +60,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
             var api = new BackupApi(connection.Client);
             var schedule = await api.GetScheduleAsync(connection.Namespace, scheduleName, ct)
                 ?? throw new PluginException($"clusterbackupschedule \"{scheduleName}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
-            backup = ScheduleRun.FromSchedule(schedule, name!, p.GetValue(commands.Incremental));
+            backup = ScheduleRun.FromSchedule(schedule, name ?? ManualName.For(scheduleName, console.Time.GetUtcNow()), p.GetValue(commands.Incremental));
         }
 
         using (connection)
@@ -102,14 +103,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         using var connection = Connect(p);
         var all = p.GetValue(commands.AllNamespaces);
         var backups = await new BackupApi(connection.Client).ListBackupsAsync(all ? null : connection.Namespace, ct);
-        if (backups.Count == 0)
-        {
-            await console.Error.WriteLineAsync(all ? "No resources found" : $"No resources found in {connection.Namespace} namespace.");
-            return ExitCodes.Ok;
-        }
-
-        await console.Out.WriteAsync(BackupTable.Render(backups, all, console.Time.GetUtcNow()));
-        return ExitCodes.Ok;
+        return await PrintAsync(BackupTable.Listing(console.Time.GetUtcNow()), backups, all ? null : connection.Namespace);
     }
 
     private async Task<int> DescribeAsync(ParseResult p, CancellationToken ct)
@@ -119,17 +113,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         var name = p.GetValue(commands.DescribeName)!;
         var backup = await api.GetBackupAsync(connection.Namespace, name, ct)
             ?? throw new PluginException($"clusterbackupnow \"{name}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
-        IReadOnlyList<k8s.Models.Corev1Event>? events = null;
-        string? unavailable = null;
-        try
-        {
-            events = await api.EventsAsync(connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, name, backup.Metadata.Uid, ct);
-        }
-        catch (KubeApiException e)
-        {
-            unavailable = ApiErrors.Describe(e, connection.Server).Message; // events are a bonus: a 403 on them does not fail describe
-        }
-
+        var (events, unavailable) = await EventsAsync(api, connection, connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, backup.Metadata, ct);
         await console.Out.WriteAsync(BackupDescription.Render(backup, events, unavailable, console.Time.GetUtcNow()));
         return ExitCodes.Ok;
     }
