@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using BackupOperator.Entities;
-using static BackupOperator.KubectlPlugin.Output.DescribeText;
 using k8s.Models;
+using static BackupOperator.KubectlPlugin.Output.DescribeText;
 
 namespace BackupOperator.KubectlPlugin.Output;
 
