@@ -45,9 +45,14 @@ public sealed class ListOptions
 
     public Option<bool> AllNamespaces { get; } = new("--all-namespaces", "-A") { Description = "List the objects of every namespace." };
 
-    public void AddTo(Command command)
+    public void AddTo(Command command, bool namespaced = true)
     {
-        foreach (var option in new Option[] { AllNamespaces, Output, NoHeaders, Selector, Watch, WatchOnly })
+        if (namespaced)
+        {
+            command.Options.Add(AllNamespaces);
+        }
+
+        foreach (var option in new Option[] { Output, NoHeaders, Selector, Watch, WatchOnly })
         {
             command.Options.Add(option);
         }

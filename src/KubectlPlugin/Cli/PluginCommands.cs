@@ -9,7 +9,7 @@ namespace BackupOperator.KubectlPlugin.Cli;
 /// `kubectl ocp schedule run-now` and `kubectl ocp secret grant`, with kubectl's --kubeconfig, --context
 /// and -n on every one.
 /// </summary>
-public sealed class PluginCommands
+public sealed partial class PluginCommands
 {
     public PluginCommands()
     {
@@ -17,7 +17,7 @@ public sealed class PluginCommands
         Completion.Arguments.Add(CompletionShell);
         Root = new RootCommand("Create, wait for and inspect OceanBase backups run by BackupOperator (ClusterBackupNow, ClusterBackupSchedule).")
         {
-            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), SecretCommand(), VersionCommand, Completion,
+            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), ConnectionCommand(), SecretCommand(), VersionCommand, Completion,
         };
         foreach (var flag in Connection.All)
         {
@@ -75,6 +75,7 @@ public sealed class PluginCommands
         Create a ClusterBackupNow and print its name.
           from a manifest:   kubectl ocp backup create nightly-42 -f backup.yaml --wait --timeout 2h
           from a schedule:   kubectl ocp backup create drill-1 --from-schedule nightly
+          a name made for it: kubectl ocp backup create --from-schedule nightly   (nightly-manual-20261206t044012z)
         A backup from a schedule copies its backupTemplate (labels, annotations, spec) with
         dataBackupMode FULL_BACKUP (INCREMENTAL_BACKUP with --incremental); the schedule does not
         own it, so its history limits never delete it.
@@ -82,7 +83,7 @@ public sealed class PluginCommands
 
     public Argument<string?> CreateName { get; } = new("NAME")
     {
-        Description = "The backup's name (with -f: replaces the manifest's metadata.name).",
+        Description = "The backup's name (with -f: replaces the manifest's metadata.name; with --from-schedule and no NAME: <schedule>-manual-<UTC yyyyMMdd't'HHmmss'z'>).",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -191,7 +192,7 @@ public sealed class PluginCommands
         Wait.Options.Add(WaitTimeout);
         ListFlags.AddTo(List);
         Describe.Arguments.Add(DescribeName);
-        return new Command("backup", "ClusterBackupNow: one on-demand backup through OCP.") { Create, Wait, List, Describe };
+        return new Command("backup", "ClusterBackupNow: one on-demand backup through OCP.") { Create, Wait, List, Describe, DeleteCommand() };
     }
 
     private Command ScheduleCommand()
@@ -206,7 +207,7 @@ public sealed class PluginCommands
                 result.AddError("--timeout goes with --wait");
             }
         });
-        return new Command("schedule", "ClusterBackupSchedule: full and incremental backups on a cron.") { RunNow };
+        return new Command("schedule", "ClusterBackupSchedule: full and incremental backups on a cron.") { ScheduleListCommand(), ScheduleDescribeCommand(), RunNow };
     }
 
     private Command SecretCommand()
@@ -232,9 +233,9 @@ public sealed class PluginCommands
         {
             result.AddError("give exactly one of -f FILE and --from-schedule SCHEDULE");
         }
-        else if (schedule is not null && string.IsNullOrWhiteSpace(result.GetValue(CreateName)))
+        else if (schedule is not null && result.GetValue(CreateName) is { } name && string.IsNullOrWhiteSpace(name))
         {
-            result.AddError("--from-schedule needs the NAME of the backup to create");
+            result.AddError("NAME is empty: give a name, or none to have one made (<schedule>-manual-<UTC time>)");
         }
         else if (file is not null && result.GetValue(Incremental))
         {

@@ -10,7 +10,7 @@ using BackupOperator.KubectlPlugin.Output;
 namespace BackupOperator.KubectlPlugin.Commands;
 
 /// <summary>What each command does: connect, ask the API server, print; the decisions live in Backups and Output.</summary>
-public sealed class CommandHandlers(PluginCommands commands, PluginConsole console)
+public sealed partial class CommandHandlers(PluginCommands commands, PluginConsole console)
 {
     /// <summary>The API server in use once connected, for error messages.</summary>
     public string? Server { get; private set; }
@@ -32,6 +32,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
             await console.Out.WriteAsync(CompletionScripts.For(p.GetValue(commands.CompletionShell)!));
             return ExitCodes.Ok;
         });
+        BindResources();
     }
 
     private KubeSession Connect(ParseResult p)
@@ -68,7 +69,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
             var api = new BackupApi(connection.Client);
             var schedule = await api.GetScheduleAsync(connection.Namespace, scheduleName, ct)
                 ?? throw new PluginException($"clusterbackupschedule \"{scheduleName}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
-            backup = ScheduleRun.FromSchedule(schedule, name!, p.GetValue(commands.Incremental));
+            backup = ScheduleRun.FromSchedule(schedule, name ?? ManualName.For(scheduleName, console.Time.GetUtcNow()), p.GetValue(commands.Incremental));
         }
 
         using (connection)
@@ -121,17 +122,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         var name = p.GetValue(commands.DescribeName)!;
         var backup = await api.GetBackupAsync(connection.Namespace, name, ct)
             ?? throw new PluginException($"clusterbackupnow \"{name}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
-        IReadOnlyList<k8s.Models.Corev1Event>? events = null;
-        string? unavailable = null;
-        try
-        {
-            events = await api.EventsAsync(connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, name, backup.Metadata.Uid, ct);
-        }
-        catch (KubeApiException e)
-        {
-            unavailable = ApiErrors.Describe(e, connection.Server).Message; // events are a bonus: a 403 on them does not fail describe
-        }
-
+        var (events, unavailable) = await EventsAsync(api, connection, connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, backup.Metadata, ct);
         await console.Out.WriteAsync(BackupDescription.Render(backup, events, unavailable, console.Time.GetUtcNow()));
         return ExitCodes.Ok;
     }

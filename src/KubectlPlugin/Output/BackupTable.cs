@@ -32,7 +32,11 @@ public static class BackupTable
 
     /// <summary>PHYSICAL/FULL: OCP's two modes without their common suffix.</summary>
     public static string Modes(ClusterBackupNowSpec spec) =>
-        $"{Short(spec.BackupMode)}/{Short(spec.DataBackupMode)}";
+        $"{ModeName(spec.BackupMode)}/{ModeName(spec.DataBackupMode)}";
+
+    /// <summary>FULL, INCREMENTAL: one of OCP's modes without its suffix.</summary>
+    public static string ModeName(string? mode) =>
+        string.IsNullOrEmpty(mode) ? "?" : mode.EndsWith("_BACKUP", StringComparison.Ordinal) ? mode[..^"_BACKUP".Length] : mode;
 
     public static string Tasks(IEnumerable<long>? taskIds) =>
         taskIds is null || !taskIds.Any() ? "<none>" : string.Join(',', taskIds);
@@ -43,5 +47,5 @@ public static class BackupTable
     private static string Short(string? mode) =>
         string.IsNullOrEmpty(mode) ? "?" : mode.EndsWith("_BACKUP", StringComparison.Ordinal) ? mode[..^"_BACKUP".Length] : mode;
 
-    private static string Or(string? value, string fallback) => string.IsNullOrEmpty(value) ? fallback : value;
+    public static string Or(string? value, string fallback) => string.IsNullOrEmpty(value) ? fallback : value;
 }

@@ -8,8 +8,8 @@ public sealed class CompleterTests
 {
     [Theory]
     [InlineData("ba", "backup")]
-    [InlineData("", "backup,completion,schedule,secret,version")]
-    [InlineData("backup|", "create,describe,list,wait")]
+    [InlineData("", "backup,completion,connection,schedule,secret,version")]
+    [InlineData("backup|", "create,delete,describe,list,wait")]
     [InlineData("backup|list|--no", "--no-headers")]
     [InlineData("backup|list|--wa", "--watch,--watch-only")]
     [InlineData("backup|list|-o|", "json,yaml,name,wide")]

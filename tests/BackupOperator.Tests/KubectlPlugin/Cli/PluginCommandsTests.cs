@@ -21,20 +21,23 @@ public sealed class PluginCommandsTests
     }
 
     [Fact]
-    public void Create_from_a_schedule_incremental_and_the_name_is_optional_only_with_a_file()
+    public void Create_from_a_schedule_incremental_and_the_name_is_optional()
     {
         var p = Parse("backup", "create", "drill-1", "--from-schedule", "nightly", "--incremental", "--namespace", "db");
         Assert.Empty(p.Errors);
         Assert.Equal(("drill-1", "nightly", true), (p.GetValue(_commands.CreateName), p.GetValue(_commands.FromSchedule), p.GetValue(_commands.Incremental)));
         Assert.Equal("db", p.GetValue(_commands.Namespace));
         Assert.Empty(Parse("backup", "create", "-f", "-").Errors);
+        var unnamed = Parse("backup", "create", "--from-schedule", "nightly");
+        Assert.Empty(unnamed.Errors);
+        Assert.Null(unnamed.GetValue(_commands.CreateName));
         Assert.Null(Parse("backup", "create", "-f", "b.yaml").GetValue(_commands.CreateTimeout));
     }
 
     [Theory]
     [InlineData("give exactly one of -f FILE and --from-schedule SCHEDULE", "backup", "create", "x")]
     [InlineData("give exactly one of -f FILE and --from-schedule SCHEDULE", "backup", "create", "x", "-f", "a.yaml", "--from-schedule", "s")]
-    [InlineData("--from-schedule needs the NAME of the backup to create", "backup", "create", "--from-schedule", "s")]
+    [InlineData("NAME is empty", "backup", "create", "", "--from-schedule", "s")]
     [InlineData("--incremental goes with --from-schedule", "backup", "create", "x", "-f", "a.yaml", "--incremental")]
     [InlineData("--timeout goes with --wait", "backup", "create", "x", "-f", "a.yaml", "--timeout", "5m")]
     [InlineData("--timeout goes with --wait", "schedule", "run-now", "nightly", "--timeout", "5m")]
@@ -45,7 +48,10 @@ public sealed class PluginCommandsTests
     [InlineData("Required argument missing", "schedule", "run-now")]
     [InlineData("Required command was not provided", "backup")]
     [InlineData("Unrecognized command or argument '--all'", "backup", "list", "--all")]
-    [InlineData("Unrecognized command or argument 'delete'", "backup", "delete", "x")]
+    [InlineData("Required argument missing", "backup", "delete")]
+    [InlineData("Required argument missing", "schedule", "describe")]
+    [InlineData("Required argument missing", "connection", "describe")]
+    [InlineData("Unrecognized command or argument '-A'", "connection", "list", "-A")]
     public void Refused_combinations_name_the_problem(string expected, params string[] args)
     {
         var p = Parse(args);
@@ -74,6 +80,19 @@ public sealed class PluginCommandsTests
         var runNow = Parse("schedule", "run-now", "nightly", "--wait", "--timeout", "2h");
         Assert.Empty(runNow.Errors);
         Assert.Equal(("nightly", true, TimeSpan.FromHours(2)), (runNow.GetValue(_commands.RunNowSchedule), runNow.GetValue(_commands.RunNowWait), runNow.GetValue(_commands.RunNowTimeout)));
+    }
+
+    [Fact]
+    public void Schedule_and_connection_list_and_describe_and_backup_delete()
+    {
+        Assert.True(Parse("schedule", "list", "-A").GetValue(_commands.ScheduleListFlags.AllNamespaces));
+        Assert.False(Parse("schedule", "list", "-n", "db").GetValue(_commands.ScheduleListFlags.AllNamespaces));
+        Assert.Equal("nightly", Parse("schedule", "describe", "nightly").GetValue(_commands.ScheduleDescribeName));
+        Assert.Same(_commands.ConnectionList, Parse("connection", "list").CommandResult.Command);
+        Assert.Equal("ocp-main", Parse("connection", "describe", "ocp-main").GetValue(_commands.ConnectionDescribeName));
+        var delete = Parse("backup", "delete", "nightly-1", "-n", "db");
+        Assert.Empty(delete.Errors);
+        Assert.Equal("nightly-1", delete.GetValue(_commands.DeleteName));
     }
 
     [Fact]

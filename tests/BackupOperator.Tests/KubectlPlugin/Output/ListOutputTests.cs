@@ -31,8 +31,8 @@ public sealed class ListOutputTests
         var json = """{"metadata":{"name":"a","namespace":"db","labels":{"n":"42","b":"true","y":"yes","e":"","t":"x: y"}},"spec":{"clusterId":8,"on":false,"r":1.5,"none":null,"list":[1,"2",{"k":"v"}],"empty":{}}}""";
         var yaml = ListOutput.Render(BackupTable.View(Now), [Item("a", json)], new ListFormat(OutputFormat.Yaml));
         Assert.StartsWith("apiVersion: v1\nkind: List\nitems:\n- apiVersion: ocp.oceanbase.com/v1alpha1\n  kind: ClusterBackupNow\n", yaml, StringComparison.Ordinal);
-        Assert.Contains("      n: \"42\"\n", yaml, StringComparison.Ordinal);
-        Assert.Contains("      y: \"yes\"\n", yaml, StringComparison.Ordinal); // YAML 1.1 (kubectl's) reads a plain yes as true
+        Assert.Contains("      \"n\": \"42\"\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("      \"y\": \"yes\"\n", yaml, StringComparison.Ordinal); // YAML 1.1 (kubectl's) reads a plain yes (and a key y or n) as a boolean
         var back = Assert.Single(YamlJson.Documents(yaml))!["items"]![0]!;
         var expected = JsonNode.Parse(json)!.AsObject();
         expected.Insert(0, "apiVersion", "ocp.oceanbase.com/v1alpha1");
