@@ -1,3 +1,4 @@
 using BackupOperator.KubectlPlugin.Cli;
 
-return await PluginCli.RunAsync(args, PluginConsole.System(), CancellationToken.None);
+using var interruption = new Interruption();
+return await PluginCli.RunAsync(args, PluginConsole.System(), interruption.Token, () => interruption.ExitCode);

@@ -30,7 +30,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var task = Assert.Single(await env.Simulator.TaskIdsAsync(clusterId, ct));
-        Assert.Equal("plugin-ok", run.Lines[0]);
+        Assert.Equal("clusterbackupnow.ocp.oceanbase.com/plugin-ok created", run.Lines[0]);
         Assert.StartsWith($"plugin-ok Succeeded (cluster {clusterId}, PHYSICAL/FULL, task(s) {task}, traceId ", run.Lines[1], StringComparison.Ordinal);
         Assert.Equal(2, run.Lines.Length);
         Assert.Equal("", run.Stderr);
@@ -50,7 +50,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
         var run = await PluginAsync(["backup", "create", "-f", "-", "--wait"], await File.ReadAllTextAsync(file, ct), false, ct);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Equal("plugin-refused", run.Lines[0]);
+        Assert.Equal("clusterbackupnow.ocp.oceanbase.com/plugin-refused created", run.Lines[0]);
         Assert.StartsWith($"plugin-refused Failed (cluster {clusterId}, PHYSICAL/FULL, task(s) none", run.Lines[1], StringComparison.Ordinal);
         Assert.Contains("NFS path /obbackup/ is not mounted on observer 10.0.0.7", run.Lines[1], StringComparison.Ordinal);
         Assert.Contains("OB_BACKUP_DEST_UNREACHABLE", run.Lines[1], StringComparison.Ordinal);
@@ -257,7 +257,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
 
         var full = await PluginAsync(ct, "backup", "create", "plugin-drill", "--from-schedule", "plugin-template", "--wait", "--timeout", "90s", "-n", Ns);
         Assert.True(full.ExitCode == 0, full.ToString());
-        Assert.Equal("plugin-drill", full.Lines[0]);
+        Assert.Equal("clusterbackupnow.ocp.oceanbase.com/plugin-drill created", full.Lines[0]);
         Assert.StartsWith($"plugin-drill Succeeded (cluster {clusterId}, PHYSICAL/FULL, ", full.Lines[1], StringComparison.Ordinal);
 
         var created = await env.GetBackupAsync("plugin-drill", ct);
@@ -272,7 +272,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
 
         var incremental = await PluginAsync(ct, "backup", "create", "plugin-drill-inc", "--from-schedule", "plugin-template", "--incremental", "-n", Ns);
         Assert.True(incremental.ExitCode == 0, incremental.ToString());
-        Assert.Equal(["plugin-drill-inc"], incremental.Lines);
+        Assert.Equal(["clusterbackupnow.ocp.oceanbase.com/plugin-drill-inc created"], incremental.Lines);
         Assert.Equal(OcpValues.IncrementalBackup, (await env.GetBackupAsync("plugin-drill-inc", ct)).Spec.DataBackupMode);
         var again = await PluginAsync(ct, "backup", "wait", "plugin-drill-inc", "--timeout", "90s", "-n", Ns);
         Assert.True(again.ExitCode == 0, again.ToString());

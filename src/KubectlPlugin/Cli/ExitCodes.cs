@@ -17,4 +17,10 @@ public static class ExitCodes
 
     /// <summary>Anything else: a bad flag, an unreadable file or kubeconfig, an unreachable or refusing API server.</summary>
     public const int Error = 4;
+
+    /// <summary>Ctrl-C (SIGINT) ended the command: 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>SIGTERM ended the command: 128 + 15.</summary>
+    public const int Terminated = 143;
 }

@@ -14,7 +14,8 @@ public static class PluginCli
 
     public static ParseResult Parse(PluginCommands commands, IReadOnlyList<string> args) => commands.Root.Parse(args, Parsing);
 
-    public static async Task<int> RunAsync(string[] args, PluginConsole console, CancellationToken ct)
+    /// <param name="interruptedExitCode">The exit code when <paramref name="ct"/> was cancelled by a signal (default 130, Ctrl-C's).</param>
+    public static async Task<int> RunAsync(string[] args, PluginConsole console, CancellationToken ct, Func<int>? interruptedExitCode = null)
     {
         CommandHandlers? handlers = null;
         try
@@ -22,6 +23,11 @@ public static class PluginCli
             var commands = new PluginCommands();
             handlers = new CommandHandlers(commands, console);
             handlers.Bind();
+            if (args is ["__complete" or "__completeNoDesc", .. var words])
+            {
+                return await new Completer(commands, console).RunAsync(words, ct);
+            }
+
             var parsed = Parse(commands, args);
             if (parsed.Action is ParseErrorAction || (parsed.Errors.Count > 0 && parsed.Action is not HelpAction))
             {
@@ -41,18 +47,19 @@ public static class PluginCli
             return await parsed.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // signals are the caller's (Interruption): the command ends itself, with 130 or 143
                 Output = console.Out,
                 Error = console.Error,
             }, ct);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            await console.Error.WriteLineAsync("error: interrupted");
-            return ExitCodes.Error;
+            await console.Error.WriteLineAsync("interrupted");
+            return interruptedExitCode?.Invoke() ?? ExitCodes.Interrupted;
         }
         catch (Exception e)
         {
-            var error = ApiErrors.Describe(e, handlers?.Server);
+            var error = ApiErrors.Describe(e, handlers?.Server, handlers?.RequestTimeout);
             await console.Error.WriteLineAsync($"error: {error.Message}");
             return error.ExitCode;
         }

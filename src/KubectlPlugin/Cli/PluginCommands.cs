@@ -9,20 +9,46 @@ namespace BackupOperator.KubectlPlugin.Cli;
 /// `kubectl ocp schedule run-now` and `kubectl ocp secret grant`, with kubectl's --kubeconfig, --context
 /// and -n on every one.
 /// </summary>
-public sealed class PluginCommands
+public sealed partial class PluginCommands
 {
     public PluginCommands()
     {
+        VersionCommand.Options.Add(ClientOnly);
+        Completion.Arguments.Add(CompletionShell);
         Root = new RootCommand("Create, wait for and inspect OceanBase backups run by BackupOperator (ClusterBackupNow, ClusterBackupSchedule).")
         {
-            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), SecretCommand(),
+            Kubeconfig, Context, Namespace, BackupCommand(), ScheduleCommand(), ConnectionCommand(), SecretCommand(), VersionCommand, Completion,
         };
+        foreach (var flag in Connection.All)
+        {
+            Root.Options.Add(flag);
+        }
     }
 
     /// <summary>How users call the plugin: kubectl finds kubectl-ocp on PATH and runs it for `kubectl ocp`.</summary>
     public const string DisplayName = "kubectl ocp";
 
     public RootCommand Root { get; }
+
+    /// <summary>kubectl's other connection flags (--as, --server, --token, --request-timeout, ...).</summary>
+    public ConnectionFlags Connection { get; } = new();
+
+    public Command VersionCommand { get; } = new("version", "Print the plugin's version, and the API server's when one is reachable.");
+
+    public Command Completion { get; } = new("completion", "Print a bash, zsh or fish completion script: subcommands, flags, and backup and schedule names from the API server.");
+
+    public Argument<string> CompletionShell { get; } = new Argument<string>("SHELL")
+    {
+        Description = """
+            bash, zsh or fish. The script completes the plugin called by its file name; for `kubectl ocp <TAB>`
+            (kubectl 1.26 and later) put kubectl_complete-ocp, from the release archive, on PATH beside the plugin.
+              bash:  source <(kubectl-ocp completion bash)   (or save it as /etc/bash_completion.d/kubectl-ocp)
+              zsh:   source <(kubectl-ocp completion zsh)
+              fish:  kubectl-ocp completion fish | source
+            """,
+    }.AcceptOnlyFromAmong(CompletionScripts.Shells);
+
+    public Option<bool> ClientOnly { get; } = new("--client") { Description = "Only the plugin's version: do not ask the server." };
 
     public Option<string?> Kubeconfig { get; } = new("--kubeconfig")
     {
@@ -49,6 +75,7 @@ public sealed class PluginCommands
         Create a ClusterBackupNow and print its name.
           from a manifest:   kubectl ocp backup create nightly-42 -f backup.yaml --wait --timeout 2h
           from a schedule:   kubectl ocp backup create drill-1 --from-schedule nightly
+          a name made for it: kubectl ocp backup create --from-schedule nightly   (nightly-manual-20261206t044012z)
         A backup from a schedule copies its backupTemplate (labels, annotations, spec) with
         dataBackupMode FULL_BACKUP (INCREMENTAL_BACKUP with --incremental); the schedule does not
         own it, so its history limits never delete it.
@@ -56,7 +83,7 @@ public sealed class PluginCommands
 
     public Argument<string?> CreateName { get; } = new("NAME")
     {
-        Description = "The backup's name (with -f: replaces the manifest's metadata.name).",
+        Description = "The backup's name (with -f: replaces the manifest's metadata.name; with --from-schedule and no NAME: <schedule>-manual-<UTC yyyyMMdd't'HHmmss'z'>).",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -88,15 +115,25 @@ public sealed class PluginCommands
         Wait until a backup is Succeeded or Failed, print one line (phase, cluster, task ids,
         traceId, and OCP's reason and hint on failure), and exit by its result:
           0 Succeeded   1 Failed   2 timed out   3 not found or not allowed   4 any other error
+          130 interrupted (Ctrl-C)   143 terminated (SIGTERM)
         """);
 
     public Argument<string> WaitName { get; } = new("NAME") { Description = "The ClusterBackupNow to wait for." };
 
     public Option<TimeSpan?> WaitTimeout { get; } = TimeoutOption();
 
-    public Command List { get; } = new("list", "List backups: NAME, PHASE, CLUSTER, MODES (backupMode/dataBackupMode), TASKS (OCP task ids), AGE.");
+    public Command List { get; } = new("list", """
+        List backups: NAME, PHASE, CLUSTER, MODES (backupMode/dataBackupMode), TASKS (OCP task ids), AGE;
+        -o wide adds TRACEID, SUBMITTED and COMPLETED (UTC).
+          kubectl ocp backup list -l ocp.oceanbase.com/schedule=nightly -o name
+          kubectl ocp backup list -o yaml > backups.yaml
+          kubectl ocp backup list -w
+        """);
 
-    public Option<bool> AllNamespaces { get; } = new("--all-namespaces", "-A") { Description = "List the backups of every namespace." };
+    /// <summary>kubectl get's list flags (-A, -o, --no-headers, -l, -w), shared by every list command.</summary>
+    public ListOptions ListFlags { get; } = new();
+
+    public Option<bool> AllNamespaces => ListFlags.AllNamespaces;
 
     public Command Describe { get; } = new("describe", "Show one backup: its spec, OCP's verdict, tasks (state, times), traceId, conditions and events.");
 
@@ -153,9 +190,9 @@ public sealed class PluginCommands
         Create.Validators.Add(ValidateCreate);
         Wait.Arguments.Add(WaitName);
         Wait.Options.Add(WaitTimeout);
-        List.Options.Add(AllNamespaces);
+        ListFlags.AddTo(List);
         Describe.Arguments.Add(DescribeName);
-        return new Command("backup", "ClusterBackupNow: one on-demand backup through OCP.") { Create, Wait, List, Describe };
+        return new Command("backup", "ClusterBackupNow: one on-demand backup through OCP.") { Create, Wait, List, Describe, DeleteCommand() };
     }
 
     private Command ScheduleCommand()
@@ -170,7 +207,7 @@ public sealed class PluginCommands
                 result.AddError("--timeout goes with --wait");
             }
         });
-        return new Command("schedule", "ClusterBackupSchedule: full and incremental backups on a cron.") { RunNow };
+        return new Command("schedule", "ClusterBackupSchedule: full and incremental backups on a cron.") { ScheduleListCommand(), ScheduleDescribeCommand(), RunNow };
     }
 
     private Command SecretCommand()
@@ -196,9 +233,9 @@ public sealed class PluginCommands
         {
             result.AddError("give exactly one of -f FILE and --from-schedule SCHEDULE");
         }
-        else if (schedule is not null && string.IsNullOrWhiteSpace(result.GetValue(CreateName)))
+        else if (schedule is not null && result.GetValue(CreateName) is { } name && string.IsNullOrWhiteSpace(name))
         {
-            result.AddError("--from-schedule needs the NAME of the backup to create");
+            result.AddError("NAME is empty: give a name, or none to have one made (<schedule>-manual-<UTC time>)");
         }
         else if (file is not null && result.GetValue(Incremental))
         {

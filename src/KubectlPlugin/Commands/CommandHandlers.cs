@@ -10,10 +10,13 @@ using BackupOperator.KubectlPlugin.Output;
 namespace BackupOperator.KubectlPlugin.Commands;
 
 /// <summary>What each command does: connect, ask the API server, print; the decisions live in Backups and Output.</summary>
-public sealed class CommandHandlers(PluginCommands commands, PluginConsole console)
+public sealed partial class CommandHandlers(PluginCommands commands, PluginConsole console)
 {
     /// <summary>The API server in use once connected, for error messages.</summary>
     public string? Server { get; private set; }
+
+    /// <summary>The request timeout in use once connected, for error messages.</summary>
+    public TimeSpan? RequestTimeout { get; private set; }
 
     public void Bind()
     {
@@ -23,13 +26,20 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         commands.Describe.SetAction(DescribeAsync);
         commands.RunNow.SetAction(RunNowAsync);
         commands.Grant.SetAction(GrantAsync);
+        commands.VersionCommand.SetAction(VersionAsync);
+        commands.Completion.SetAction(async (p, _) =>
+        {
+            await console.Out.WriteAsync(CompletionScripts.For(p.GetValue(commands.CompletionShell)!));
+            return ExitCodes.Ok;
+        });
+        BindResources();
     }
 
     private KubeSession Connect(ParseResult p)
     {
-        var connection = KubeSession.Open(
-            new KubeSettings(p.GetValue(commands.Kubeconfig), p.GetValue(commands.Context), p.GetValue(commands.Namespace)), console.Environment);
+        var connection = KubeSession.Open(KubeSettings.From(commands, p), console.Environment);
         Server = connection.Server;
+        RequestTimeout = connection.Timeout;
         return connection;
     }
 
@@ -59,7 +69,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
             var api = new BackupApi(connection.Client);
             var schedule = await api.GetScheduleAsync(connection.Namespace, scheduleName, ct)
                 ?? throw new PluginException($"clusterbackupschedule \"{scheduleName}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
-            backup = ScheduleRun.FromSchedule(schedule, name!, p.GetValue(commands.Incremental));
+            backup = ScheduleRun.FromSchedule(schedule, name ?? ManualName.For(scheduleName, console.Time.GetUtcNow()), p.GetValue(commands.Incremental));
         }
 
         using (connection)
@@ -76,7 +86,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
                 throw new PluginException($"clusterbackupnow \"{backup.Metadata.Name}\" already exists in namespace \"{ns}\": choose another NAME (a backup is never run twice under one name)");
             }
 
-            await console.Out.WriteLineAsync(created.Metadata.Name);
+            await console.Out.WriteLineAsync($"{BackupTable.Resource}/{created.Metadata.Name} created");
             return p.GetValue(commands.CreateWait)
                 ? await WaitForAsync(api, ns, created.Metadata.Name, p.GetValue(commands.CreateTimeout), appearing: false, ct)
                 : ExitCodes.Ok;
@@ -100,16 +110,9 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
     private async Task<int> ListAsync(ParseResult p, CancellationToken ct)
     {
         using var connection = Connect(p);
-        var all = p.GetValue(commands.AllNamespaces);
-        var backups = await new BackupApi(connection.Client).ListBackupsAsync(all ? null : connection.Namespace, ct);
-        if (backups.Count == 0)
-        {
-            await console.Error.WriteLineAsync(all ? "No resources found" : $"No resources found in {connection.Namespace} namespace.");
-            return ExitCodes.Ok;
-        }
-
-        await console.Out.WriteAsync(BackupTable.Render(backups, all, console.Time.GetUtcNow()));
-        return ExitCodes.Ok;
+        var request = commands.ListFlags.Read(p);
+        return await new ListCommand(console).RunAsync(new ResourceLister(connection.Client), BackupTable.View,
+            request.Format.WithNamespace ? null : connection.Namespace, connection.Namespace, request, ct);
     }
 
     private async Task<int> DescribeAsync(ParseResult p, CancellationToken ct)
@@ -119,17 +122,7 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         var name = p.GetValue(commands.DescribeName)!;
         var backup = await api.GetBackupAsync(connection.Namespace, name, ct)
             ?? throw new PluginException($"clusterbackupnow \"{name}\" not found in namespace \"{connection.Namespace}\"", ExitCodes.NotFoundOrForbidden);
-        IReadOnlyList<k8s.Models.Corev1Event>? events = null;
-        string? unavailable = null;
-        try
-        {
-            events = await api.EventsAsync(connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, name, backup.Metadata.Uid, ct);
-        }
-        catch (KubeApiException e)
-        {
-            unavailable = ApiErrors.Describe(e, connection.Server).Message; // events are a bonus: a 403 on them does not fail describe
-        }
-
+        var (events, unavailable) = await EventsAsync(api, connection, connection.Namespace, V1alpha1ClusterBackupNow.EntityKind, backup.Metadata, ct);
         await console.Out.WriteAsync(BackupDescription.Render(backup, events, unavailable, console.Time.GetUtcNow()));
         return ExitCodes.Ok;
     }
@@ -150,11 +143,35 @@ public sealed class CommandHandlers(PluginCommands commands, PluginConsole conso
         }
 
         var child = ScheduleRun.ChildFor(schedule, token);
+        await console.Out.WriteLineAsync($"{V1alpha1ClusterBackupSchedule.EntityKind.ToLowerInvariant()}.{V1alpha1ClusterBackupSchedule.ApiGroup}/{schedule} annotated");
         await console.Out.WriteLineAsync($"token: {token}");
         await console.Out.WriteLineAsync($"backup: {child}");
         return p.GetValue(commands.RunNowWait)
             ? await WaitForAsync(api, connection.Namespace, child, p.GetValue(commands.RunNowTimeout), appearing: true, ct)
             : ExitCodes.Ok;
+    }
+
+    /// <summary>As `kubectl version`: the client's line always; the server's when it answers, else a warning (exit 0).</summary>
+    private async Task<int> VersionAsync(ParseResult p, CancellationToken ct)
+    {
+        await console.Out.WriteLineAsync($"Client Version: {PluginVersion.Client}");
+        if (p.GetValue(commands.ClientOnly))
+        {
+            return ExitCodes.Ok;
+        }
+
+        try
+        {
+            using var connection = Connect(p);
+            var server = await connection.Client.GetAsync<ServerVersion>("version", ct);
+            await console.Out.WriteLineAsync($"Server Version: {server.GitVersion}");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync($"warning: no server version: {ApiErrors.Describe(e, Server, RequestTimeout).Message}");
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>The Role and the RoleBinding, each reported as kubectl reports it; an existing one must grant the same.</summary>

@@ -8,7 +8,7 @@ namespace BackupOperator.KubectlPlugin.Kubernetes;
 /// <summary>Whatever went wrong, as one line a user can act on, and the exit code it means.</summary>
 public static class ApiErrors
 {
-    public static PluginException Describe(Exception e, string? server)
+    public static PluginException Describe(Exception e, string? server, TimeSpan? requestTimeout = null)
     {
         var at = server is null ? "the API server" : $"the API server at {server}";
         return e switch
@@ -18,7 +18,7 @@ public static class ApiErrors
             HttpRequestException r => new PluginException($"cannot reach {at}: {Innermost(r)}", ExitCodes.Error, e),
             AuthenticationException a => new PluginException($"TLS with {at} failed: {OneLine(a.Message)}", ExitCodes.Error, e),
             TimeoutException or TaskCanceledException { InnerException: TimeoutException } => new PluginException(
-                $"{at} did not answer within {GoDuration.Format(KubeSession.RequestTimeout)}", ExitCodes.Error, e),
+                $"{at} did not answer within {GoDuration.Format(requestTimeout ?? KubeSession.RequestTimeout)}", ExitCodes.Error, e),
             OperationCanceledException => new PluginException("interrupted", ExitCodes.Error, e), // Ctrl-C, not a timeout
             KubeconfigException k => new PluginException($"kubeconfig: {OneLine(k.Message)}", ExitCodes.Error, e),
             ExecCredentialException x => new PluginException($"kubeconfig credentials: {OneLine(x.Message)}", ExitCodes.Error, e),

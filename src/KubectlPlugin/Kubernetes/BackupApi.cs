@@ -9,11 +9,12 @@ using k8s.Models;
 
 namespace BackupOperator.KubectlPlugin.Kubernetes;
 
-/// <summary>ClusterBackupNow, ClusterBackupSchedule and their events through the API server: thin, no decisions.</summary>
+/// <summary>ClusterBackupNow, ClusterBackupSchedule, ClusterOcpConnection and their events through the API server: thin, no decisions.</summary>
 public sealed class BackupApi(KubeApiClient client) : IBackupReader
 {
     private static readonly ResourcePath Backups = ResourcePath.Of<V1alpha1ClusterBackupNow>();
     private static readonly ResourcePath Schedules = ResourcePath.Of<V1alpha1ClusterBackupSchedule>();
+    private static readonly ResourcePath Connections = ResourcePath.Of<V1alpha1ClusterOcpConnection>();
     private static readonly ResourcePath Events = new("", "v1", "events");
 
     public async Task<V1alpha1ClusterBackupNow?> GetBackupAsync(string ns, string name, CancellationToken ct) =>
@@ -22,20 +23,36 @@ public sealed class BackupApi(KubeApiClient client) : IBackupReader
     public async Task<V1alpha1ClusterBackupSchedule?> GetScheduleAsync(string ns, string name, CancellationToken ct) =>
         await GetAsync<V1alpha1ClusterBackupSchedule>(Schedules.For(ns, name), ct);
 
-    /// <summary>Backups of one namespace, or of all when <paramref name="ns"/> is null.</summary>
-    public async Task<IReadOnlyList<V1alpha1ClusterBackupNow>> ListBackupsAsync(string? ns, CancellationToken ct)
-    {
-        var items = new List<V1alpha1ClusterBackupNow>();
-        string? continueToken = null;
-        do
-        {
-            var list = await client.GetStreamingAsync<KubeList>(Backups.List(ns, 500, continueToken), ct);
-            items.AddRange((list.Items ?? []).Select(client.Deserialize<V1alpha1ClusterBackupNow>));
-            continueToken = list.Metadata?.ContinueProperty;
-        }
-        while (!string.IsNullOrEmpty(continueToken));
+    /// <summary>Backups of one namespace, or of all when <paramref name="ns"/> is null; only those matching <paramref name="labelSelector"/> when given.</summary>
+    public Task<IReadOnlyList<V1alpha1ClusterBackupNow>> ListBackupsAsync(string? ns, CancellationToken ct, string? labelSelector = null) =>
+        ListAsync<V1alpha1ClusterBackupNow>(Backups, ns, labelSelector, ct);
 
-        return items;
+    /// <summary>Schedules of one namespace, or of all when <paramref name="ns"/> is null.</summary>
+    public Task<IReadOnlyList<V1alpha1ClusterBackupSchedule>> ListSchedulesAsync(string? ns, CancellationToken ct) =>
+        ListAsync<V1alpha1ClusterBackupSchedule>(Schedules, ns, null, ct);
+
+    /// <summary>A ClusterOcpConnection (cluster-scoped), or null when it does not exist.</summary>
+    public async Task<V1alpha1ClusterOcpConnection?> GetConnectionAsync(string name, CancellationToken ct) =>
+        await GetAsync<V1alpha1ClusterOcpConnection>(Connections.For(null, name), ct);
+
+    public Task<IReadOnlyList<V1alpha1ClusterOcpConnection>> ListConnectionsAsync(CancellationToken ct) =>
+        ListAsync<V1alpha1ClusterOcpConnection>(Connections, null, null, ct);
+
+    /// <summary>
+    /// Deletes the ClusterBackupNow; false when it does not exist. Only the resource: nothing is sent to OCP,
+    /// and the operator holds no finalizer on it, so it is gone at once.
+    /// </summary>
+    public async Task<bool> DeleteBackupAsync(string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            await client.SendAsync(HttpMethod.Delete, Backups.For(ns, name), null, ct);
+            return true;
+        }
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound && !ApiErrors.IsMissingResourceType(e))
+        {
+            return false;
+        }
     }
 
     public Task<V1alpha1ClusterBackupNow> CreateBackupAsync(V1alpha1ClusterBackupNow backup, string ns, CancellationToken ct) =>
@@ -80,6 +97,23 @@ public sealed class BackupApi(KubeApiClient client) : IBackupReader
 
             yield return (type, client.Deserialize<V1alpha1ClusterBackupNow>(line.Body));
         }
+    }
+
+    /// <summary>Every object of a kind, page by page (500 a page, as kubectl asks).</summary>
+    private async Task<IReadOnlyList<T>> ListAsync<T>(ResourcePath kind, string? ns, string? labelSelector, CancellationToken ct)
+    {
+        var items = new List<T>();
+        var selector = labelSelector is null ? "" : "&labelSelector=" + Uri.EscapeDataString(labelSelector);
+        string? continueToken = null;
+        do
+        {
+            var list = await client.GetStreamingAsync<KubeList>(kind.List(ns, 500, continueToken) + selector, ct);
+            items.AddRange((list.Items ?? []).Select(client.Deserialize<T>));
+            continueToken = list.Metadata?.ContinueProperty;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        return items;
     }
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken ct)

@@ -10,7 +10,7 @@ namespace BackupOperator.KubectlPlugin.Kubernetes;
 /// service account when run in a cluster; --context picks another context; -n, else the context's
 /// namespace, else "default". One <see cref="KubeApiClient"/> (BackupOperator.KubeClient) over it.
 /// </summary>
-public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns, string server) : IDisposable
+public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns, string server, TimeSpan requestTimeout) : IDisposable
 {
     public const string DefaultNamespace = "default";
 
@@ -25,13 +25,17 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
     /// <summary>The API server's URL, for messages.</summary>
     public string Server { get; } = server;
 
+    /// <summary>How long one request may take: --request-timeout, else <see cref="RequestTimeout"/>; infinite for 0.</summary>
+    public TimeSpan Timeout { get; } = requestTimeout;
+
     public static KubeSession Open(KubeSettings settings, Func<string, string?> environment)
     {
         var connection = Connection(settings, environment);
         var http = connection.CreateHttpClient();
-        var client = new KubeApiClient(http, [EntityJsonContext.Default, PluginJsonContext.Default], connection.RequestTimeout ?? RequestTimeout);
+        var timeout = connection.RequestTimeout ?? RequestTimeout;
+        var client = new KubeApiClient(http, [EntityJsonContext.Default, PluginJsonContext.Default], timeout);
         var ns = NonEmpty(settings.Namespace) ?? NonEmpty(connection.Namespace) ?? DefaultNamespace;
-        return new KubeSession(client, http, ns, connection.Server.ToString());
+        return new KubeSession(client, http, ns, connection.Server.ToString(), timeout);
     }
 
     public static KubeConnection Connection(KubeSettings settings, Func<string, string?> environment)
@@ -39,7 +43,7 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
         var files = KubeconfigFiles(settings.Kubeconfig, environment("KUBECONFIG"), environment("HOME"));
         if (files.Count == 0)
         {
-            if (settings.Context is null && KubeConnection.IsInCluster())
+            if (settings.Context is null && settings.Overrides?.Server is null && KubeConnection.IsInCluster())
             {
                 return KubeConnection.InCluster();
             }
@@ -51,7 +55,7 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
 
         try
         {
-            return Kubeconfig.Load(files, new ConnectionOverrides { Context = NonEmpty(settings.Context) });
+            return Kubeconfig.Load(files, (settings.Overrides ?? ConnectionOverrides.None) with { Context = NonEmpty(settings.Context) });
         }
         catch (Exception e) when (e is KubeconfigException or FormatException or System.Security.Cryptography.CryptographicException)
         {

@@ -10,7 +10,11 @@ namespace BackupOperator.KubectlPlugin.Kubernetes;
 [JsonSerializable(typeof(V1Role))]
 [JsonSerializable(typeof(V1RoleBinding))]
 [JsonSerializable(typeof(Corev1EventList))]
+[JsonSerializable(typeof(ServerVersion))]
 public sealed partial class PluginJsonContext : JsonSerializerContext;
+
+/// <summary>The API server's GET /version, what `kubectl version` prints of it.</summary>
+public sealed record ServerVersion([property: JsonPropertyName("gitVersion")] string GitVersion);
 
 /// <summary>A manifest given with -f: unknown fields are refused, as kubectl's strict validation does.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,

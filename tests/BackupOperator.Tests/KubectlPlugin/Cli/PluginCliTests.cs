@@ -43,6 +43,45 @@ public sealed class PluginCliTests
         Assert.Equal(expected + "\n", stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(130)]
+    [InlineData(143)]
+    public async Task A_signal_ends_a_waiting_command_with_its_code_and_one_line(int signalCode)
+    {
+        // A server that accepts the connection and never answers: the signal comes while the plugin waits for it.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var dir = Directory.CreateTempSubdirectory("kubectl-ocp-sig-").FullName;
+        try
+        {
+            var kubeconfig = Path.Combine(dir, "config");
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            File.WriteAllLines(kubeconfig,
+            [
+                "apiVersion: v1",
+                "kind: Config",
+                $"clusters: [{{name: c, cluster: {{server: 'http://127.0.0.1:{port}'}}}}]",
+                "users: [{name: u, user: {token: t}}]",
+                "contexts: [{name: c, context: {cluster: c, user: u}}]",
+                "current-context: c",
+            ]);
+            using var signal = new CancellationTokenSource();
+            using var stdout = new StringWriter { NewLine = "\n" };
+            using var stderr = new StringWriter { NewLine = "\n" };
+            var console = new PluginConsole(stdout, stderr, TextReader.Null, _ => null, TimeProvider.System);
+            var run = PluginCli.RunAsync(["backup", "wait", "x", "--kubeconfig", kubeconfig], console, signal.Token, () => signalCode);
+            using var accepted = await listener.AcceptTcpClientAsync();
+            await signal.CancelAsync();
+            Assert.Equal(signalCode, await run);
+            Assert.Equal("interrupted\n", stderr.ToString());
+            Assert.Equal("", stdout.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
     {
         using var stdout = new StringWriter { NewLine = "\n" };
