@@ -15,25 +15,51 @@ public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, s
 
     private static readonly ResourcePath Path = ResourcePath.Of<T>();
 
+    private bool _listed;
+
+    /// <summary>
+    /// The first list of the process comes whole from the API server's watch cache (resourceVersion=0,
+    /// as client-go's reflector lists), read and handed on 500 objects at a time as it arrives: the
+    /// watch cache answers from memory, where a paginated list reads every page from etcd and decodes
+    /// it again, which with a long history was most of the time to ready. A re-list (after a 410, a
+    /// stalled watch) reads etcd page by page, consistent, as before: a watch cache behind the
+    /// resourceVersion that just expired would only answer with another expired one.
+    /// </summary>
     public async IAsyncEnumerable<ListPage<T>> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (!_listed)
+        {
+            _listed = true;
+            await foreach (var chunk in client.ListChunksAsync(Path.ListFromCache(ns), PageSize, cancellationToken))
+            {
+                yield return Page(chunk);
+            }
+
+            yield break;
+        }
+
         string? continueToken = null;
         do
         {
             var list = await client.GetStreamingAsync<KubeList>(Path.List(ns, PageSize, continueToken), cancellationToken);
             continueToken = list.Metadata?.ContinueProperty;
-            var items = new List<T>(list.Items?.Count ?? 0);
-            foreach (var item in list.Items ?? [])
-            {
-                if (TryRead(item, out var resource))
-                {
-                    items.Add(resource!);
-                }
-            }
-
-            yield return new ListPage<T>(items, list.Metadata?.ResourceVersion ?? "");
+            yield return Page(list);
         }
         while (!string.IsNullOrEmpty(continueToken));
+    }
+
+    private ListPage<T> Page(KubeList list)
+    {
+        var items = new List<T>(list.Items?.Count ?? 0);
+        foreach (var item in list.Items ?? [])
+        {
+            if (TryRead(item, out var resource))
+            {
+                items.Add(resource!);
+            }
+        }
+
+        return new ListPage<T>(items, list.Metadata?.ResourceVersion ?? "");
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -14,22 +14,37 @@ public sealed class CustomResourceWatchSourceTests
     private const string Base = "/apis/ocp.oceanbase.com/v1alpha1";
 
     [Fact]
-    public async Task A_list_follows_continue_tokens_and_returns_the_last_pages_resource_version()
+    public async Task The_first_list_comes_whole_from_the_watch_cache_and_a_re_list_follows_continue_tokens_from_etcd()
     {
-        var api = new FakeApiServer((request, _) => request.RequestUri!.Query.Contains("continue=p2", StringComparison.Ordinal)
-            ? (HttpStatusCode.OK, List("20", null, "b"))
-            : (HttpStatusCode.OK, List("19", "p2", "a")));
+        var api = new FakeApiServer((request, _) => request.RequestUri!.Query switch
+        {
+            "?resourceVersion=0" => (HttpStatusCode.OK, List("18", null, [.. Enumerable.Range(0, 501).Select(i => $"c{i}")])),
+            var q when q.Contains("continue=p2", StringComparison.Ordinal) => (HttpStatusCode.OK, List("20", null, "b")),
+            _ => (HttpStatusCode.OK, List("19", "p2", "a")),
+        });
+        var source = Source(api, "db");
 
+        var first = await ListAsync(source);
+        var relist = await ListAsync(source);
+
+        Assert.Equal([500, 1], first.Select(p => p.Items.Count));
+        Assert.Equal(Enumerable.Range(0, 501).Select(i => $"c{i}"), first.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
+        Assert.Equal("18", first[^1].ResourceVersion);
+        Assert.Equal(["a", "b"], relist.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
+        Assert.Equal("20", relist[^1].ResourceVersion);
+        Assert.Equal([$"{Base}/namespaces/db/clusterbackupnows?resourceVersion=0", $"{Base}/namespaces/db/clusterbackupnows?limit=500", $"{Base}/namespaces/db/clusterbackupnows?limit=500&continue=p2"],
+            api.Requests.Select(r => r.PathAndQuery));
+    }
+
+    private static async Task<List<ListPage<V1alpha1ClusterBackupNow>>> ListAsync(CustomResourceWatchSource<V1alpha1ClusterBackupNow> source)
+    {
         var pages = new List<ListPage<V1alpha1ClusterBackupNow>>();
-        await foreach (var page in Source(api, "db").ListAsync(CancellationToken.None))
+        await foreach (var page in source.ListAsync(CancellationToken.None))
         {
             pages.Add(page);
         }
 
-        Assert.Equal(["a", "b"], pages.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
-        Assert.Equal("20", pages[^1].ResourceVersion);
-        Assert.Equal([$"{Base}/namespaces/db/clusterbackupnows?limit=500", $"{Base}/namespaces/db/clusterbackupnows?limit=500&continue=p2"],
-            api.Requests.Select(r => r.PathAndQuery));
+        return pages;
     }
 
     [Fact]
