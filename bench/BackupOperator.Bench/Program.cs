@@ -214,32 +214,15 @@ for (var round = 0; round < (options.Runs("history") ? options.HistoryRounds : 0
     {
         var hosts = report.For(build);
         var (history, historyReady) = await env.StartOperatorAsync(build, options.Workers, null, ct);
-        using (history)
-        {
-            var rss = await Measure.SettledRssMiB(history.Pid, options.Settle, 3, ct);
-            if (hosts.OperatorHistoryReadyMs == 0 || historyReady < hosts.OperatorHistoryReadyMs)
-            {
-                (hosts.OperatorHistoryReadyMs, hosts.OperatorHistory) = (historyReady, rss);
-            }
-
-            history.Terminate(TimeSpan.FromSeconds(30));
-            Console.WriteLine($"history round {round + 1}, {build.Name}: {options.Finished} finished, operator ready in {historyReady:F0} ms, {rss} MiB");
-        }
-
+        var rss = await SettleAndStopAsync(history, history.Pid, () => history.Terminate(TimeSpan.FromSeconds(30)));
+        (hosts.OperatorHistoryReadyMs, hosts.OperatorHistory) = Fastest((hosts.OperatorHistoryReadyMs, hosts.OperatorHistory), (historyReady, rss));
+        Console.WriteLine($"history round {round + 1}, {build.Name}: {options.Finished} finished, operator ready in {historyReady:F0} ms, {rss} MiB");
         if (build.HasMinimalHost)
         {
             var (minimalHistory, minimalHistoryReady) = await env.StartMinimalHostAsync(build, ct);
-            using (minimalHistory)
-            {
-                var rss = await Measure.SettledRssMiB(minimalHistory.Pid, options.Settle, 3, ct);
-                if (hosts.MinimalHistoryReadyMs == 0 || minimalHistoryReady < hosts.MinimalHistoryReadyMs)
-                {
-                    (hosts.MinimalHistoryReadyMs, hosts.MinimalHistory) = (minimalHistoryReady, rss);
-                }
-
-                minimalHistory.Terminate(TimeSpan.FromSeconds(10));
-                Console.WriteLine($"history round {round + 1}, {build.Name}: minimal ready in {minimalHistoryReady:F0} ms, {rss} MiB");
-            }
+            rss = await SettleAndStopAsync(minimalHistory, minimalHistory.Pid, () => minimalHistory.Terminate(TimeSpan.FromSeconds(10)));
+            (hosts.MinimalHistoryReadyMs, hosts.MinimalHistory) = Fastest((hosts.MinimalHistoryReadyMs, hosts.MinimalHistory), (minimalHistoryReady, rss));
+            Console.WriteLine($"history round {round + 1}, {build.Name}: minimal ready in {minimalHistoryReady:F0} ms, {rss} MiB");
         }
     }
 
@@ -257,18 +240,25 @@ async Task PeerHistoryAsync(int round)
     }
 
     var (peerHistory, _, peerHistoryReady) = await env.StartPeerAsync(peerForHistory, BenchEnvironment.Namespace, options.PeerWorkers, ct);
-    using (peerHistory)
-    {
-        var rss = await Measure.SettledRssMiB(peerHistory.Pid, options.Settle, 3, ct);
-        if (double.IsNaN(report.Peer.HistoryReadyMs) || peerHistoryReady < report.Peer.HistoryReadyMs)
-        {
-            (report.Peer.HistoryReadyMs, report.Peer.History) = (peerHistoryReady, rss);
-        }
+    var rss = await SettleAndStopAsync(peerHistory, peerHistory.Pid, () => peerHistory.Terminate(TimeSpan.FromSeconds(10)));
+    (report.Peer.HistoryReadyMs, report.Peer.History) = Fastest((report.Peer.HistoryReadyMs, report.Peer.History), (peerHistoryReady, rss));
+    Console.WriteLine($"history round {round + 1}, peer-go: {options.Finished} finished, ready (informer synced) in {peerHistoryReady:F0} ms, {rss} MiB");
+}
 
-        peerHistory.Terminate(TimeSpan.FromSeconds(10));
-        Console.WriteLine($"history round {round + 1}, peer-go: {options.Finished} finished, ready (informer synced) in {peerHistoryReady:F0} ms, {rss} MiB");
+// The RSS of a started host once settled; then it is stopped, and disposed (killed if still there).
+async Task<double> SettleAndStopAsync(IDisposable host, int pid, Action terminate)
+{
+    using (host)
+    {
+        var rss = await Measure.SettledRssMiB(pid, options.Settle, 3, ct);
+        terminate();
+        return rss;
     }
 }
+
+// Of two (ready ms, RSS MiB) samples of one host, the faster start; 0 or NaN is no sample yet.
+static (double ReadyMs, double MiB) Fastest((double ReadyMs, double MiB) best, (double ReadyMs, double MiB) sample) =>
+    best.ReadyMs is 0 or double.NaN || sample.ReadyMs < best.ReadyMs ? sample : best;
 
 report.Machine = await Machine.DescribeAsync(env, ct);
 report.Machine["pinned"] = options.Pin ? "kube-apiserver and etcd on core 0, everything else on the other cores" : "no (all processes share every core)";
