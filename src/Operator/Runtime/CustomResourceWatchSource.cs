@@ -27,26 +27,43 @@ public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, s
     /// </summary>
     public async IAsyncEnumerable<ListPage<T>> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        string? continueToken = null;
         if (!_listed)
         {
             _listed = true;
+            KubeList? last = null;
             await foreach (var chunk in client.ListChunksAsync(Path.ListFromCache(ns), PageSize, cancellationToken))
             {
+                last = chunk;
                 yield return Page(chunk);
             }
 
-            yield break;
+            continueToken = Checked(last!).Metadata?.ContinueProperty;
+
+            // A watch cache that paged after all: the rest, to the last page, or the cache would be synced without it.
+            if (string.IsNullOrEmpty(continueToken))
+            {
+                yield break;
+            }
         }
 
-        string? continueToken = null;
         do
         {
-            var list = await client.GetStreamingAsync<KubeList>(Path.List(ns, PageSize, continueToken), cancellationToken);
+            var list = Checked(await client.GetStreamingAsync<KubeList>(Path.List(ns, PageSize, continueToken), cancellationToken));
             continueToken = list.Metadata?.ContinueProperty;
             yield return Page(list);
         }
         while (!string.IsNullOrEmpty(continueToken));
     }
+
+    /// <summary>
+    /// Every list answer ends with its resourceVersion: without one it is a failure written as a list
+    /// (a 200 Status), which read as a list would make the cache ready without the backups, and a watch from "" start from now.
+    /// </summary>
+    private static KubeList Checked(KubeList list) =>
+        string.IsNullOrEmpty(list.Metadata?.ResourceVersion)
+            ? throw new JsonException($"a list of {Path.Plural} without a resourceVersion: a failure, not a list")
+            : list;
 
     private ListPage<T> Page(KubeList list)
     {
