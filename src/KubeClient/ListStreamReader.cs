@@ -21,7 +21,11 @@ public static class ListStreamReader
         End,
     }
 
-    public static async IAsyncEnumerable<KubeList> ReadAsync(Stream stream, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The largest object (or field) taken whole; the API server stores none above a few MiB.</summary>
+    public const int MaxObjectBytes = 64 * 1024 * 1024;
+
+    public static async IAsyncEnumerable<KubeList> ReadAsync(
+        Stream stream, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken, int maxObjectBytes = MaxObjectBytes)
     {
         var buffer = new byte[64 * 1024];
         var length = 0;
@@ -51,6 +55,12 @@ public static class ListStreamReader
 
             if (length == buffer.Length)
             {
+                // A hostile or broken answer (an endless string) must not take all memory.
+                if (buffer.Length >= maxObjectBytes)
+                {
+                    throw new JsonException($"a list answer with an object larger than {maxObjectBytes} bytes");
+                }
+
                 Array.Resize(ref buffer, buffer.Length * 2); // one object larger than the buffer
             }
 
@@ -127,6 +137,10 @@ public static class ListStreamReader
                     if (items && next.TokenType == JsonTokenType.StartArray)
                     {
                         Part = Part.Items;
+                    }
+                    else if (items && next.TokenType != JsonTokenType.Null)
+                    {
+                        throw new JsonException($"a list answer whose items are not an array but {next.TokenType}");
                     }
                     else
                     {

@@ -47,13 +47,26 @@ public sealed class ListStreamReaderTests
     [InlineData("""{"kind":"L","items":[{"a":1},{"a":""")]
     [InlineData("""{"kind":"L","items":[{"a":1}],"metadata":{"resourceVersion":"8"}""")]
     [InlineData("""[{"a":1}]""")]
+    [InlineData("""{"kind":"L","items":{"a":{"metadata":{"name":"x"}}},"metadata":{"resourceVersion":"8"}}""")]
+    [InlineData("""{"kind":"L","items":"none","metadata":{"resourceVersion":"8"}}""")]
     public async Task A_cut_or_foreign_answer_is_an_error_not_a_shorter_list(string body) =>
         await Assert.ThrowsAnyAsync<JsonException>(() => ReadAllAsync(body, 5, 500));
 
-    private static async Task<List<KubeList>> ReadAllAsync(string body, int readSize, int chunkSize)
+    [Fact]
+    public async Task An_object_past_the_size_bound_is_an_error_not_all_memory()
+    {
+        // An endless string (a broken proxy, a hostile server) would grow the buffer until the pod is OOM-killed.
+        var body = "{\"kind\":\"L\",\"items\":[{\"a\":1},{\"b\":\"" + new string('x', 300_000) + "\"}],\"metadata\":{\"resourceVersion\":\"8\"}}";
+
+        await Assert.ThrowsAnyAsync<JsonException>(() => ReadAllAsync(body, 65_536, 500, maxObjectBytes: 256 * 1024));
+        Assert.Equal(2, (await ReadAllAsync(body, 65_536, 500, maxObjectBytes: 512 * 1024)).Single().Items!.Count);
+    }
+
+    private static async Task<List<KubeList>> ReadAllAsync(string body, int readSize, int chunkSize, int maxObjectBytes = ListStreamReader.MaxObjectBytes)
     {
         var chunks = new List<KubeList>();
-        await foreach (var chunk in ListStreamReader.ReadAsync(new WatchStreamReaderTests.ChunkedStream(Encoding.UTF8.GetBytes(body), readSize), chunkSize, CancellationToken.None))
+        await foreach (var chunk in ListStreamReader.ReadAsync(
+            new WatchStreamReaderTests.ChunkedStream(Encoding.UTF8.GetBytes(body), readSize), chunkSize, CancellationToken.None, maxObjectBytes))
         {
             chunks.Add(chunk);
         }
