@@ -60,6 +60,12 @@ internal sealed record BenchOptions
     /// <summary>BENCH_PEER_WORKERS: the peer's workers (its MaxConcurrentReconciles), default 32.</summary>
     public required int PeerWorkers { get; init; }
 
+    /// <summary>
+    /// BENCH_HISTORY_ROUNDS: start-ups with the finished resources per host, default 1; the peer (if any)
+    /// goes first on every other round, and each host's fastest start is reported.
+    /// </summary>
+    public required int HistoryRounds { get; init; }
+
     public static readonly string[] AllPhases = ["start", "throughput", "active", "history"];
 
     public bool Runs(string phase) => Phases.Contains(phase);
@@ -89,6 +95,7 @@ internal sealed record BenchOptions
                 ? (File.Exists(peer) ? Path.GetFullPath(peer) : throw new ArgumentException($"BENCH_PEER: no file {peer} (bench/run.sh builds it for BENCH_PEER=1)"))
                 : null,
             PeerWorkers = Int("BENCH_PEER_WORKERS", 32),
+            HistoryRounds = Int("BENCH_HISTORY_ROUNDS", 1),
             Phases = ParsePhases(),
         };
     }

@@ -78,6 +78,23 @@ var (peerProcess, peerUri, _) = options.Peer is { } peerPath && options.Runs("th
     ? await env.StartPeerAsync(peerPath, BenchEnvironment.PeerNamespace, options.PeerWorkers, ct)
     : default;
 using var peerScope = peerProcess; // killed at exit if still there, also on failure
+var throughputRuns = 0;
+
+async Task<(RunResult Run, WorkPerBackup Cost)> PeerRunAsync(int n, int delay)
+{
+    await env.Simulator.ResetAsync(ct);
+    await env.Simulator.ConfigureAsync(new { taskDurationMs = 0, responseDelayMs = delay }, ct);
+    var peerBefore = await BenchEnvironment.PeerStatsAsync(peerUri!, ct);
+    var simulatorBefore = await env.Simulator.StatsAsync(ct);
+    var peerCpu = CpuPerBackup.Start(peerProcess!.Pid, env);
+    var peerRun = await work.PeerAsync(n, ct) with { OcpDelayMs = delay, Build = "peer-go" };
+    peerRun = peerRun with { Cpu = peerCpu.Stop(n) };
+    await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
+    var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
+    await env.ClearAsync(ct);
+    return (peerRun, peerCost);
+}
+
 foreach (var build in options.Runs("throughput") ? options.Builds : [])
 {
     var (op, _) = await env.StartOperatorAsync(build, options.Workers, fast, ct);
@@ -103,6 +120,11 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
             var floor = floors[n];
             foreach (var delay in options.OcpDelaysMs)
             {
+                // The peer's turn alternates (issue 25: "the peer's run order alternated"): before the
+                // operator on every other run, so neither always runs on a machine the other warmed or loaded.
+                var peerFirst = peerProcess is not null && throughputRuns++ % 2 == 1;
+                (RunResult Run, WorkPerBackup Cost)? peerRun = peerFirst ? await PeerRunAsync(n, delay) : null;
+
                 // A fresh OCP for every run: the simulator's task list grows with every backup, and its
                 // lookups with it, which would charge later runs (and the AOT build, run second) more CPU.
                 await env.Simulator.ResetAsync(ct);
@@ -119,18 +141,9 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
                 Console.WriteLine($"N={n}, {build.Name}, OCP {delay} ms late: floor {floor.PerSecond}/s ({floor.Workers} workers), operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}; {run.Cpu}");
                 if (peerProcess is not null)
                 {
-                    await env.Simulator.ResetAsync(ct);
-                    await env.Simulator.ConfigureAsync(new { taskDurationMs = 0, responseDelayMs = delay }, ct);
-                    var peerBefore = await BenchEnvironment.PeerStatsAsync(peerUri!, ct);
-                    simulatorBefore = await env.Simulator.StatsAsync(ct);
-                    var peerCpu = CpuPerBackup.Start(peerProcess.Pid, env);
-                    var peerRun = await work.PeerAsync(n, ct) with { OcpDelayMs = delay, Build = "peer-go" };
-                    peerRun = peerRun with { Cpu = peerCpu.Stop(n) };
-                    await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
-                    var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
-                    await env.ClearAsync(ct);
-                    report.PeerRuns.Add((run, peerRun, peerCost));
-                    Console.WriteLine($"N={n}, peer-go after {build.Name}, OCP {delay} ms late: peer {peerRun.PerSecond}/s ({peerRun.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerRun.PerSecond, 2)}; per backup {peerCost}; {peerRun.Cpu?.ToString().Replace("operator", "peer-go", StringComparison.Ordinal)}");
+                    var (peerResult, peerCost) = peerRun ?? await PeerRunAsync(n, delay);
+                    report.PeerRuns.Add((run, peerResult, peerCost));
+                    Console.WriteLine($"N={n}, peer-go {(peerFirst ? "before" : "after")} {build.Name}, OCP {delay} ms late: peer {peerResult.PerSecond}/s ({peerResult.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerResult.PerSecond, 2)}; per backup {peerCost}; {peerResult.Cpu?.ToString().Replace("operator", "peer-go", StringComparison.Ordinal)}");
                 }
             }
         }
@@ -188,43 +201,64 @@ if (options.Runs("history"))
     await work.CreateFinishedAsync(options.Finished, ct);
 }
 
-foreach (var build in options.Runs("history") ? options.Builds : [])
+// BENCH_HISTORY_ROUNDS: start-ups with the history, the peer first on every other round (the best of each kept).
+for (var round = 0; round < (options.Runs("history") ? options.HistoryRounds : 0); round++)
 {
-    var hosts = report.For(build);
-    var (history, historyReady) = await env.StartOperatorAsync(build, options.Workers, null, ct);
-    using (history)
+    var peerFirst = round % 2 == 1;
+    if (peerFirst)
     {
-        hosts.OperatorHistoryReadyMs = historyReady;
-        hosts.OperatorHistory = await Measure.SettledRssMiB(history.Pid, options.Settle, 3, ct);
-        history.Terminate(TimeSpan.FromSeconds(30));
+        await PeerHistoryAsync(round);
     }
 
-    if (build.HasMinimalHost)
+    foreach (var build in options.Builds)
     {
-        var (minimalHistory, minimalHistoryReady) = await env.StartMinimalHostAsync(build, ct);
-        using (minimalHistory)
+        var hosts = report.For(build);
+        var (history, historyReady) = await env.StartOperatorAsync(build, options.Workers, null, ct);
+        var rss = await SettleAndStopAsync(history, history.Pid, () => history.Terminate(TimeSpan.FromSeconds(30)));
+        (hosts.OperatorHistoryReadyMs, hosts.OperatorHistory) = Fastest((hosts.OperatorHistoryReadyMs, hosts.OperatorHistory), (historyReady, rss));
+        Console.WriteLine($"history round {round + 1}, {build.Name}: {options.Finished} finished, operator ready in {historyReady:F0} ms, {rss} MiB");
+        if (build.HasMinimalHost)
         {
-            hosts.MinimalHistoryReadyMs = minimalHistoryReady;
-            hosts.MinimalHistory = await Measure.SettledRssMiB(minimalHistory.Pid, options.Settle, 3, ct);
-            minimalHistory.Terminate(TimeSpan.FromSeconds(10));
+            var (minimalHistory, minimalHistoryReady) = await env.StartMinimalHostAsync(build, ct);
+            rss = await SettleAndStopAsync(minimalHistory, minimalHistory.Pid, () => minimalHistory.Terminate(TimeSpan.FromSeconds(10)));
+            (hosts.MinimalHistoryReadyMs, hosts.MinimalHistory) = Fastest((hosts.MinimalHistoryReadyMs, hosts.MinimalHistory), (minimalHistoryReady, rss));
+            Console.WriteLine($"history round {round + 1}, {build.Name}: minimal ready in {minimalHistoryReady:F0} ms, {rss} MiB");
         }
     }
 
-    Console.WriteLine($"history, {build.Name}: {options.Finished} finished, operator {hosts.OperatorHistory} MiB, minimal {hosts.MinimalHistory} MiB");
+    if (!peerFirst)
+    {
+        await PeerHistoryAsync(round);
+    }
 }
 
-if (options.Peer is { } peerForHistory && options.Runs("history"))
+async Task PeerHistoryAsync(int round)
 {
-    var (peerHistory, _, peerHistoryReady) = await env.StartPeerAsync(peerForHistory, BenchEnvironment.Namespace, options.PeerWorkers, ct);
-    using (peerHistory)
+    if (options.Peer is not { } peerForHistory)
     {
-        report.Peer.HistoryReadyMs = peerHistoryReady;
-        report.Peer.History = await Measure.SettledRssMiB(peerHistory.Pid, options.Settle, 3, ct);
-        peerHistory.Terminate(TimeSpan.FromSeconds(10));
+        return;
     }
 
-    Console.WriteLine($"history, peer-go: {options.Finished} finished, ready in {peerHistoryReady:F0} ms, {report.Peer.History} MiB");
+    var (peerHistory, _, peerHistoryReady) = await env.StartPeerAsync(peerForHistory, BenchEnvironment.Namespace, options.PeerWorkers, ct);
+    var rss = await SettleAndStopAsync(peerHistory, peerHistory.Pid, () => peerHistory.Terminate(TimeSpan.FromSeconds(10)));
+    (report.Peer.HistoryReadyMs, report.Peer.History) = Fastest((report.Peer.HistoryReadyMs, report.Peer.History), (peerHistoryReady, rss));
+    Console.WriteLine($"history round {round + 1}, peer-go: {options.Finished} finished, ready (informer synced) in {peerHistoryReady:F0} ms, {rss} MiB");
 }
+
+// The RSS of a started host once settled; then it is stopped, and disposed (killed if still there).
+async Task<double> SettleAndStopAsync(IDisposable host, int pid, Action terminate)
+{
+    using (host)
+    {
+        var rss = await Measure.SettledRssMiB(pid, options.Settle, 3, ct);
+        terminate();
+        return rss;
+    }
+}
+
+// Of two (ready ms, RSS MiB) samples of one host, the faster start; 0 or NaN is no sample yet.
+static (double ReadyMs, double MiB) Fastest((double ReadyMs, double MiB) best, (double ReadyMs, double MiB) sample) =>
+    best.ReadyMs is 0 or double.NaN || sample.ReadyMs < best.ReadyMs ? sample : best;
 
 report.Machine = await Machine.DescribeAsync(env, ct);
 report.Machine["pinned"] = options.Pin ? "kube-apiserver and etcd on core 0, everything else on the other cores" : "no (all processes share every core)";

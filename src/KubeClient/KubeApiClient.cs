@@ -71,6 +71,42 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
             return await JsonSerializer.DeserializeAsync(stream, TypeInfo<T>(), token) ?? throw new JsonException($"GET {path}: empty answer");
         }, cancellationToken);
 
+    /// <summary>
+    /// A list GET whose items come in chunks of at most <paramref name="chunkSize"/> as they arrive
+    /// (see <see cref="ListStreamReader"/>); the list's metadata comes with the last chunk. For an
+    /// answer that is not paginated (resourceVersion=0), however long.
+    /// </summary>
+    public async IAsyncEnumerable<KubeList> ListChunksAsync(string path, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_requestTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"GET {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw Error(request, response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token));
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            await foreach (var chunk in ListStreamReader.ReadAsync(stream, chunkSize, timeout.Token))
+            {
+                yield return chunk;
+            }
+        }
+    }
+
     public async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
         await SendForBodyAsync(method, path, content, cancellationToken);
 

@@ -58,6 +58,12 @@ public sealed record ResourcePath(string Group, string Version, string Plural)
         For(ns) + string.Create(CultureInfo.InvariantCulture, $"?limit={limit}")
         + (string.IsNullOrEmpty(continueToken) ? "" : "&continue=" + Uri.EscapeDataString(continueToken));
 
+    /// <summary>
+    /// The whole list as the API server's watch cache holds it (resourceVersion=0: not paginated, maybe
+    /// a little behind etcd, as client-go's informers list first); a watch from its resourceVersion catches up.
+    /// </summary>
+    public string ListFromCache(string? ns) => For(ns) + "?resourceVersion=0";
+
     /// <summary>A watch from <paramref name="resourceVersion"/> with bookmarks, which the server ends after <paramref name="timeoutSeconds"/>.</summary>
     public string Watch(string? ns, string resourceVersion, int timeoutSeconds) =>
         For(ns) + string.Create(CultureInfo.InvariantCulture,

@@ -15,25 +15,68 @@ public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, s
 
     private static readonly ResourcePath Path = ResourcePath.Of<T>();
 
+    private bool _listed;
+
+    /// <summary>
+    /// The first list of the process comes whole from the API server's watch cache (resourceVersion=0,
+    /// as client-go's reflector lists), read and handed on 500 objects at a time as it arrives: the
+    /// watch cache answers from memory, where a paginated list reads every page from etcd and decodes
+    /// it again, which with a long history was most of the time to ready. A re-list (after a 410, a
+    /// stalled watch) reads etcd page by page, consistent, as before: a watch cache behind the
+    /// resourceVersion that just expired would only answer with another expired one.
+    /// </summary>
     public async IAsyncEnumerable<ListPage<T>> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? continueToken = null;
-        do
+        if (!_listed)
         {
-            var list = await client.GetStreamingAsync<KubeList>(Path.List(ns, PageSize, continueToken), cancellationToken);
-            continueToken = list.Metadata?.ContinueProperty;
-            var items = new List<T>(list.Items?.Count ?? 0);
-            foreach (var item in list.Items ?? [])
+            _listed = true;
+            KubeList? last = null;
+            await foreach (var chunk in client.ListChunksAsync(Path.ListFromCache(ns), PageSize, cancellationToken))
             {
-                if (TryRead(item, out var resource))
-                {
-                    items.Add(resource!);
-                }
+                last = chunk;
+                yield return Page(chunk);
             }
 
-            yield return new ListPage<T>(items, list.Metadata?.ResourceVersion ?? "");
+            continueToken = Checked(last!).Metadata?.ContinueProperty;
+
+            // A watch cache that paged after all: the rest, to the last page, or the cache would be synced without it.
+            if (string.IsNullOrEmpty(continueToken))
+            {
+                yield break;
+            }
+        }
+
+        do
+        {
+            var list = Checked(await client.GetStreamingAsync<KubeList>(Path.List(ns, PageSize, continueToken), cancellationToken));
+            continueToken = list.Metadata?.ContinueProperty;
+            yield return Page(list);
         }
         while (!string.IsNullOrEmpty(continueToken));
+    }
+
+    /// <summary>
+    /// Every list answer ends with its resourceVersion: without one it is a failure written as a list
+    /// (a 200 Status), which read as a list would make the cache ready without the backups, and a watch from "" start from now.
+    /// </summary>
+    private static KubeList Checked(KubeList list) =>
+        string.IsNullOrEmpty(list.Metadata?.ResourceVersion)
+            ? throw new JsonException($"a list of {Path.Plural} without a resourceVersion: a failure, not a list")
+            : list;
+
+    private ListPage<T> Page(KubeList list)
+    {
+        var items = new List<T>(list.Items?.Count ?? 0);
+        foreach (var item in list.Items ?? [])
+        {
+            if (TryRead(item, out var resource))
+            {
+                items.Add(resource!);
+            }
+        }
+
+        return new ListPage<T>(items, list.Metadata?.ResourceVersion ?? "");
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -65,7 +65,7 @@ public sealed class WatchStreamReaderTests
     }
 
     /// <summary>A network stream's habit: reads return at most <paramref name="chunkSize"/> bytes, cut anywhere.</summary>
-    private sealed class ChunkedStream(byte[] data, int chunkSize) : MemoryStream(data)
+    internal sealed class ChunkedStream(byte[] data, int chunkSize) : MemoryStream(data)
     {
         public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunkSize));
 

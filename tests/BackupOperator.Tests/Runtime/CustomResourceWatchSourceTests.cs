@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using BackupOperator.Entities;
 using BackupOperator.KubeClient;
 using BackupOperator.Operator.Runtime;
@@ -14,22 +15,75 @@ public sealed class CustomResourceWatchSourceTests
     private const string Base = "/apis/ocp.oceanbase.com/v1alpha1";
 
     [Fact]
-    public async Task A_list_follows_continue_tokens_and_returns_the_last_pages_resource_version()
+    public async Task The_first_list_comes_whole_from_the_watch_cache_and_a_re_list_follows_continue_tokens_from_etcd()
     {
-        var api = new FakeApiServer((request, _) => request.RequestUri!.Query.Contains("continue=p2", StringComparison.Ordinal)
-            ? (HttpStatusCode.OK, List("20", null, "b"))
-            : (HttpStatusCode.OK, List("19", "p2", "a")));
+        var api = new FakeApiServer((request, _) => request.RequestUri!.Query switch
+        {
+            "?resourceVersion=0" => (HttpStatusCode.OK, List("18", null, [.. Enumerable.Range(0, 501).Select(i => $"c{i}")])),
+            var q when q.Contains("continue=p2", StringComparison.Ordinal) => (HttpStatusCode.OK, List("20", null, "b")),
+            _ => (HttpStatusCode.OK, List("19", "p2", "a")),
+        });
+        var source = Source(api, "db");
 
+        var first = await ListAsync(source);
+        var relist = await ListAsync(source);
+
+        Assert.Equal([500, 1], first.Select(p => p.Items.Count));
+        Assert.Equal(Enumerable.Range(0, 501).Select(i => $"c{i}"), first.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
+        Assert.Equal("18", first[^1].ResourceVersion);
+        Assert.Equal(["a", "b"], relist.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
+        Assert.Equal("20", relist[^1].ResourceVersion);
+        Assert.Equal([$"{Base}/namespaces/db/clusterbackupnows?resourceVersion=0", $"{Base}/namespaces/db/clusterbackupnows?limit=500", $"{Base}/namespaces/db/clusterbackupnows?limit=500&continue=p2"],
+            api.Requests.Select(r => r.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task A_first_list_the_watch_cache_answers_in_pages_is_followed_to_its_last_page()
+    {
+        // A watch cache that pages (newer API servers honour limit on resourceVersion=0 too, a proxy may
+        // add one): stopping at the first page would mark the cache synced without the backups of page two,
+        // and the watch from its resourceVersion would never bring them: in-flight backups nobody follows.
+        var api = new FakeApiServer((request, _) => request.RequestUri!.Query switch
+        {
+            "?resourceVersion=0" => (HttpStatusCode.OK, List("18", "p2", "a")),
+            var q when q.Contains("continue=p2", StringComparison.Ordinal) => (HttpStatusCode.OK, List("18", null, "b")),
+            _ => (HttpStatusCode.OK, List("19", null, "x")),
+        });
+
+        var first = await ListAsync(Source(api, "db"));
+
+        Assert.Equal(["a", "b"], first.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
+        Assert.Equal("18", first[^1].ResourceVersion);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_list_answer_without_a_resource_version_is_an_error_not_an_empty_list(bool relist)
+    {
+        // A failure written as a 200 Status (a proxy, an aggregated server): read as an empty list it would
+        // make the cache ready with no backups at all, and a watch from "" would start from now.
+        var api = new FakeApiServer((request, _) => request.RequestUri!.Query == "?resourceVersion=0" && relist
+            ? (HttpStatusCode.OK, List("18", null, "a"))
+            : (HttpStatusCode.OK, """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"etcdserver: request timed out","code":500}"""));
+        var source = Source(api, "db");
+        if (relist)
+        {
+            await ListAsync(source);
+        }
+
+        await Assert.ThrowsAnyAsync<JsonException>(() => ListAsync(source));
+    }
+
+    private static async Task<List<ListPage<V1alpha1ClusterBackupNow>>> ListAsync(CustomResourceWatchSource<V1alpha1ClusterBackupNow> source)
+    {
         var pages = new List<ListPage<V1alpha1ClusterBackupNow>>();
-        await foreach (var page in Source(api, "db").ListAsync(CancellationToken.None))
+        await foreach (var page in source.ListAsync(CancellationToken.None))
         {
             pages.Add(page);
         }
 
-        Assert.Equal(["a", "b"], pages.SelectMany(p => p.Items).Select(i => i.Metadata.Name));
-        Assert.Equal("20", pages[^1].ResourceVersion);
-        Assert.Equal([$"{Base}/namespaces/db/clusterbackupnows?limit=500", $"{Base}/namespaces/db/clusterbackupnows?limit=500&continue=p2"],
-            api.Requests.Select(r => r.PathAndQuery));
+        return pages;
     }
 
     [Fact]
