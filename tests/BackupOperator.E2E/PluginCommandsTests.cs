@@ -126,8 +126,9 @@ public sealed class PluginCommandsTests(E2EEnvironment env)
         var run = await PluginAsync(ct, "backup", "create", "--from-schedule", "plugin-unnamed", "--wait", "--timeout", "90s", "-n", Ns);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var name = run.Lines[0];
-        var stamp = Assert.Single(Regex.Matches(name, "^plugin-unnamed-manual-([0-9]{8}t[0-9]{6})z$")).Groups[1].Value;
+        // kubectl's line, with the name the plugin made.
+        var made = Assert.Single(Regex.Matches(run.Lines[0], "^clusterbackupnow\\.ocp\\.oceanbase\\.com/(plugin-unnamed-manual-([0-9]{8}t[0-9]{6})z) created$"));
+        var (name, stamp) = (made.Groups[1].Value, made.Groups[2].Value);
         var at = DateTimeOffset.ParseExact(stamp, "yyyyMMdd't'HHmmss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
         Assert.InRange(at, before.AddSeconds(-1), DateTimeOffset.UtcNow);
         Assert.StartsWith($"{name} Succeeded (cluster {clusterId}, PHYSICAL/FULL, ", run.Lines[1], StringComparison.Ordinal);

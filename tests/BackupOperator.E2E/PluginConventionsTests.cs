@@ -114,7 +114,7 @@ public sealed class PluginConventionsTests(E2EEnvironment env)
             """;
         var run = await Kubectl.BashAsync(Admin, script, env.Api.Directory, ct);
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal("plugin-conv-completed\nsub:describe\n", run.Stdout);
+        Assert.Equal("plugin-conv-completed\nsub:delete\nsub:describe\n", run.Stdout);
 
         // kubectl_complete-ocp speaks the same protocol for kubectl's own plugin completion.
         var complete = await PluginAsync(ct, "__complete", "-n", Ns, "backup", "describe", "plugin-conv-comp");
