@@ -16,19 +16,11 @@ public sealed partial class CommandHandlers
 
     private void BindResources()
     {
-        commands.ScheduleList.SetAction(ScheduleListAsync);
+        commands.ScheduleList.SetAction((p, ct) => ListAsync(p, commands.ScheduleListFlags, ScheduleTable.View, namespaced: true, ct));
         commands.ScheduleDescribe.SetAction(ScheduleDescribeAsync);
-        commands.ConnectionList.SetAction(ConnectionListAsync);
+        commands.ConnectionList.SetAction((p, ct) => ListAsync(p, commands.ConnectionListFlags, ConnectionTable.View, namespaced: false, ct));
         commands.ConnectionDescribe.SetAction(ConnectionDescribeAsync);
         commands.Delete.SetAction(DeleteAsync);
-    }
-
-    private async Task<int> ScheduleListAsync(ParseResult p, CancellationToken ct)
-    {
-        using var connection = Connect(p);
-        var request = commands.ScheduleListFlags.Read(p);
-        return await new ListCommand(console).RunAsync(new ResourceLister(connection.Client), ScheduleTable.View,
-            request.Format.WithNamespace ? null : connection.Namespace, connection.Namespace, request, ct);
     }
 
     private async Task<int> ScheduleDescribeAsync(ParseResult p, CancellationToken ct)
@@ -47,15 +39,6 @@ public sealed partial class CommandHandlers
         var (events, unavailable) = await EventsAsync(api, connection, connection.Namespace, V1alpha1ClusterBackupSchedule.EntityKind, schedule.Metadata, ct);
         await console.Out.WriteAsync(ScheduleDescription.Render(schedule, children, events, unavailable, console.Time.GetUtcNow()));
         return ExitCodes.Ok;
-    }
-
-    private async Task<int> ConnectionListAsync(ParseResult p, CancellationToken ct)
-    {
-        using var connection = Connect(p);
-        var request = commands.ConnectionListFlags.Read(p);
-        // Cluster-scoped: no namespace, no NAMESPACE column.
-        return await new ListCommand(console).RunAsync(new ResourceLister(connection.Client), ConnectionTable.View,
-            null, connection.Namespace, request with { Format = request.Format with { WithNamespace = false } }, ct);
     }
 
     private async Task<int> ConnectionDescribeAsync(ParseResult p, CancellationToken ct)

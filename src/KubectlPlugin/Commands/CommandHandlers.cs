@@ -22,7 +22,7 @@ public sealed partial class CommandHandlers(PluginCommands commands, PluginConso
     {
         commands.Create.SetAction(CreateAsync);
         commands.Wait.SetAction(WaitAsync);
-        commands.List.SetAction(ListAsync);
+        commands.List.SetAction((p, ct) => ListAsync(p, commands.ListFlags, BackupTable.View, namespaced: true, ct));
         commands.Describe.SetAction(DescribeAsync);
         commands.RunNow.SetAction(RunNowAsync);
         commands.Grant.SetAction(GrantAsync);
@@ -107,12 +107,19 @@ public sealed partial class CommandHandlers(PluginCommands commands, PluginConso
         return outcome.ExitCode;
     }
 
-    private async Task<int> ListAsync(ParseResult p, CancellationToken ct)
+    /// <summary>Any kind's list command: its flags read, listed (and watched) as kubectl get does; a cluster-scoped kind has no namespace and no NAMESPACE column.</summary>
+    private async Task<int> ListAsync<T>(ParseResult p, ListOptions flags, Func<DateTimeOffset, ListView<T>> view, bool namespaced, CancellationToken ct)
+        where T : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
     {
         using var connection = Connect(p);
-        var request = commands.ListFlags.Read(p);
-        return await new ListCommand(console).RunAsync(new ResourceLister(connection.Client), BackupTable.View,
-            request.Format.WithNamespace ? null : connection.Namespace, connection.Namespace, request, ct);
+        var request = flags.Read(p);
+        if (!namespaced)
+        {
+            request = request with { Format = request.Format with { WithNamespace = false } };
+        }
+
+        return await new ListCommand(console).RunAsync(new ResourceLister(connection.Client), view,
+            !namespaced || request.Format.WithNamespace ? null : connection.Namespace, connection.Namespace, request, ct);
     }
 
     private async Task<int> DescribeAsync(ParseResult p, CancellationToken ct)
