@@ -89,7 +89,7 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"GET {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
+            throw Unanswered(HttpMethod.Get, path, e);
         }
 
         using (response)
@@ -152,29 +152,27 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
                 ? await read(response.Content, timeout.Token)
                 : throw Error(request, response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token));
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && PendingExec(e) is { } pending)
-        {
-            // The server was never asked: the credential plugin is what did not answer in time.
-            throw new ExecCredentialException($"{pending.Message} within the request timeout of {_requestTimeout.TotalSeconds:0.#} s", e);
-        }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"{method} {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
+            throw Unanswered(method, path, e);
         }
     }
 
-    /// <summary>HttpClient wraps a handler's cancellation in its own: the exec plugin's, if that is what it was.</summary>
-    private static ExecCredentialPendingException? PendingExec(Exception? e)
+    /// <summary>
+    /// The request timeout passed: the exec credential plugin did not answer in time (the server was never asked;
+    /// HttpClient wraps the handler's cancellation in its own), else the server did not.
+    /// </summary>
+    private Exception Unanswered(HttpMethod method, string path, OperationCanceledException e)
     {
-        for (; e is not null; e = e.InnerException)
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (e is ExecCredentialPendingException pending)
+            if (inner is ExecCredentialPendingException pending)
             {
-                return pending;
+                return new ExecCredentialException($"{pending.Message} within the request timeout of {_requestTimeout.TotalSeconds:0.#} s", e);
             }
         }
 
-        return null;
+        return new TimeoutException($"{method} {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
     }
 
     private static KubeApiException Error(HttpRequestMessage request, HttpStatusCode code, byte[] body)
