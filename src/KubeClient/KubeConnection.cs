@@ -117,7 +117,8 @@ public sealed record KubeConnection(Uri Server)
 
         var ca = CertificateAuthority;
         var skip = SkipTlsVerify;
-        sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Verify(ca, skip, certificate as X509Certificate2, errors);
+        sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            Verify(ca, skip, certificate as X509Certificate2, errors, chain?.ChainElements.Select(e => e.Certificate));
         var exec = Exec is null ? null : new ExecCredentialProvider(Exec, time ?? TimeProvider.System);
         if (exec is not null && ClientCertificate is null)
         {
@@ -140,15 +141,24 @@ public sealed record KubeConnection(Uri Server)
     internal DelegatingHandler CreateAuthorizationHandler(TimeProvider time, HttpMessageHandler inner) =>
         new AuthorizationHandler(this, time, Exec is null ? null : new ExecCredentialProvider(Exec, time)) { InnerHandler = inner };
 
-    /// <summary>The server's certificate is good when the system trusts it, or it chains to <paramref name="ca"/> and names the host.</summary>
-    internal static bool Verify(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors)
+    /// <summary>
+    /// The server's certificate is good when it chains to <paramref name="ca"/> (helped by the intermediates the
+    /// server sent, <paramref name="sent"/>) and names the host; with no CA, when the system trusts it. As client-go:
+    /// a kubeconfig that names a CA trusts that CA alone, not every root the machine trusts.
+    /// </summary>
+    internal static bool Verify(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors, IEnumerable<X509Certificate2>? sent = null)
     {
-        if (skip || errors == SslPolicyErrors.None)
+        if (skip)
         {
             return true;
         }
 
-        if (ca is null || ca.Count == 0 || certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        if (ca is null || ca.Count == 0)
+        {
+            return errors == SslPolicyErrors.None;
+        }
+
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
         {
             return false;
         }
@@ -157,6 +167,11 @@ public sealed record KubeConnection(Uri Server)
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        foreach (var intermediate in sent ?? [])
+        {
+            chain.ChainPolicy.ExtraStore.Add(intermediate);
+        }
+
         return chain.Build(certificate);
     }
 

@@ -37,7 +37,7 @@ public sealed partial class CommandHandlers(PluginCommands commands, PluginConso
 
     private KubeSession Connect(ParseResult p)
     {
-        var connection = KubeSession.Open(KubeSettings.From(commands, p), console.Environment);
+        var connection = KubeSession.Open(KubeSettings.From(commands, p), console.Environment, console.OwnsProcess);
         Server = connection.Server;
         RequestTimeout = connection.Timeout;
         return connection;

@@ -122,7 +122,7 @@ public sealed class Completer(PluginCommands commands, PluginConsole console)
     {
         try
         {
-            using var session = KubeSession.Open(KubeSettings.From(commands, PluginCli.Parse(commands, typed)), console.Environment);
+            using var session = KubeSession.Open(KubeSettings.From(commands, PluginCli.Parse(commands, typed)), console.Environment, console.OwnsProcess);
             var lister = new ResourceLister(session.Client);
             var names = plural == V1alpha1ClusterBackupSchedule.Plural
                 ? await NamesOfAsync<V1alpha1ClusterBackupSchedule>(lister, session.Namespace, ct)

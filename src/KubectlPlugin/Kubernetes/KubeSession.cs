@@ -28,9 +28,15 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
     /// <summary>How long one request may take: --request-timeout, else <see cref="RequestTimeout"/>; infinite for 0.</summary>
     public TimeSpan Timeout { get; } = requestTimeout;
 
-    public static KubeSession Open(KubeSettings settings, Func<string, string?> environment)
+    /// <summary>Connects; <paramref name="ownsProcess"/> lets it leave the system's roots unread when the kubeconfig's CA (or no check) decides (<see cref="SystemTrust"/>).</summary>
+    public static KubeSession Open(KubeSettings settings, Func<string, string?> environment, bool ownsProcess = false)
     {
         var connection = Connection(settings, environment);
+        if (ownsProcess && OperatingSystem.IsLinux() && (connection.SkipTlsVerify || connection.CertificateAuthority is { Count: > 0 }))
+        {
+            SystemTrust.LoadEmpty();
+        }
+
         var http = connection.CreateHttpClient();
         var timeout = connection.RequestTimeout ?? RequestTimeout;
         var client = new KubeApiClient(http, [EntityJsonContext.Default, PluginJsonContext.Default], timeout);

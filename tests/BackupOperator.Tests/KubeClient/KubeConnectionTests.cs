@@ -85,6 +85,29 @@ public sealed class KubeConnectionTests
     }
 
     [Fact]
+    public void A_kubeconfig_ca_is_the_only_trust_so_a_certificate_the_system_trusts_is_refused()
+    {
+        // client-go: a kubeconfig that names a CA trusts that CA alone. A server certificate from a CA the machine
+        // trusts (SslStream reports no error) is still someone else's server.
+        using var ca = Authority("CN=kube-ca");
+        using var publicCa = Authority("CN=public-ca");
+        using var server = Issue(publicCa, "CN=kube-apiserver");
+
+        Assert.False(KubeConnection.Verify([ca], skip: false, server, SslPolicyErrors.None));
+    }
+
+    [Fact]
+    public void A_server_certificate_from_an_intermediate_of_the_kubeconfigs_ca_is_trusted_with_the_intermediate_the_server_sent()
+    {
+        using var ca = Authority("CN=kube-ca");
+        using var intermediate = Issue(ca, "CN=kube-intermediate", authority: true);
+        using var server = Issue(intermediate, "CN=kube-apiserver");
+
+        Assert.True(KubeConnection.Verify([ca], skip: false, server, SslPolicyErrors.RemoteCertificateChainErrors, [intermediate]));
+        Assert.False(KubeConnection.Verify([ca], skip: false, server, SslPolicyErrors.RemoteCertificateChainErrors));
+    }
+
+    [Fact]
     public void Insecure_skip_tls_verify_accepts_anything_and_a_system_trusted_certificate_needs_no_ca()
     {
         using var ca = Authority("CN=kube-ca");
@@ -102,11 +125,16 @@ public sealed class KubeConnectionTests
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 issuer, string name)
+    private static X509Certificate2 Issue(X509Certificate2 issuer, string name, bool authority = false)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(authority, false, 0, authority));
+        if (authority)
+        {
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        }
+
         var serial = new byte[8];
         RandomNumberGenerator.Fill(serial);
         using var issued = request.Create(issuer, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), serial);
