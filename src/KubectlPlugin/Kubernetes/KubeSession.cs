@@ -35,12 +35,8 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
         var timeout = connection.RequestTimeout ?? RequestTimeout;
         var client = new KubeApiClient(http, [EntityJsonContext.Default, PluginJsonContext.Default], timeout);
         var ns = NonEmpty(settings.Namespace) ?? NonEmpty(connection.Namespace) ?? DefaultNamespace;
-        return new KubeSession(client, http, ns, Redacted(connection.Server), timeout);
+        return new KubeSession(client, http, ns, KubeConnection.Redacted(connection.Server), timeout);
     }
-
-    /// <summary>The server as messages name it: a password in its URL shown as xxxxx, as kubectl (Go's url.Redacted) shows it.</summary>
-    public static string Redacted(Uri server) =>
-        server.UserInfo.Contains(':', StringComparison.Ordinal) ? new UriBuilder(server) { Password = "xxxxx" }.Uri.ToString() : server.ToString();
 
     public static KubeConnection Connection(KubeSettings settings, Func<string, string?> environment)
     {
