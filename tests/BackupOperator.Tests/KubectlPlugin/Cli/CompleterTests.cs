@@ -49,16 +49,7 @@ public sealed class CompleterTests
         var dir = Directory.CreateTempSubdirectory("kubectl-ocp-complete-").FullName;
         try
         {
-            var kubeconfig = Path.Combine(dir, "config");
-            File.WriteAllLines(kubeconfig,
-            [
-                "apiVersion: v1",
-                "kind: Config",
-                $"clusters: [{{name: c, cluster: {{server: 'http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}'}}}}]",
-                "users: [{name: u, user: {token: t}}]",
-                "contexts: [{name: c, context: {cluster: c, user: u}}]",
-                "current-context: c",
-            ]);
+            var kubeconfig = PluginCliTests.WriteKubeconfig(dir, $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
             var console = Console(out var stdout);
             var clock = System.Diagnostics.Stopwatch.StartNew();
 

@@ -1,4 +1,4 @@
-using BackupOperator.KubectlPlugin.Cli;
+using static BackupOperator.Tests.KubectlPlugin.Cli.PluginCliTests;
 
 namespace BackupOperator.Tests.KubectlPlugin.Cli;
 
@@ -13,7 +13,7 @@ public sealed class SecretOutputTests : IDisposable
     public async Task A_server_url_with_a_password_is_named_without_it_as_kubectl_does()
     {
         // Nothing listens on the port: the error names the server, with the password as kubectl shows it (Go's url.Redacted).
-        var kubeconfig = Kubeconfig($"https://alice:{Password}@127.0.0.1:{ClosedPort()}/prefix");
+        var kubeconfig = WriteKubeconfig(_dir, $"https://alice:{Password}@127.0.0.1:{ClosedPort()}/prefix", Token);
 
         var (code, stdout, stderr) = await RunAsync(["backup", "list", "--kubeconfig", kubeconfig]);
 
@@ -34,35 +34,11 @@ public sealed class SecretOutputTests : IDisposable
         Assert.Equal($"error: Unrecognized command or argument '{named}'. (see 'kubectl ocp backup list --help')\n", stderr);
     }
 
-    private string Kubeconfig(string server)
-    {
-        var path = Path.Combine(_dir, "config");
-        File.WriteAllLines(path,
-        [
-            "apiVersion: v1",
-            "kind: Config",
-            $"clusters: [{{name: c, cluster: {{server: '{server}'}}}}]",
-            $"users: [{{name: u, user: {{token: {Token}}}}}]",
-            "contexts: [{name: c, context: {cluster: c, user: u}}]",
-            "current-context: c",
-        ]);
-        return path;
-    }
-
     private static int ClosedPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
-    {
-        using var stdout = new StringWriter { NewLine = "\n" };
-        using var stderr = new StringWriter { NewLine = "\n" };
-        var console = new PluginConsole(stdout, stderr, TextReader.Null, key => key == "HOME" ? "/nonexistent-home" : null, TimeProvider.System);
-        var code = await PluginCli.RunAsync(args, console, CancellationToken.None);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
