@@ -31,4 +31,14 @@ public sealed record ConnectionOverrides
     public IReadOnlyList<string> ImpersonateGroups { get; init; } = [];
 
     public TimeSpan? RequestTimeout { get; init; }
+
+    /// <summary>What a record would print, the --token's value hidden.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"Context = {Context}, Cluster = {Cluster}, User = {User}, Namespace = {Namespace}, Server = {(Uri.TryCreate(Server, UriKind.Absolute, out var url) ? KubeConnection.Redacted(url) : Server)}, ")
+            .Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"Token = {(Token is null ? null : "(hidden)")}, InsecureSkipTlsVerify = {InsecureSkipTlsVerify}, Impersonate = {Impersonate}, ImpersonateGroups = [{string.Join(", ", ImpersonateGroups)}], RequestTimeout = {RequestTimeout}");
+        return true;
+    }
 }

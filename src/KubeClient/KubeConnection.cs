@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -42,6 +43,24 @@ public sealed record KubeConnection(Uri Server)
 
     /// <summary>How long one request may take, when the caller sets it (kubectl's --request-timeout).</summary>
     public TimeSpan? RequestTimeout { get; init; }
+
+    /// <summary>A URL as messages name it: a password in it shown as xxxxx, as kubectl (Go's url.Redacted) shows it.</summary>
+    public static string Redacted(Uri url) =>
+        url.UserInfo.Contains(':', StringComparison.Ordinal) ? new UriBuilder(url) { Password = "xxxxx" }.Uri.ToString() : url.ToString();
+
+    /// <summary>What a record would print, without a token or a password: the server, the kind of credential, who it acts as.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        var credential = Exec is not null ? $"exec plugin {Exec.Command}"
+            : TokenFile is not null ? $"token file {TokenFile}"
+            : Token is not null ? "token (hidden)"
+            : ClientCertificate is not null ? $"client certificate {ClientCertificate.Subject}"
+            : Username is not null ? $"basic {Username} (password hidden)"
+            : "none";
+        builder.Append(CultureInfo.InvariantCulture, $"Server = {Redacted(Server)}, Credential = {credential}, SkipTlsVerify = {SkipTlsVerify}, Namespace = {Namespace}, ")
+            .Append(CultureInfo.InvariantCulture, $"Impersonate = {Impersonate}, ImpersonateGroups = [{string.Join(", ", ImpersonateGroups)}], RequestTimeout = {RequestTimeout}");
+        return true;
+    }
 
     /// <summary>The Pod's namespace, from its service account; null outside a Pod.</summary>
     public static string? InClusterNamespace()

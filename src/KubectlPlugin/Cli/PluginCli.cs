@@ -81,6 +81,8 @@ public static class PluginCli
         // An unknown word explains more than the missing command it leaves behind.
         var first = parsed.Errors.Select(e => e.Message).OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).FirstOrDefault()
             ?? "invalid arguments";
+        // As kubectl names an unknown flag: without the value after '=', which may be the token of a mistyped --token.
+        first = Regex.Replace(first, "'(-[^'=]*)=[^']*'", "'$1'");
         return $"error: {ApiErrors.OneLine(first)} (see '{command} --help')";
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BackupOperator.Entities;
+using BackupOperator.KubeClient;
 using BackupOperator.KubectlPlugin.Cli;
 using BackupOperator.KubectlPlugin.Kubernetes;
 using k8s;
@@ -14,6 +15,12 @@ namespace BackupOperator.KubectlPlugin.Commands;
 /// </summary>
 public sealed class Completer(PluginCommands commands, PluginConsole console)
 {
+    /// <summary>
+    /// How long a TAB waits for names, unless --request-timeout is typed: a server or exec plugin that does not answer
+    /// leaves no names after it, instead of holding the shell for the commands' 30 s.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Which commands take the name of which kind as their argument; a new command adds its line here.</summary>
     private static readonly Dictionary<string, string> NameArguments = new(StringComparer.Ordinal)
     {
@@ -122,7 +129,10 @@ public sealed class Completer(PluginCommands commands, PluginConsole console)
     {
         try
         {
-            using var session = KubeSession.Open(KubeSettings.From(commands, PluginCli.Parse(commands, typed)), console.Environment, console.OwnsProcess);
+            var settings = KubeSettings.From(commands, PluginCli.Parse(commands, typed));
+            var overrides = settings.Overrides ?? ConnectionOverrides.None;
+            settings = settings with { Overrides = overrides with { RequestTimeout = overrides.RequestTimeout ?? Timeout } };
+            using var session = KubeSession.Open(settings, console.Environment, console.OwnsProcess);
             var lister = new ResourceLister(session.Client);
             var names = plural == V1alpha1ClusterBackupSchedule.Plural
                 ? await NamesOfAsync<V1alpha1ClusterBackupSchedule>(lister, session.Namespace, ct)

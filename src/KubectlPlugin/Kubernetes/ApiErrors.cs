@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Authentication;
+using System.Text;
 using BackupOperator.KubeClient;
 using BackupOperator.KubectlPlugin.Cli;
 
@@ -31,8 +33,37 @@ public static class ApiErrors
     public static bool IsMissingResourceType(KubeApiException e) =>
         e.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(e.Status?.Details?.Name);
 
-    public static string OneLine(string s) =>
-        string.Join(' ', s.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>
+    /// One line that a terminal only prints: its lines joined by a space, ESC shown as ^[ (as kubectl shows it) and every other
+    /// control or bidi character as \xNN or \uNNNN. Text from a status (a tenant's OCP writes hints and messages), a label or
+    /// a server's answer cannot move the cursor, clear the screen or forge a line.
+    /// </summary>
+    public static string OneLine(string s)
+    {
+        var line = string.Join(' ', s.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (!line.Any(ActsOnTerminal))
+        {
+            return line;
+        }
+
+        var visible = new StringBuilder(line.Length + 16);
+        foreach (var c in line)
+        {
+            _ = c switch
+            {
+                '\u001b' => visible.Append("^["),
+                <= '\u00ff' when ActsOnTerminal(c) => visible.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ when ActsOnTerminal(c) => visible.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+                _ => visible.Append(c),
+            };
+        }
+
+        return visible.ToString();
+    }
+
+    /// <summary>C0 and C1 controls and DEL, the bidi controls that reorder what follows, and the line and paragraph separators.</summary>
+    private static bool ActsOnTerminal(char c) =>
+        char.IsControl(c) || c is (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069') or '\u200e' or '\u200f' or '\u2028' or '\u2029';
 
     private static PluginException FromResponse(KubeApiException e, string at)
     {

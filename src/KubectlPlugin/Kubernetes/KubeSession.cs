@@ -22,7 +22,7 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
     /// <summary>The namespace commands act in.</summary>
     public string Namespace { get; } = ns;
 
-    /// <summary>The API server's URL, for messages.</summary>
+    /// <summary>The API server's URL, for messages (without a password it may hold).</summary>
     public string Server { get; } = server;
 
     /// <summary>How long one request may take: --request-timeout, else <see cref="RequestTimeout"/>; infinite for 0.</summary>
@@ -41,7 +41,7 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
         var timeout = connection.RequestTimeout ?? RequestTimeout;
         var client = new KubeApiClient(http, [EntityJsonContext.Default, PluginJsonContext.Default], timeout);
         var ns = NonEmpty(settings.Namespace) ?? NonEmpty(connection.Namespace) ?? DefaultNamespace;
-        return new KubeSession(client, http, ns, connection.Server.ToString(), timeout);
+        return new KubeSession(client, http, ns, KubeConnection.Redacted(connection.Server), timeout);
     }
 
     public static KubeConnection Connection(KubeSettings settings, Func<string, string?> environment)

@@ -62,9 +62,17 @@ public static class YamlWriter
 
     private static void String(IEmitter emitter, string s)
     {
-        var typed = LooksTyped(s);
-        emitter.Emit(new Scalar(null, null, s, typed ? ScalarStyle.DoubleQuoted : ScalarStyle.Any, !typed, true));
+        var quoted = LooksTyped(s) || NeedsEscapes(s);
+        emitter.Emit(new Scalar(null, null, s, quoted ? ScalarStyle.DoubleQuoted : ScalarStyle.Any, !quoted, true));
     }
+
+    /// <summary>
+    /// Whether the string holds a character only a double-quoted scalar keeps exactly (as \e, \r, \N, \L): YAML allows no
+    /// control character but tab and line breaks in its text, a block scalar drops a CR, and the emitter would otherwise
+    /// write ESC raw, for the terminal to act on.
+    /// </summary>
+    private static bool NeedsEscapes(string s) =>
+        s.Any(c => (char.IsControl(c) && c is not ('\n' or '\t')) || c is '\u2028' or '\u2029' or '\ufeff');
 
     /// <summary>Whether a plain scalar with this text would be read as something other than this string (YAML 1.1 or 1.2).</summary>
     public static bool LooksTyped(string s) =>

@@ -33,6 +33,23 @@ public sealed class KubeConnectionTests
         Assert.False(reached.IsCompleted, "the client followed the redirect to another server");
     }
 
+    [Fact]
+    public void Printed_a_connection_and_its_overrides_name_the_server_and_the_kind_of_credential_never_the_secret()
+    {
+        var connection = new KubeConnection(new Uri("https://alice:url-pw@127.0.0.1:6443")) { Token = "admin-token", Password = "basic-pw", Username = "bob", Impersonate = "jane" };
+        var overrides = new ConnectionOverrides { Token = "flag-token", Impersonate = "jane", Server = "https://127.0.0.1:6443" };
+
+        var printed = connection.ToString() + overrides.ToString() + (connection with { Token = null, TokenFile = "/t" });
+
+        foreach (var secret in new[] { "admin-token", "basic-pw", "url-pw", "flag-token" })
+        {
+            Assert.DoesNotContain(secret, printed, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("127.0.0.1:6443", connection.ToString(), StringComparison.Ordinal);
+        Assert.Contains("jane", overrides.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Reads one request's head and writes <paramref name="answer"/>.</summary>
     private static async Task AnswerOnceAsync(System.Net.Sockets.TcpListener listener, string answer)
     {

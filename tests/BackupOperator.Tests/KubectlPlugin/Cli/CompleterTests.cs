@@ -40,6 +40,30 @@ public sealed class CompleterTests
         Assert.Equal("list\n:4\n", stdout.ToString());
     }
 
+    [Fact]
+    public async Task A_server_that_never_answers_leaves_no_names_within_the_completion_timeout_not_the_commands()
+    {
+        // It accepts the connection (the backlog does) and never answers: a TAB must come back, quietly, long before 30 s.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var dir = Directory.CreateTempSubdirectory("kubectl-ocp-complete-").FullName;
+        try
+        {
+            var kubeconfig = PluginCliTests.WriteKubeconfig(dir, $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
+            var console = Console(out var stdout);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+
+            Assert.Equal(0, await PluginCli.RunAsync(["__complete", "backup", "describe", "--kubeconfig", kubeconfig, ""], console, CancellationToken.None));
+
+            Assert.Equal(":4\n", stdout.ToString());
+            Assert.True(clock.Elapsed < Completer.Timeout * 2, $"{clock.Elapsed} (commands wait {BackupOperator.KubectlPlugin.Kubernetes.KubeSession.RequestTimeout})");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("bash", "complete -F _kubectl_ocp kubectl-ocp")]
     [InlineData("zsh", "compdef _kubectl_ocp kubectl-ocp")]

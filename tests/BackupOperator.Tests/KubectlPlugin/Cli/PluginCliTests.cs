@@ -54,17 +54,7 @@ public sealed class PluginCliTests
         var dir = Directory.CreateTempSubdirectory("kubectl-ocp-sig-").FullName;
         try
         {
-            var kubeconfig = Path.Combine(dir, "config");
-            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            File.WriteAllLines(kubeconfig,
-            [
-                "apiVersion: v1",
-                "kind: Config",
-                $"clusters: [{{name: c, cluster: {{server: 'http://127.0.0.1:{port}'}}}}]",
-                "users: [{name: u, user: {token: t}}]",
-                "contexts: [{name: c, context: {cluster: c, user: u}}]",
-                "current-context: c",
-            ]);
+            var kubeconfig = WriteKubeconfig(dir, $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
             using var signal = new CancellationTokenSource();
             using var stdout = new StringWriter { NewLine = "\n" };
             using var stderr = new StringWriter { NewLine = "\n" };
@@ -82,7 +72,24 @@ public sealed class PluginCliTests
         }
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
+    /// <summary>DIR/config: one context, its cluster at <paramref name="server"/>, its user with a bearer token.</summary>
+    internal static string WriteKubeconfig(string dir, string server, string token = "t")
+    {
+        var path = Path.Combine(dir, "config");
+        File.WriteAllLines(path,
+        [
+            "apiVersion: v1",
+            "kind: Config",
+            $"clusters: [{{name: c, cluster: {{server: '{server}'}}}}]",
+            $"users: [{{name: u, user: {{token: {token}}}}}]",
+            "contexts: [{name: c, context: {cluster: c, user: u}}]",
+            "current-context: c",
+        ]);
+        return path;
+    }
+
+    /// <summary>The command line in process, with a HOME that holds no kubeconfig.</summary>
+    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
     {
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
