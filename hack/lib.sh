@@ -43,6 +43,17 @@ ensure_kubectl() {
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >&2
 }
 
+# zsh and fish, for the E2E tests that load `kubectl ocp completion zsh|fish` in them.
+ensure_shells() {
+  local missing=()
+  command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+  command -v fish >/dev/null 2>&1 || missing+=(fish)
+  ((${#missing[@]})) || return 0
+  log "installing ${missing[*]} (completion tests)"
+  sudo_ apt-get update -qq >&2
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+}
+
 # A Lua interpreter for the Argo CD health checks' tests (config/argocd/*.lua).
 ensure_lua() {
   if command -v lua5.4 >/dev/null 2>&1 || command -v lua >/dev/null 2>&1; then

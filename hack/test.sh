@@ -10,6 +10,7 @@ ensure_dotnet
 ensure_tools
 ensure_kubectl   # InstallTests render config/default with `kubectl kustomize`
 ensure_lua       # ArgoHealthTests and ScheduleArgoHealthTests run config/argocd/*.lua
+ensure_shells    # PluginConventionsTests load the zsh and fish completion scripts
 bash hack/install-apiserver.sh >/dev/null   # provision (cached) before the clock of any test starts
 
 results="${TEST_RESULTS_DIR:-$(mktemp -d)}"

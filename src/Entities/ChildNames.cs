@@ -28,13 +28,13 @@ public static class ChildNames
     public static string ForSlot(string scheduleName, DateTimeOffset slot)
     {
         var stamp = slot.UtcDateTime.ToString(SlotFormat, CultureInfo.InvariantCulture);
-        return $"{Prefix(scheduleName, MaxLength - 1 - stamp.Length)}-{stamp}";
+        return $"{Shorten(scheduleName, MaxLength - 1 - stamp.Length)}-{stamp}";
     }
 
     public static string ForRunNow(string scheduleName, string token)
     {
         var suffix = "now-" + Hash(token, HashOfTokenLength);
-        return $"{Prefix(scheduleName, MaxLength - 1 - suffix.Length)}-{suffix}";
+        return $"{Shorten(scheduleName, MaxLength - 1 - suffix.Length)}-{suffix}";
     }
 
     /// <summary>
@@ -42,13 +42,19 @@ public static class ChildNames
     /// the name itself up to 63 characters, else its start and 8 hex of SHA-256(name). Select a long-named
     /// schedule's children with this value, or by their controller ownerReference (the schedule's uid).
     /// </summary>
-    public static string LabelValue(string scheduleName) => Prefix(scheduleName, MaxLength);
+    public static string LabelValue(string scheduleName) => Shorten(scheduleName, MaxLength);
 
     /// <summary>The scheduled-at annotation's value: the slot in RFC 3339, UTC, whole seconds.</summary>
     public static string ScheduledAt(DateTimeOffset slot) =>
         slot.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string Prefix(string name, int max)
+    /// <summary>
+    /// <paramref name="name"/> itself when it has at most <paramref name="max"/> characters, else its start and
+    /// 8 hex of SHA-256(name) within <paramref name="max"/>: stable, and two long names with a common start stay
+    /// apart (the way Kubernetes' generators shorten names). A '-' or '.' left at the cut is dropped, so a valid
+    /// DNS-1123 subdomain (or label) stays one.
+    /// </summary>
+    public static string Shorten(string name, int max)
     {
         if (name.Length <= max)
         {

@@ -13,7 +13,8 @@ namespace BackupOperator.KubeClient;
 /// </summary>
 public sealed record KubeConnection(Uri Server)
 {
-    private const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+    /// <summary>Where a Pod's service account is mounted.</summary>
+    public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
     public string? Token { get; init; }
 
@@ -71,7 +72,7 @@ public sealed record KubeConnection(Uri Server)
 
     public static bool IsInCluster() => IsInCluster(ServiceAccountDirectory, Environment.GetEnvironmentVariable);
 
-    internal static bool IsInCluster(string directory, Func<string, string?> environment) =>
+    public static bool IsInCluster(string directory, Func<string, string?> environment) =>
         !string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST"))
         && !string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_PORT"))
         && File.Exists(Path.Combine(directory, "token"));
@@ -79,7 +80,7 @@ public sealed record KubeConnection(Uri Server)
     /// <summary>The Pod's service account, as client-go's rest.InClusterConfig reads it.</summary>
     public static KubeConnection InCluster() => InCluster(ServiceAccountDirectory, Environment.GetEnvironmentVariable);
 
-    internal static KubeConnection InCluster(string directory, Func<string, string?> environment)
+    public static KubeConnection InCluster(string directory, Func<string, string?> environment)
     {
         var host = environment("KUBERNETES_SERVICE_HOST")!;
         var port = environment("KUBERNETES_SERVICE_PORT")!;
@@ -91,6 +92,29 @@ public sealed record KubeConnection(Uri Server)
             TokenFile = Path.Combine(directory, "token"),
             CertificateAuthority = ca,
             Namespace = File.Exists(nsFile) ? File.ReadAllText(nsFile).Trim() : null,
+        };
+    }
+
+    /// <summary>
+    /// This connection with kubectl's connection flags over it, for a Pod's service account (no kubeconfig
+    /// to apply them to): --server, --token (instead of the token file), --insecure-skip-tls-verify (the CA dropped), --as,
+    /// --as-group, --request-timeout and -n. Null (or no group) leaves what the connection has.
+    /// </summary>
+    public KubeConnection With(ConnectionOverrides overrides)
+    {
+        var token = string.IsNullOrWhiteSpace(overrides.Token) ? null : overrides.Token.Trim();
+        var skip = overrides.InsecureSkipTlsVerify ?? SkipTlsVerify;
+        return this with
+        {
+            Server = string.IsNullOrWhiteSpace(overrides.Server) ? Server : new Uri(overrides.Server.Trim()),
+            Token = token ?? Token,
+            TokenFile = token is null ? TokenFile : null,
+            SkipTlsVerify = skip,
+            CertificateAuthority = overrides.InsecureSkipTlsVerify == true ? null : CertificateAuthority,
+            Impersonate = string.IsNullOrWhiteSpace(overrides.Impersonate) ? Impersonate : overrides.Impersonate.Trim(),
+            ImpersonateGroups = overrides.ImpersonateGroups.Count > 0 ? overrides.ImpersonateGroups : ImpersonateGroups,
+            RequestTimeout = overrides.RequestTimeout ?? RequestTimeout,
+            Namespace = string.IsNullOrWhiteSpace(overrides.Namespace) ? Namespace : overrides.Namespace.Trim(),
         };
     }
 

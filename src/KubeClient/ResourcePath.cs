@@ -14,6 +14,24 @@ public sealed record ResourcePath(string Group, string Version, string Plural)
     /// <summary>coordination.k8s.io/v1 Leases (leader election).</summary>
     public static ResourcePath Leases { get; } = new("coordination.k8s.io", "v1", "leases");
 
+    /// <summary>core/v1 Secrets (the OCP credentials a connection names).</summary>
+    public static ResourcePath Secrets { get; } = new("", "v1", "secrets");
+
+    /// <summary>core/v1 Namespaces (cluster-scoped: <c>For(null, name)</c>).</summary>
+    public static ResourcePath Namespaces { get; } = new("", "v1", "namespaces");
+
+    /// <summary>events.k8s.io/v1 Events (what the operator records).</summary>
+    public static ResourcePath Events { get; } = new("events.k8s.io", "v1", "events");
+
+    /// <summary>core/v1 Events (what `kubectl describe` and the plugin's describe read).</summary>
+    public static ResourcePath CoreEvents { get; } = new("", "v1", "events");
+
+    /// <summary>rbac.authorization.k8s.io/v1 Roles.</summary>
+    public static ResourcePath Roles { get; } = new("rbac.authorization.k8s.io", "v1", "roles");
+
+    /// <summary>rbac.authorization.k8s.io/v1 RoleBindings.</summary>
+    public static ResourcePath RoleBindings { get; } = new("rbac.authorization.k8s.io", "v1", "rolebindings");
+
     public static ResourcePath Of(KubernetesEntityAttribute kind) => new(kind.Group, kind.ApiVersion, kind.PluralName);
 
     /// <summary>The paths of the entity type <typeparamref name="T"/>, read once from its [KubernetesEntity].</summary>

@@ -9,8 +9,11 @@ namespace BackupOperator.KubectlPlugin.Backups;
 /// basic format, lower-cased: a DNS-1123 name allows no upper case or ':'). The time sorts the drills of a
 /// schedule by when they were made and tells them from its slots (<c>S-20261206044012</c>) and run-now
 /// backups (<c>S-now-…</c>). A schedule name too long for the suffix within 253 characters keeps its
-/// start; a '-' or '.' left at the cut is dropped so the whole stays a valid name. Two in the same second
-/// collide: the second create is refused as existing, and nothing is overwritten.
+/// start and gets 8 hex of SHA-256(schedule name), as the schedule's own children do
+/// (<see cref="ChildNames.Shorten"/>): two long schedules with a common start name their drills apart.
+/// The name is a DNS-1123 subdomain; no label carries it (the schedule label is dropped from a drill).
+/// Two in the same second of one schedule collide: the second create is refused as existing, and nothing
+/// is overwritten.
 /// </summary>
 public static class ManualName
 {
@@ -20,8 +23,6 @@ public static class ManualName
     public static string For(string scheduleName, DateTimeOffset now)
     {
         var suffix = Infix + now.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture);
-        var room = DnsNames.MaxSubdomainLength - suffix.Length;
-        var kept = scheduleName.Length <= room ? scheduleName : scheduleName[..room].TrimEnd('-', '.');
-        return kept + suffix;
+        return ChildNames.Shorten(scheduleName, DnsNames.MaxSubdomainLength - suffix.Length) + suffix;
     }
 }

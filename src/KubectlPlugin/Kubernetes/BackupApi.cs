@@ -15,7 +15,6 @@ public sealed class BackupApi(KubeApiClient client) : IBackupReader
     private static readonly ResourcePath Backups = ResourcePath.Of<V1alpha1ClusterBackupNow>();
     private static readonly ResourcePath Schedules = ResourcePath.Of<V1alpha1ClusterBackupSchedule>();
     private static readonly ResourcePath Connections = ResourcePath.Of<V1alpha1ClusterOcpConnection>();
-    private static readonly ResourcePath Events = new("", "v1", "events");
 
     public async Task<V1alpha1ClusterBackupNow?> GetBackupAsync(string ns, string name, CancellationToken ct) =>
         await GetAsync<V1alpha1ClusterBackupNow>(Backups.For(ns, name), ct);
@@ -69,7 +68,7 @@ public sealed class BackupApi(KubeApiClient client) : IBackupReader
     public async Task<IReadOnlyList<Corev1Event>> EventsAsync(string ns, string kind, string name, string? uid, CancellationToken ct)
     {
         var selector = Uri.EscapeDataString($"involvedObject.kind={kind},involvedObject.name={name}");
-        var list = await client.GetAsync<Corev1EventList>($"{Events.For(ns)}?fieldSelector={selector}", ct);
+        var list = await client.GetAsync<Corev1EventList>($"{ResourcePath.CoreEvents.For(ns)}?fieldSelector={selector}", ct);
         return (list.Items ?? []).Where(e => uid is null || e.InvolvedObject?.Uid is null || e.InvolvedObject.Uid == uid).ToList();
     }
 

@@ -8,7 +8,8 @@ namespace BackupOperator.KubectlPlugin.Kubernetes;
 /// The API server and namespace the way kubectl finds them: --kubeconfig, else the files in
 /// KUBECONFIG (merged, the first one's current-context wins), else ~/.kube/config, else the Pod's
 /// service account when run in a cluster; --context picks another context; -n, else the context's
-/// namespace, else "default". One <see cref="KubeApiClient"/> (BackupOperator.KubeClient) over it.
+/// namespace, else "default". In a Pod the connection flags (--server, --token, --as ...) apply over the
+/// service account. One <see cref="KubeApiClient"/> (BackupOperator.KubeClient) over it.
 /// </summary>
 public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns, string server, TimeSpan requestTimeout) : IDisposable
 {
@@ -29,9 +30,11 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
     public TimeSpan Timeout { get; } = requestTimeout;
 
     /// <summary>Connects; <paramref name="ownsProcess"/> lets it leave the system's roots unread when the kubeconfig's CA (or no check) decides (<see cref="SystemTrust"/>).</summary>
-    public static KubeSession Open(KubeSettings settings, Func<string, string?> environment, bool ownsProcess = false)
+    /// <param name="serviceAccountDirectory">Where a Pod's service account is (a test's stand-in).</param>
+    public static KubeSession Open(KubeSettings settings, Func<string, string?> environment, bool ownsProcess = false,
+        string serviceAccountDirectory = KubeConnection.ServiceAccountDirectory)
     {
-        var connection = Connection(settings, environment);
+        var connection = Connection(settings, environment, serviceAccountDirectory);
         if (ownsProcess && OperatingSystem.IsLinux() && (connection.SkipTlsVerify || connection.CertificateAuthority is { Count: > 0 }))
         {
             SystemTrust.LoadEmpty();
@@ -44,14 +47,16 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
         return new KubeSession(client, http, ns, KubeConnection.Redacted(connection.Server), timeout);
     }
 
-    public static KubeConnection Connection(KubeSettings settings, Func<string, string?> environment)
+    public static KubeConnection Connection(KubeSettings settings, Func<string, string?> environment, string serviceAccountDirectory = KubeConnection.ServiceAccountDirectory)
     {
         var files = KubeconfigFiles(settings.Kubeconfig, environment("KUBECONFIG"), environment("HOME"));
         if (files.Count == 0)
         {
-            if (settings.Context is null && settings.Overrides?.Server is null && KubeConnection.IsInCluster())
+            // As kubectl: the Pod's service account only when no kubeconfig was named (a --kubeconfig that does not
+            // exist is an error naming it, not a fall-back to other credentials), with the flags over it.
+            if (NonEmpty(settings.Kubeconfig) is null && settings.Context is null && KubeConnection.IsInCluster(serviceAccountDirectory, environment))
             {
-                return KubeConnection.InCluster();
+                return KubeConnection.InCluster(serviceAccountDirectory, environment).With(settings.Overrides ?? ConnectionOverrides.None);
             }
 
             throw new PluginException(settings.Kubeconfig is not null || environment("KUBECONFIG") is { Length: > 0 }

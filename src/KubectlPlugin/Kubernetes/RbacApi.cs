@@ -7,15 +7,13 @@ namespace BackupOperator.KubectlPlugin.Kubernetes;
 /// <summary>Roles and RoleBindings through the API server: create, or read the one that exists. Thin, no decisions.</summary>
 public sealed class RbacApi(KubeApiClient client)
 {
-    private static readonly ResourcePath Roles = new("rbac.authorization.k8s.io", "v1", "roles");
-    private static readonly ResourcePath RoleBindings = new("rbac.authorization.k8s.io", "v1", "rolebindings");
 
     /// <summary>Creates the Role; null when it was created, else the one that exists already.</summary>
-    public Task<V1Role?> CreateRoleAsync(V1Role role, string ns, CancellationToken ct) => CreateAsync(Roles, role, role.Metadata.Name, ns, ct);
+    public Task<V1Role?> CreateRoleAsync(V1Role role, string ns, CancellationToken ct) => CreateAsync(ResourcePath.Roles, role, role.Metadata.Name, ns, ct);
 
     /// <summary>Creates the RoleBinding; null when it was created, else the one that exists already.</summary>
     public Task<V1RoleBinding?> CreateRoleBindingAsync(V1RoleBinding binding, string ns, CancellationToken ct) =>
-        CreateAsync(RoleBindings, binding, binding.Metadata.Name, ns, ct);
+        CreateAsync(ResourcePath.RoleBindings, binding, binding.Metadata.Name, ns, ct);
 
     private async Task<T?> CreateAsync<T>(ResourcePath path, T obj, string name, string ns, CancellationToken ct)
         where T : class

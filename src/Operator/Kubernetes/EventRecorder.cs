@@ -73,7 +73,7 @@ public sealed partial class EventRecorder : BackgroundService, IEventRecorder
             try
             {
                 var ns = body["metadata"]!["namespace"]!.GetValue<string>();
-                await _client.SendAsync(HttpMethod.Post, $"apis/events.k8s.io/v1/namespaces/{ResourcePath.Segment(ns)}/events",
+                await _client.SendAsync(HttpMethod.Post, ResourcePath.Events.For(ns),
                     KubeApiClient.JsonContent(body.ToJsonString()), stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -10,7 +10,7 @@ public sealed class NamespaceReader(KubeApiClient client) : INamespaceReader
     {
         try
         {
-            var ns = await client.GetAsync<V1Namespace>($"api/v1/namespaces/{ResourcePath.Segment(name)}", cancellationToken);
+            var ns = await client.GetAsync<V1Namespace>(ResourcePath.Namespaces.For(null, name), cancellationToken);
             return ns.Metadata?.Labels ?? new Dictionary<string, string>();
         }
         catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)

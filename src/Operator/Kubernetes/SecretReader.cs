@@ -25,7 +25,7 @@ public sealed class SecretReader(KubeApiClient client, TimeProvider time, TimeSp
         var now = time.GetUtcNow();
         try
         {
-            var secret = await client.GetAsync<V1Secret>($"api/v1/namespaces/{ResourcePath.Segment(ns)}/secrets/{ResourcePath.Segment(name)}", cancellationToken);
+            var secret = await client.GetAsync<V1Secret>(ResourcePath.Secrets.For(ns, name), cancellationToken);
             var content = new SecretContent(secret.Data ?? new Dictionary<string, byte[]>());
             if (cacheDuration > TimeSpan.Zero)
             {

@@ -24,6 +24,18 @@ public sealed class ResourcePathTests
         Assert.Throws<ArgumentException>(() => Connections.For(name, "main"));
     }
 
+    [Fact]
+    public void The_built_in_kinds_paths_are_the_api_servers()
+    {
+        Assert.Equal("api/v1/namespaces/db/secrets/ocp-credentials", ResourcePath.Secrets.For("db", "ocp-credentials"));
+        Assert.Equal("api/v1/namespaces/db", ResourcePath.Namespaces.For(null, "db"));
+        Assert.Equal("apis/events.k8s.io/v1/namespaces/db/events", ResourcePath.Events.For("db"));
+        Assert.Equal("api/v1/namespaces/db/events", ResourcePath.CoreEvents.For("db"));
+        Assert.Equal("apis/rbac.authorization.k8s.io/v1/namespaces/db/roles/r", ResourcePath.Roles.For("db", "r"));
+        Assert.Equal("apis/rbac.authorization.k8s.io/v1/namespaces/db/rolebindings", ResourcePath.RoleBindings.For("db"));
+        Assert.Equal("apis/coordination.k8s.io/v1/namespaces/db/leases/l", ResourcePath.Leases.For("db", "l"));
+    }
+
     [Theory]
     [InlineData("a/b", "a%2Fb")]
     [InlineData("../kube-system", "..%2Fkube-system")]

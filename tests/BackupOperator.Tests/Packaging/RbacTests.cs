@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using BackupOperator.Entities;
+using BackupOperator.KubeClient;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
 
@@ -143,11 +144,19 @@ public sealed partial class RbacTests
         : HttpVerb().Match(args) is { Success: true } m ? Verbs[m.Groups[1].Value]
         : null;
 
-    // A call names its target either by a literal path ("api/v1/namespaces/{ns}/secrets/...", "apis/events.k8s.io/v1/...")
-    // or through an entity type's [KubernetesEntity] (Path.For/List/Watch of ResourcePath.Of<T>()): each T the
-    // generic class is built with. "status" among the arguments is the status subresource.
+    // A call names its target by a built-in kind's ResourcePath (ResourcePath.Secrets.For(...)), by a literal path
+    // ("api/v1/namespaces/{ns}/secrets/...", "apis/events.k8s.io/v1/..."), or through an entity type's [KubernetesEntity]
+    // (Path.For/List/Watch of ResourcePath.Of<T>()): each T the generic class is built with. "status" among the
+    // arguments is the status subresource.
     private static List<(string Group, string Resource)> Targets(string file, string code, string args)
     {
+        if (BuiltInPath().Match(args) is { Success: true } builtIn)
+        {
+            var path = typeof(ResourcePath).GetProperty(builtIn.Groups[1].Value)?.GetValue(null) as ResourcePath;
+            Assert.True(path is not null, $"{Path.GetFileName(file)}: ResourcePath.{builtIn.Groups[1].Value} is no built-in kind's path");
+            return [(path.Group, path.Plural)];
+        }
+
         if (LiteralPath().Match(args) is { Success: true } literal)
         {
             return [(literal.Groups["group"].Value, literal.Groups["resource"].Value)];
@@ -188,6 +197,9 @@ public sealed partial class RbacTests
 
     [GeneratedRegex(@"""(?:apis/(?<group>[a-z0-9.-]+)|api(?<group>))/v\w+/(?:namespaces/\{[^}]+\}/)?(?<resource>[a-z]+)")]
     private static partial Regex LiteralPath();
+
+    [GeneratedRegex(@"\bResourcePath\.(\w+)\.(?:For|List|ListFromCache|Watch)\(")]
+    private static partial Regex BuiltInPath();
 
     [GeneratedRegex(@"class (\w+)<T\w*[,>]")]
     private static partial Regex GenericClass();

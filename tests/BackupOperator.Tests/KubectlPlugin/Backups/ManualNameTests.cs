@@ -38,9 +38,24 @@ public sealed class ManualNameTests
     [Fact]
     public void A_cut_that_ends_in_a_dash_or_dot_drops_it()
     {
-        var schedule = new string('a', 228) + ".b" + new string('c', 20);
+        var schedule = new string('a', 219) + ".b" + new string('c', 30);
         var name = ManualName.For(schedule, DateTimeOffset.UnixEpoch);
-        Assert.Equal(new string('a', 228) + "-manual-19700101t000000z", name);
+        Assert.Matches("^a{219}-[0-9a-f]{8}-manual-19700101t000000z$", name);
         Assert.True(DnsNames.IsSubdomain(name));
+    }
+
+    [Fact]
+    public void Two_long_schedule_names_with_the_same_start_name_their_drills_apart_and_each_always_alike()
+    {
+        var start = new string('n', 240);
+        var at = new DateTimeOffset(2026, 12, 6, 4, 40, 12, TimeSpan.Zero);
+        var first = ManualName.For(start + "-first", at);
+        var second = ManualName.For(start + "-second", at);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(first, ManualName.For(start + "-first", at)); // stable: the same schedule and second, the same name
+        Assert.All([first, second], n => Assert.True(DnsNames.IsSubdomain(n), n));
+        Assert.All([first, second], n => Assert.Equal(DnsNames.MaxSubdomainLength, n.Length));
+        Assert.All([first, second], n => Assert.Matches("^n+-[0-9a-f]{8}-manual-20261206t044012z$", n));
     }
 }

@@ -76,6 +76,62 @@ public sealed class KubeSessionTests : IDisposable
         Assert.Contains("staging", context.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void In_a_pod_a_kubeconfig_flag_that_does_not_exist_is_an_error_naming_it_not_the_service_account()
+    {
+        var sa = ServiceAccount();
+        var pod = Env(("KUBERNETES_SERVICE_HOST", "10.96.0.1"), ("KUBERNETES_SERVICE_PORT", "443"), ("HOME", Path.Combine(_dir, "empty-home")));
+        Assert.Equal("https://10.96.0.1/", KubeSession.Connection(new KubeSettings(null, null, null), pod, sa).Server.AbsoluteUri);
+
+        var typo = Assert.Throws<PluginException>(() => KubeSession.Connection(new KubeSettings("/typo", null, null), pod, sa));
+        Assert.Equal("kubeconfig /typo not found", typo.Message);
+    }
+
+    [Fact]
+    public void In_a_pod_the_connection_flags_override_the_service_account_as_kubectl_does()
+    {
+        var sa = ServiceAccount();
+        var pod = Env(("KUBERNETES_SERVICE_HOST", "10.96.0.1"), ("KUBERNETES_SERVICE_PORT", "443"), ("HOME", Path.Combine(_dir, "empty-home")));
+        var overrides = new BackupOperator.KubeClient.ConnectionOverrides
+        {
+            Server = "https://api.example:6443",
+            Token = "t-flag",
+            Impersonate = "jane",
+            ImpersonateGroups = ["ops", "dev"],
+            RequestTimeout = TimeSpan.FromSeconds(7),
+            InsecureSkipTlsVerify = true,
+        };
+
+        using var session = KubeSession.Open(new KubeSettings(null, null, "other", overrides), pod, serviceAccountDirectory: sa);
+        var connection = KubeSession.Connection(new KubeSettings(null, null, "other", overrides), pod, sa);
+
+        Assert.Equal("https://api.example:6443/", connection.Server.AbsoluteUri);
+        Assert.Equal(("t-flag", (string?)null), (connection.Token, connection.TokenFile)); // --token replaces the Pod's token
+        Assert.Equal("jane", connection.Impersonate);
+        Assert.Equal(["ops", "dev"], connection.ImpersonateGroups);
+        Assert.Equal(TimeSpan.FromSeconds(7), session.Timeout);
+        Assert.True(connection.SkipTlsVerify);
+        Assert.Null(connection.CertificateAuthority);
+        Assert.Equal("other", session.Namespace);
+
+        // Without flags: the Pod's own server, token file, CA and namespace.
+        using var plain = KubeSession.Open(new KubeSettings(null, null, null), pod, serviceAccountDirectory: sa);
+        var own = KubeSession.Connection(new KubeSettings(null, null, null), pod, sa);
+        Assert.Equal((Path.Combine(sa, "token"), false, "backup-system"), (own.TokenFile, own.SkipTlsVerify, plain.Namespace));
+        Assert.Equal((null, 0), (own.Impersonate, own.ImpersonateGroups.Count));
+        Assert.Equal(KubeSession.RequestTimeout, plain.Timeout);
+    }
+
+    private string ServiceAccount()
+    {
+        var sa = Directory.CreateDirectory(Path.Combine(_dir, "serviceaccount")).FullName;
+        using var ca = BackupOperator.Tests.KubeClient.KubeConnectionTests.Authority("CN=cluster-ca");
+        File.WriteAllText(Path.Combine(sa, "ca.crt"), ca.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(sa, "token"), "t-pod\n");
+        File.WriteAllText(Path.Combine(sa, "namespace"), "backup-system");
+        return sa;
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Write(string name, string text)
