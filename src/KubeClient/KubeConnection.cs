@@ -177,8 +177,18 @@ public sealed record KubeConnection(Uri Server)
         }
 
         var baseAddress = Server.AbsoluteUri.EndsWith('/') ? Server : new Uri(Server.AbsoluteUri + "/");
-        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.TryParseAdd(UserAgent);
+        return client;
     }
+
+    /// <summary>
+    /// "program/version", as client-go sends "binary/version": the API server names a writer's managedFields
+    /// entry, audit records and metrics after it; without a User-Agent every write is manager "unknown".
+    /// </summary>
+    private static readonly string UserAgent = System.Reflection.Assembly.GetEntryAssembly()?.GetName() is { Name: { Length: > 0 } name } program
+        ? $"{name}/{program.Version}"
+        : "BackupOperator.KubeClient";
 
     /// <summary>What proves who we are on every request, in front of <paramref name="inner"/>.</summary>
     internal DelegatingHandler CreateAuthorizationHandler(TimeProvider time, HttpMessageHandler inner) =>

@@ -50,8 +50,26 @@ public sealed class KubeConnectionTests
         Assert.Contains("jane", overrides.ToString(), StringComparison.Ordinal);
     }
 
-    /// <summary>Reads one request's head and writes <paramref name="answer"/>.</summary>
-    private static async Task AnswerOnceAsync(System.Net.Sockets.TcpListener listener, string answer)
+    [Fact]
+    public async Task Every_request_names_the_program_so_the_API_server_attributes_its_writes_to_it()
+    {
+        // The API server names a writer's managedFields entry, its audit records and its metrics after the
+        // User-Agent's product: without one, every status write shows as manager "unknown".
+        using var server = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        server.Start();
+        var answered = AnswerOnceAsync(server, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        var connection = new KubeConnection(new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)server.LocalEndpoint).Port}"));
+        using var http = connection.CreateHttpClient();
+
+        using var response = await http.GetAsync(new Uri("api", UriKind.Relative));
+        var head = await answered;
+
+        var program = System.Reflection.Assembly.GetEntryAssembly()!.GetName();
+        Assert.Contains($"\r\nUser-Agent: {program.Name}/{program.Version}", head, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads one request's head, writes <paramref name="answer"/> and returns the head.</summary>
+    private static async Task<string> AnswerOnceAsync(System.Net.Sockets.TcpListener listener, string answer)
     {
         using var client = await listener.AcceptTcpClientAsync();
         var stream = client.GetStream();
@@ -69,6 +87,7 @@ public sealed class KubeConnectionTests
         }
 
         await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer));
+        return head.ToString();
     }
 
     [Fact]
