@@ -23,13 +23,17 @@ ensure_dotnet() {
 }
 
 # Small tools the scripts use; installed from Debian's packages when missing.
-ensure_tools() {
-  local missing=()
-  command -v python3 >/dev/null 2>&1 || missing+=(python3)
-  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
+ensure_tools() { install_missing "" python3 openssl curl; }
+
+# install_missing WHY CMD...: installs each CMD (a Debian package of that name) that is not on PATH.
+install_missing() {
+  local why=$1 missing=() cmd
+  shift
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+  done
   ((${#missing[@]})) || return 0
-  log "installing ${missing[*]}"
+  log "installing ${missing[*]}${why:+ ($why)}"
   sudo_ apt-get update -qq >&2
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 }
@@ -44,15 +48,7 @@ ensure_kubectl() {
 }
 
 # zsh and fish, for the E2E tests that load `kubectl ocp completion zsh|fish` in them.
-ensure_shells() {
-  local missing=()
-  command -v zsh >/dev/null 2>&1 || missing+=(zsh)
-  command -v fish >/dev/null 2>&1 || missing+=(fish)
-  ((${#missing[@]})) || return 0
-  log "installing ${missing[*]} (completion tests)"
-  sudo_ apt-get update -qq >&2
-  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
-}
+ensure_shells() { install_missing "completion tests" zsh fish; }
 
 # A Lua interpreter for the Argo CD health checks' tests (config/argocd/*.lua).
 ensure_lua() {

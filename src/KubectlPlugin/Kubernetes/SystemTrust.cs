@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography.X509Certificates;
 
 namespace BackupOperator.KubectlPlugin.Kubernetes;
 
@@ -41,16 +40,7 @@ internal static partial class SystemTrust
 
         try
         {
-            using var store = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
-            store.Open(OpenFlags.ReadOnly);
-            foreach (var certificate in store.Certificates)
-            {
-                certificate.Dispose();
-            }
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            // Nothing to load: the handshake finds the same and the CA check decides.
+            BackupOperator.KubeClient.KubeConnection.LoadSystemTrust();
         }
         finally
         {
