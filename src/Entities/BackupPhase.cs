@@ -41,7 +41,7 @@ public static class ConditionTypes
     /// </summary>
     public const string Failed = "Failed";
 
-    /// <summary>False while OCP cannot be reached.</summary>
+    /// <summary>False while OCP cannot be reached, True once it answers again; absent while OCP always answered.</summary>
     public const string OcpReachable = "OcpReachable";
 
     /// <summary>True when the spec changed after submission; the change has no effect.</summary>

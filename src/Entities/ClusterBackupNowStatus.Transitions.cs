@@ -74,13 +74,13 @@ public static class ClusterBackupNowStatusTransitions
     }
 
     /// <summary>
-    /// OCP answered: an outage is over. A backup that was Unknown returns to the phase its record
-    /// says: Running when it has tasks, else Submitting.
+    /// OCP answered: an outage is over (OcpReachable, if an outage set it, turns True). A backup that was
+    /// Unknown returns to the phase its record says: Running when it has tasks, else Submitting.
     /// </summary>
     public static ClusterBackupNowStatus SetOcpAnswered(this ClusterBackupNowStatus s, DateTime now, long? generation)
     {
         s.UnreachableSince = null;
-        s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", now, generation);
+        s.SetAnswered(now, generation);
         if (s.Phase == BackupPhase.Unknown)
         {
             s.Phase = s.TaskIds is { Count: > 0 } ? BackupPhase.Running : BackupPhase.Submitting;
@@ -98,7 +98,7 @@ public static class ClusterBackupNowStatusTransitions
         s.SubmittedAt ??= now;
         s.UnreachableSince = null;
         s.SetCondition(ConditionTypes.Submitted, true, "Accepted", $"OCP task(s) {string.Join(", ", taskIds)}", now, generation);
-        s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", now, generation);
+        s.SetAnswered(now, generation);
         return s;
     }
 
@@ -164,6 +164,19 @@ public static class ClusterBackupNowStatusTransitions
         s.UnreachableSince ??= now;
         s.SetCondition(ConditionTypes.OcpReachable, false, reason, message, now, generation);
         return s;
+    }
+
+    /// <summary>
+    /// OcpReachable is there once OCP could not be reached (False), and turns True when it answers again.
+    /// A backup OCP always answered has none: "True, OCP answered" on every backup would only make each
+    /// status write larger.
+    /// </summary>
+    private static void SetAnswered(this ClusterBackupNowStatus s, DateTime now, long? generation)
+    {
+        if (s.Conditions?.Any(c => c.Type == ConditionTypes.OcpReachable) == true)
+        {
+            s.SetCondition(ConditionTypes.OcpReachable, true, "Answered", "OCP answered", now, generation);
+        }
     }
 
     /// <summary>Sets a condition; lastTransitionTime moves only when its status flips.</summary>

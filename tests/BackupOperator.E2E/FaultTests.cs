@@ -140,5 +140,7 @@ public sealed class FaultTests(E2EEnvironment env)
         Assert.Contains(current.Status!.Conditions!, c => c.Type == ConditionTypes.SpecChangeIgnored && c.Status == "True");
         Assert.Equal(BackupPhase.Succeeded, current.Status.Phase);
         Assert.Equal(1, await env.Simulator.PostsAsync(215, ct));
+        // The submitted spec is schema-less in the CRD: the API server kept every field of it, as submitted.
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(Backups.Nfs("edited", 215).Spec), System.Text.Json.JsonSerializer.Serialize(current.Status.SubmittedSpec));
     }
 }

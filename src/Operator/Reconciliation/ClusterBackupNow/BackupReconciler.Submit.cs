@@ -296,7 +296,8 @@ public sealed partial class BackupReconciler
         var taskIds = results.SelectMany(r => r.TaskIdList ?? []).Distinct().ToList();
         s.Successful = results.Count > 0 && results.All(r => r.BeSuccessful == true);
         s.ObBackupTaskType = response.Data.ObBackupTaskType;
-        s.Results = results.Select(TaskMapping.ToResult).ToList();
+        var recorded = results.Select(TaskMapping.ToResult).ToList();
+        s.Results = TaskMapping.TellMoreThanTaskIds(recorded, step.Spec.ClusterId) ? recorded : null;
         s.TraceId = response.TraceId;
         s.Server = response.Server;
         s.OcpTimestamp = response.Timestamp;

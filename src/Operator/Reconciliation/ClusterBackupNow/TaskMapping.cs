@@ -27,4 +27,15 @@ internal static class TaskMapping
             .Select(o => new BackupObjectRef { ClusterId = o.ClusterId, TenantId = o.TenantId, BackupDimension = o.BackupDimension })
             .ToList(),
     };
+
+    /// <summary>
+    /// True when OCP's per-object results tell more than <c>taskIds</c> and <c>successful</c> do: more than
+    /// one result, an object that failed, an error code or hint, or objects other than the backup's own cluster.
+    /// Only then are they kept in status: an answer that only echoes the cluster and its task ids would
+    /// repeat them in every backup's status, paid for on every status write.
+    /// </summary>
+    public static bool TellMoreThanTaskIds(IList<BackupObjectResult> results, long clusterId) =>
+        results is not [{ BeSuccessful: true, ErrorCode: null or "", Hint: null or "", ObBackupObjectList: [var only] }]
+        || only is not { TenantId: null, BackupDimension: null or "CLUSTER" }
+        || only.ClusterId != clusterId;
 }

@@ -85,6 +85,62 @@ public sealed class SubmitTests
     }
 
     [Fact]
+    public async Task A_backup_ocp_accepted_and_finished_records_only_what_ocp_told()
+    {
+        var h = new Harness();
+        h.Ocp.AnswerPost(TestResources.Accepted(3000041));
+        h.Ocp.Tasks[3000041] = TestResources.Task(3000041, "SUCCESSFUL");
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup);
+
+        var d = await h.StepAsync(backup);
+
+        var s = d.Status!;
+        Assert.Equal(BackupPhase.Succeeded, s.Phase);
+        Assert.Equal([3000041L], s.TaskIds);
+        Assert.True(s.Successful);
+        // OCP's one result only echoed cluster 8 and task 3000041: taskIds and successful say it all.
+        Assert.Null(s.Results);
+        // OCP always answered: no "OcpReachable True" on every backup, only Submitted and the outcome.
+        Assert.Equal([ConditionTypes.Submitted, ConditionTypes.Complete], s.Conditions!.Select(c => c.Type));
+    }
+
+    public static TheoryData<string, BackupObjectOpsResult[]> ResultsThatTellMore => new()
+    {
+        { "a hint", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], Hint = "storage at 91 %", ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER")] }] },
+        { "an error code", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ErrorCode = "OB_WARN", ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER")] }] },
+        { "another cluster", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(9, "CLUSTER")] }] },
+        { "a tenant", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(8, "TENANT", 1002)] }] },
+        { "no object", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041] }] },
+        { "two objects", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER"), new BackupObjectDto(8, "TENANT", 1002)] }] },
+        {
+            "two results", [
+                new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER")] },
+                new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000042], ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER")] },
+            ]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResultsThatTellMore))]
+    public async Task Ocps_results_are_kept_whole_when_they_tell_more_than_the_task_ids(string what, BackupObjectOpsResult[] results)
+    {
+        var h = new Harness();
+        h.Ocp.AnswerPost(new OcpResponse<BackupCommonResponse>(
+            new BackupCommonResponse { ObBackupTaskType = "DATA_BACKUP_NOW", BackupObjectOpsResultList = results },
+            true, "trace-accepted", "a83ad33525", "2026-11-24T20:00:00.000+08:00"));
+        var backup = TestResources.Backup();
+        await h.StepAsync(backup);
+
+        var d = await h.StepAsync(backup);
+
+        var kept = d.Status!.Results;
+        Assert.True(kept is not null, what);
+        Assert.Equal(results.Length, kept.Count);
+        Assert.Equal(results.Select(r => (r.Hint, r.ErrorCode, r.ObBackupObjectList?.Count ?? 0)), kept.Select(r => (r.Hint, r.ErrorCode, r.ObBackupObjectList?.Count ?? 0)));
+    }
+
+    [Fact]
     public async Task Accepted_backup_stays_running_when_its_tasks_cannot_be_read_yet()
     {
         var h = new Harness();
