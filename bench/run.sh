@@ -8,7 +8,7 @@
 # Other knobs: BENCH_ACTIVE, BENCH_FINISHED, BENCH_STARTS, BENCH_WORKERS, BENCH_FLOOR_WORKERS,
 # BENCH_OCP_DELAYS_MS, BENCH_CREATORS,
 # BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path), BENCH_PHASES (of start,throughput,active,history),
-# BENCH_PIN=1 (API server + etcd on core 0, the rest on the other cores), BENCH_PEER=1 (build the
+# BENCH_JIT=0 (the NativeAOT build alone), BENCH_PIN=1 (API server + etcd on core 0, the rest on the other cores), BENCH_PEER=1 (build the
 # client-go peer bench/peer-go with hack/build-peer-go.sh and run it beside the operator, in
 # alternating order; or the path of a peer binary), BENCH_PEER_WORKERS, BENCH_HISTORY_ROUNDS. See bench/README.md.
 set -euo pipefail

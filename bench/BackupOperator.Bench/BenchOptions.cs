@@ -122,7 +122,8 @@ internal sealed record BenchOptions
 /// <summary>
 /// One build of the operator and its minimal host: JIT (`dotnet X.dll`, Operator or Minimal null) or
 /// NativeAOT (native executables). BENCH_AOT_OPERATOR and BENCH_AOT_MINIMAL name the AOT binaries
-/// (bench/run.sh publishes them into artifacts/aot-bench and artifacts/minimal-aot); BENCH_AOT=0 leaves AOT out.
+/// (bench/run.sh publishes them into artifacts/aot-bench and artifacts/minimal-aot); BENCH_AOT=0 leaves AOT out,
+/// BENCH_JIT=0 leaves JIT out.
 /// </summary>
 internal sealed record BuildUnderTest(string Name, string? Operator, string? Minimal)
 {
@@ -131,10 +132,11 @@ internal sealed record BuildUnderTest(string Name, string? Operator, string? Min
 
     public static IReadOnlyList<BuildUnderTest> Find(string repoRoot)
     {
-        var builds = new List<BuildUnderTest> { new("JIT", null, null) };
+        // BENCH_JIT=0: the NativeAOT build alone (the image's build), half the time of a run.
+        var builds = Environment.GetEnvironmentVariable("BENCH_JIT") is "0" ? [] : new List<BuildUnderTest> { new("JIT", null, null) };
         if (Environment.GetEnvironmentVariable("BENCH_AOT") is "0")
         {
-            return builds;
+            return builds.Count > 0 ? builds : throw new ArgumentException("BENCH_JIT=0 and BENCH_AOT=0 leave no build to measure");
         }
 
         var op = Existing(Environment.GetEnvironmentVariable("BENCH_AOT_OPERATOR") ?? Path.Combine(repoRoot, "artifacts", "aot-bench", "BackupOperator"));
@@ -144,7 +146,7 @@ internal sealed record BuildUnderTest(string Name, string? Operator, string? Min
             builds.Add(new("AOT", op, minimal));
         }
 
-        return builds;
+        return builds.Count > 0 ? builds : throw new ArgumentException("BENCH_JIT=0 needs the NativeAOT operator (bench/run.sh publishes it)");
     }
 
     private static string? Existing(string path) => File.Exists(path) ? Path.GetFullPath(path) : null;
