@@ -33,6 +33,14 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public KubeApiServer Api => _api!;
     public string OperatorKubeconfig => Path.Combine(Api.Directory, "operator.kubeconfig");
 
+    /// <summary>The client-go peer's: its own ServiceAccount (bench/peer-go/rbac.yaml), not admin.</summary>
+    public string PeerKubeconfig => Path.Combine(Api.Directory, "peer-go.kubeconfig");
+
+    /// <summary>The OCP connection Secret, in the operator's namespace and in the peer's.</summary>
+    public const string OcpSecret = "ocp-credentials";
+
+    private const string PeerServiceAccount = "peer-go";
+
     public static async Task<BenchEnvironment> StartAsync(string logDirectory, CancellationToken ct)
     {
         var env = new BenchEnvironment(logDirectory);
@@ -49,22 +57,27 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
             env._simulator = await SimulatorHandle.StartAsync(ct);
             await env.Simulator.ConfigureAsync(new { taskDurationMs = 0 }, ct);
-            await env.Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+            // The same OCP connection Secret for the operator (in bench) and the peer (in bench-peer).
+            foreach (var ns in new[] { Namespace, PeerNamespace })
             {
-                Metadata = new V1ObjectMeta { Name = "ocp-credentials" },
-                StringData = new Dictionary<string, string>
+                await env.Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
                 {
-                    ["url"] = env.Simulator.Url,
-                    ["username"] = SimulatorHandle.User,
-                    ["password"] = SimulatorHandle.Password,
-                },
-            }, Namespace, cancellationToken: ct);
+                    Metadata = new V1ObjectMeta { Name = OcpSecret },
+                    StringData = new Dictionary<string, string>
+                    {
+                        ["url"] = env.Simulator.Url,
+                        ["username"] = SimulatorHandle.User,
+                        ["password"] = SimulatorHandle.Password,
+                    },
+                }, ns, cancellationToken: ct);
+            }
+
             // Granted to the operator by its owner: without the grant the backup waits (SecretNotGranted).
-            await SecretGrants.GrantAsync(env.Admin, Namespace, "ocp-credentials", ct);
-            var token = await env.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
-                new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 7200 } },
-                "backup-operator", "backup-operator-system", cancellationToken: ct);
-            env.Api.WriteKubeconfig(env.OperatorKubeconfig, token.Status.Token);
+            await SecretGrants.GrantAsync(env.Admin, Namespace, OcpSecret, ct);
+            // The peer's ServiceAccount, its grants (the same things, the same shape) and its Secret grant.
+            await Manifests.ApplyAsync(env.Admin, Path.Combine(RepoPaths.Root, "bench", "peer-go", "rbac.yaml"), PeerNamespace, ct);
+            await env.WriteServiceAccountKubeconfigAsync(env.OperatorKubeconfig, "backup-operator", "backup-operator-system", ct);
+            await env.WriteServiceAccountKubeconfigAsync(env.PeerKubeconfig, PeerServiceAccount, PeerNamespace, ct);
             return env;
         }
         catch
@@ -72,6 +85,15 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             await env.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A kubeconfig with a TokenRequest token of the ServiceAccount (2 h, the API server's audience).</summary>
+    private async Task WriteServiceAccountKubeconfigAsync(string path, string serviceAccount, string ns, CancellationToken ct)
+    {
+        var token = await Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 7200 } },
+            serviceAccount, ns, cancellationToken: ct);
+        Api.WriteKubeconfig(path, token.Status.Token);
     }
 
     /// <summary>The operator as shipped (Information logs, default intervals) unless <paramref name="overrides"/> say otherwise.</summary>
@@ -152,8 +174,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     /// <summary>
     /// bench/peer-go, the client-go controller (issue 25), watching <paramref name="ns"/>; ready when its
-    /// /readyz answers 200 (its informer synced). It talks to the simulator with HTTP Basic and writes
-    /// with the admin's kubeconfig: its core/v1 events are outside the operator's role.
+    /// /readyz answers 200 (its informer synced). It runs as its own ServiceAccount (bench/peer-go/rbac.yaml)
+    /// and reads the OCP connection Secret by GET before each backupNow, as the operator does.
     /// </summary>
     public async Task<(ChildProcess Process, Uri BaseUri, double ReadyMs)> StartPeerAsync(string binary, string ns, int workers, CancellationToken ct)
     {
@@ -162,8 +184,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var process = ChildProcess.Start(binary,
         [
-            "--kubeconfig", Api.AdminKubeconfig, "--namespace", ns, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--listen", $"127.0.0.1:{port}", "--ocp-url", Simulator.Url, "--ocp-user", SimulatorHandle.User, "--ocp-password", SimulatorHandle.Password,
+            "--kubeconfig", PeerKubeconfig, "--namespace", ns, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--listen", $"127.0.0.1:{port}", "--ocp-secret", OcpSecret,
         ], Path.Combine(_logDirectory, $"peer-go-{n}.log"));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
@@ -208,6 +230,50 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     {
         using var http = new HttpClient();
         return JsonNode.Parse(await http.GetStringAsync(new Uri(baseUri, "stats"), ct))!.AsObject();
+    }
+
+    /// <summary>
+    /// Waits until the controller that just ran in <paramref name="ns"/> has written its events (each
+    /// controller's are rate-limited, so they may trail its last status write): until the namespace
+    /// holds <paramref name="expected"/>, or the count stayed the same for 3 s, at most 60 s. So none of
+    /// them lands in the next timed run, of either controller. Prints how long it waited.
+    /// </summary>
+    public async Task DrainEventsAsync(string ns, int expected, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var count = -1;
+        var changed = clock.Elapsed;
+        string why;
+        while (true)
+        {
+            var now = (await Admin.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct)).Items.Count;
+            if (now != count)
+            {
+                (count, changed) = (now, clock.Elapsed);
+            }
+
+            if (count >= expected)
+            {
+                why = "all written";
+                break;
+            }
+
+            if (clock.Elapsed - changed >= TimeSpan.FromSeconds(3))
+            {
+                why = "unchanged for 3 s";
+                break;
+            }
+
+            if (clock.Elapsed >= TimeSpan.FromSeconds(60))
+            {
+                why = "gave up after 60 s";
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+
+        Console.WriteLine($"events in {ns}: {count} of {expected} expected, waited {clock.Elapsed.TotalMilliseconds:F0} ms ({why})");
     }
 
     private async Task<int> CountAsync(CancellationToken ct)

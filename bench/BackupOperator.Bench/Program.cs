@@ -80,6 +80,12 @@ var (peerProcess, peerUri, _) = options.Peer is { } peerPath && options.Runs("th
 using var peerScope = peerProcess; // killed at exit if still there, also on failure
 var throughputRuns = 0;
 
+// Each controller's events trail its run (ours at Events:Qps 20 after a burst of 200; the peer's
+// broadcaster writes one at a time): after every run, they are waited for before the namespace is
+// cleared and the next timed run starts, so none lands in another run and the per-backup counts hold them all.
+const int OperatorEventsPerBackup = 2; // Submitted and Succeeded
+const int PeerEventsPerBackup = 1; // Succeeded
+
 async Task<(RunResult Run, WorkPerBackup Cost)> PeerRunAsync(int n, int delay)
 {
     await env.Simulator.ResetAsync(ct);
@@ -89,7 +95,7 @@ async Task<(RunResult Run, WorkPerBackup Cost)> PeerRunAsync(int n, int delay)
     var peerCpu = CpuPerBackup.Start(peerProcess!.Pid, env);
     var peerRun = await work.PeerAsync(n, ct) with { OcpDelayMs = delay, Build = "peer-go" };
     peerRun = peerRun with { Cpu = peerCpu.Stop(n) };
-    await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
+    await env.DrainEventsAsync(BenchEnvironment.PeerNamespace, n * PeerEventsPerBackup, ct);
     var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
     await env.ClearAsync(ct);
     return (peerRun, peerCost);
@@ -101,6 +107,7 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
     using (op)
     {
         await work.OperatorAsync(20, ct); // warm-up, and the status bodies the floor will write
+        await env.DrainEventsAsync(BenchEnvironment.Namespace, 20 * OperatorEventsPerBackup, ct);
         await env.ClearAsync(ct);
         foreach (var n in options.Sizes)
         {
@@ -134,7 +141,7 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
                 var cpu = CpuPerBackup.Start(op.Pid, env);
                 var run = await work.OperatorAsync(n, ct) with { OcpDelayMs = delay, Build = build.Name };
                 run = run with { Cpu = cpu.Stop(n) };
-                await Task.Delay(TimeSpan.FromSeconds(2), ct); // events follow the last status write
+                await env.DrainEventsAsync(BenchEnvironment.Namespace, n * OperatorEventsPerBackup, ct);
                 var cost = WorkPerBackup.From(n, metricsBefore, await env.MetricsAsync(op, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
                 await env.ClearAsync(ct);
                 report.Runs.Add((floor, run, cost));

@@ -44,8 +44,8 @@ internal sealed record WorkPerBackup(double Posts, double TaskReads, double Stat
             Per(SimDelta("requests.getTask") + SimDelta("requests.listTasks"), n),
             Per(Peer("statusPatches"), n),
             Per(Peer("events"), n),
-            0,
-            string.Create(CultureInfo.InvariantCulture, $"conflicts {Per(Peer("conflicts"), n)}, reconciles {Per(Peer("reconciles"), n)}"));
+            Per(Peer("secretGets"), n),
+            string.Create(CultureInfo.InvariantCulture, $"GET secrets {Per(Peer("secretGets"), n)}; conflicts {Per(Peer("conflicts"), n)}, reconciles {Per(Peer("reconciles"), n)}"));
     }
 
     private static double Per(double total, int n) => Math.Round(total / n, 2);

@@ -27,6 +27,8 @@ import (
 // controller reconciles ClusterBackupNow resources: informer → rate-limited queue → workers.
 type controller struct {
 	dyn      dynamic.Interface
+	core     kubernetes.Interface
+	secret   string // --ocp-secret: read by GET in the backup's namespace before each backupNow
 	informer cache.SharedIndexInformer
 	lister   cache.GenericLister
 	queue    workqueue.RateLimitingInterface
@@ -42,6 +44,7 @@ type counters struct {
 	Conflicts     int64 `json:"conflicts"`
 	Events        int64 `json:"events"`
 	Reconciles    int64 `json:"reconciles"`
+	SecretGets    int64 `json:"secretGets"`
 }
 
 func (c *controller) snapshot() counters {
@@ -50,14 +53,17 @@ func (c *controller) snapshot() counters {
 		Conflicts:     atomic.LoadInt64(&c.counts.Conflicts),
 		Events:        atomic.LoadInt64(&c.counts.Events),
 		Reconciles:    atomic.LoadInt64(&c.counts.Reconciles),
+		SecretGets:    atomic.LoadInt64(&c.counts.SecretGets),
 	}
 }
 
-func newController(dyn dynamic.Interface, core kubernetes.Interface, informer informers.GenericInformer, ocp *ocpClient, poll time.Duration) *controller {
+func newController(dyn dynamic.Interface, core kubernetes.Interface, informer informers.GenericInformer, ocp *ocpClient, secret string, poll time.Duration) *controller {
 	broadcaster := record.NewBroadcaster()
 	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: core.CoreV1().Events("")})
 	c := &controller{
 		dyn:      dyn,
+		core:     core,
+		secret:   secret,
 		informer: informer.Informer(),
 		lister:   informer.Lister(),
 		queue:    workqueue.NewNamedRateLimitingQueue(workqueue.DefaultControllerRateLimiter(), "clusterbackupnows"),
@@ -157,11 +163,19 @@ func (c *controller) reconcile(ctx context.Context, key string) (time.Duration, 
 		// the queue never hands one key to two workers, so the final write is done or failed.
 		return 0, nil
 	case "Running":
-		return c.readTasks(ctx, backup, status, taskIDs(status))
+		ocp, err := c.connect(ctx, namespace) // no Secret cache: read again (the bench's tasks finish at once)
+		if err != nil {
+			return 0, err
+		}
+		return c.readTasks(ctx, ocp, backup, status, taskIDs(status))
 	}
 
+	ocp, err := c.connect(ctx, namespace)
+	if err != nil {
+		return 0, err
+	}
 	clusterID, _, _ := unstructured.NestedInt64(backup.Object, "spec", "clusterId")
-	mark, recent, err := c.ocp.highWaterMark(clusterID)
+	mark, recent, err := ocp.highWaterMark(clusterID)
 	if err != nil {
 		return 0, err
 	}
@@ -175,7 +189,7 @@ func (c *controller) reconcile(ctx context.Context, key string) (time.Duration, 
 		"submittedGeneration": backup.GetGeneration(),
 		"taskHighWaterMark":   mark,
 		"recentTaskIds":       recent,
-		"ocpEndpoint":         c.ocp.base,
+		"ocpEndpoint":         ocp.base,
 	}
 	written, err := c.patchStatus(ctx, backup, intent)
 	if err != nil {
@@ -188,7 +202,7 @@ func (c *controller) reconcile(ctx context.Context, key string) (time.Duration, 
 			request[field] = v
 		}
 	}
-	ids, taskType, err := c.ocp.backupNow(clusterID, request, requestID)
+	ids, taskType, err := ocp.backupNow(clusterID, request, requestID)
 	if err != nil {
 		c.recorder.Eventf(backup, corev1.EventTypeWarning, "BackupFailed", "backupNow: %v", err)
 		atomic.AddInt64(&c.counts.Events, 1)
@@ -204,15 +218,34 @@ func (c *controller) reconcile(ctx context.Context, key string) (time.Duration, 
 	for k, v := range submitted {
 		intent[k] = v
 	}
-	return c.readTasks(ctx, written, intent, ids)
+	return c.readTasks(ctx, ocp, written, intent, ids)
+}
+
+// connect is the operator's consent read: with --ocp-secret, the Secret is read by GET (typed
+// clientset, no cache) in the backup's namespace before each backupNow, and its url, username and
+// password are the connection; without it, the flags' connection.
+func (c *controller) connect(ctx context.Context, namespace string) (*ocpClient, error) {
+	if c.secret == "" {
+		return c.ocp, nil
+	}
+	secret, err := c.core.CoreV1().Secrets(namespace).Get(ctx, c.secret, metav1.GetOptions{})
+	atomic.AddInt64(&c.counts.SecretGets, 1)
+	if err != nil {
+		return nil, fmt.Errorf("secret %s/%s: %w", namespace, c.secret, err)
+	}
+	url, user, password := string(secret.Data["url"]), string(secret.Data["username"]), string(secret.Data["password"])
+	if url == "" {
+		return nil, fmt.Errorf("secret %s/%s: no url", namespace, c.secret)
+	}
+	return c.ocp.with(url, user, password), nil
 }
 
 // readTasks reads every task of the backup; all SUCCESSFUL: Succeeded; one FAILED: Failed;
 // otherwise Running, read again after the poll interval. One event when it settles.
-func (c *controller) readTasks(ctx context.Context, backup *unstructured.Unstructured, status map[string]interface{}, ids []int64) (time.Duration, error) {
+func (c *controller) readTasks(ctx context.Context, ocp *ocpClient, backup *unstructured.Unstructured, status map[string]interface{}, ids []int64) (time.Duration, error) {
 	phase := "Succeeded"
 	for _, id := range ids {
-		task, err := c.ocp.task(id)
+		task, err := ocp.task(id)
 		if err != nil {
 			return 0, err
 		}

@@ -1,9 +1,10 @@
 // peer-go is the client-go controller the bench compares the operator with (issue 25): per
 // ClusterBackupNow it does exactly the operator's protocol against OCP, and nothing else. Dynamic
 // informer, rate-limited work queue, N workers, unlimited client QPS; /readyz answers 200 once
-// the informer has synced, /stats gives its counts of status patches, conflicts, events, reconciles. Built offline against Kubernetes 1.20.2's vendored client-go by
+// the informer has synced, /stats gives its counts of status patches, conflicts, events, reconciles, Secret GETs. Built offline against Kubernetes 1.20.2's vendored client-go by
 // hack/build-peer-go.sh. A benchmark peer, not a product: no leader election, no retries of a
-// lost backupNow answer, no Secret reading (the OCP connection comes from flags).
+// lost backupNow answer. The OCP connection comes from a Secret read by GET before each backupNow
+// (--ocp-secret, as the operator's consent read) or from flags.
 package main
 
 import (
@@ -44,10 +45,11 @@ func main() {
 	ocpURL := flag.String("ocp-url", env("OCP_URL", ""), "OCP base URL (env OCP_URL)")
 	ocpUser := flag.String("ocp-user", env("OCP_USER", ""), "OCP user, HTTP Basic (env OCP_USER)")
 	ocpPassword := flag.String("ocp-password", env("OCP_PASSWORD", ""), "OCP password (env OCP_PASSWORD)")
+	ocpSecret := flag.String("ocp-secret", "", "a Secret in the backup's namespace with url, username and password, read by GET before each backupNow (instead of the three flags above)")
 	poll := flag.Duration("poll", 100*time.Millisecond, "how soon a running backup's tasks are read again")
 	flag.Parse()
-	if *ocpURL == "" {
-		log.Fatal("peer-go: --ocp-url (or OCP_URL) is required")
+	if *ocpURL == "" && *ocpSecret == "" {
+		log.Fatal("peer-go: --ocp-secret or --ocp-url (or OCP_URL) is required")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
@@ -66,7 +68,7 @@ func main() {
 
 	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(dyn, 0, *namespace, nil)
 	informer := factory.ForResource(backupNows)
-	c := newController(dyn, core, informer, newOcpClient(*ocpURL, *ocpUser, *ocpPassword, *workers), *poll)
+	c := newController(dyn, core, informer, newOcpClient(*ocpURL, *ocpUser, *ocpPassword, *workers), *ocpSecret, *poll)
 
 	var ready atomic.Bool
 	mux := http.NewServeMux()
@@ -87,7 +89,11 @@ func main() {
 	}
 	server := &http.Server{Handler: mux}
 	go func() { _ = server.Serve(listener) }()
-	log.Printf("peer-go: /readyz on http://%s, %d workers, namespace %q, OCP %s", listener.Addr(), *workers, *namespace, *ocpURL)
+	ocp := *ocpURL
+	if *ocpSecret != "" {
+		ocp = "from Secret " + *ocpSecret
+	}
+	log.Printf("peer-go: /readyz on http://%s, %d workers, namespace %q, OCP %s", listener.Addr(), *workers, *namespace, ocp)
 
 	factory.Start(ctx.Done())
 	if !c.waitForSync(ctx) {

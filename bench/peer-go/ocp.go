@@ -27,6 +27,11 @@ func newOcpClient(base, user, password string, workers int) *ocpClient {
 		http: &http.Client{Transport: transport, Timeout: 30 * time.Second}}
 }
 
+// with is the same client (and connection pool) for another connection: a Secret's URL and credentials.
+func (c *ocpClient) with(base, user, password string) *ocpClient {
+	return &ocpClient{base: strings.TrimRight(base, "/"), user: user, password: password, http: c.http}
+}
+
 // envelope is OCP's answer around every payload.
 type envelope struct {
 	Successful *bool           `json:"successful"`
