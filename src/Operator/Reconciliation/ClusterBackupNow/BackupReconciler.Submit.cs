@@ -297,7 +297,7 @@ public sealed partial class BackupReconciler
         s.Successful = results.Count > 0 && results.All(r => r.BeSuccessful == true);
         s.ObBackupTaskType = response.Data.ObBackupTaskType;
         var recorded = results.Select(TaskMapping.ToResult).ToList();
-        s.Results = TaskMapping.TellMoreThanTaskIds(recorded, step.Spec.ClusterId) ? recorded : null;
+        s.Results = TaskMapping.TellMoreThanTaskIds(recorded, step.Spec.ClusterId, taskIds) ? recorded : null;
         s.TraceId = response.TraceId;
         s.Server = response.Server;
         s.OcpTimestamp = response.Timestamp;
@@ -318,7 +318,7 @@ public sealed partial class BackupReconciler
 
         var failed = results.FirstOrDefault(r => r.BeSuccessful != true);
         var detail = failed is null
-            ? "OCP answered without any backup object result"
+            ? results.Count == 0 ? "OCP answered without any backup object result" : "OCP answered successful but listed no task"
             : $"errorCode {failed.ErrorCode ?? "(none)"}: {failed.Hint ?? "(no hint)"}";
         if (taskIds.Count == 0 && failed is not null
             && (BusyWords.IsMatch(failed.Hint ?? string.Empty) || BusyWords.IsMatch(failed.ErrorCode ?? string.Empty)))

@@ -112,6 +112,7 @@ public sealed class SubmitTests
         { "another cluster", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(9, "CLUSTER")] }] },
         { "a tenant", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(8, "TENANT", 1002)] }] },
         { "no object", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041] }] },
+        { "a task listed twice", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041, 3000041], ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER")] }] },
         { "two objects", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER"), new BackupObjectDto(8, "TENANT", 1002)] }] },
         {
             "two results", [
