@@ -50,6 +50,17 @@ public sealed partial class BackupReconciler
             return step.Finish(null, BackupEvent.Warn("Failed", unknown));
         }
 
+        if (SpecValidator.Validate(step.Spec) is { Count: > 0 } errors)
+        {
+            // status.submittedSpec is schema-less in the CRD: the API server takes whatever a status writer put
+            // there. A spec the operator would never have recorded is not acted on: nothing is sent, looked up or read.
+            _journal.Forget(s.RequestId!);
+            var invalid = $"the submitted spec recorded in status is not valid ({string.Join("; ", errors)}): nothing more is sent; " +
+                $"check OCP for a backup of cluster {step.Spec.ClusterId} started since {s.AttemptStartedAt:u}";
+            s.SetFailed("InvalidSubmittedSpec", invalid, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("InvalidSubmittedSpec", invalid));
+        }
+
         var recorded = OcpTarget.RecordedIn(s);
         var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);
         string? denial;
