@@ -258,4 +258,41 @@ public sealed class SubmitTests
         Assert.Equal(h.Options.RetryInterval, d.RequeueAfter);
         Assert.Equal("Unknown", Assert.Single(d.Events).Reason);
     }
+    public static TheoryData<string, string, int> OutagesThenAnAnswer => new()
+    {
+        { "task list before the intent, then refused", "list", 400 },
+        { "task list before the intent, then busy", "list", 409 },
+        { "backupNow not sent, then refused", "post", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutagesThenAnAnswer))]
+    public async Task Ocp_answering_after_an_outage_turns_ocp_reachable_true_whatever_it_answers(string what, string outage, int answer)
+    {
+        // OcpReachable is only there once an outage set it False: it must turn True once OCP answers, or a
+        // backup OCP refused (or found busy) reads as if OCP were still out of reach.
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        if (outage == "list")
+        {
+            h.Ocp.FailList(Fail.Unreachable("listTasks"));
+        }
+        else
+        {
+            await h.StepAsync(backup);
+            h.Ocp.FailPost(Fail.Unreachable());
+        }
+
+        Assert.Equal(BackupPhase.Unknown, (await h.StepAsync(backup)).Status!.Phase);
+        h.Time.Advance(h.Options.RetryInterval);
+        h.Ocp.FailPost(Fail.Rejected(answer, answer == 409 ? "a backup is in progress" : "invalid storage"));
+        await h.StepAsync(backup);
+        await h.StepAsync(backup);
+
+        var s = backup.Status!;
+        Assert.True(s.Phase == (answer == 409 ? BackupPhase.Pending : BackupPhase.Failed), $"{what}: {s.Phase}");
+        var reachable = Assert.Single(s.Conditions!, c => c.Type == ConditionTypes.OcpReachable);
+        Assert.Equal("True", reachable.Status);
+        Assert.Null(s.UnreachableSince);
+    }
 }
