@@ -142,7 +142,7 @@ public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, s
         catch (JsonException e)
         {
             // One malformed object must not blind the operator to all others.
-            LogUnreadableObject(logger, ResourceVersionOf(element) ?? "?", e.Message);
+            LogUnreadableObject(logger, NameOf(element), ResourceVersionOf(element) ?? "?", e.Message);
             resource = default;
             return false;
         }
@@ -153,8 +153,17 @@ public sealed partial class CustomResourceWatchSource<T>(KubeApiClient client, s
             ? rv.GetString()
             : null;
 
-    [LoggerMessage(1005, LogLevel.Warning, "Skipped an unreadable object at resourceVersion {ResourceVersion}: {Error}")]
-    private static partial void LogUnreadableObject(ILogger logger, string resourceVersion, string error);
+    /// <summary>namespace/name of an object that could not be read, so the log says which one was skipped.</summary>
+    private static string NameOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object
+            ? $"{Text(md, "namespace")}/{Text(md, "name")}"
+            : "?";
+
+    private static string Text(JsonElement md, string field) =>
+        md.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+
+    [LoggerMessage(1005, LogLevel.Warning, "Skipped an unreadable object {Object} at resourceVersion {ResourceVersion}: {Error}")]
+    private static partial void LogUnreadableObject(ILogger logger, string @object, string resourceVersion, string error);
 
     [LoggerMessage(1012, LogLevel.Warning, "Skipped a watch event of unknown type {Type}")]
     private static partial void LogUnknownEvent(ILogger logger, string type);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BackupOperator.Entities;
 using BackupOperator.KubeClient;
 using BackupOperator.Operator.Runtime;
+using BackupOperator.Tests.Diagnostics;
 using BackupOperator.Tests.KubeClient;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -162,6 +163,24 @@ public sealed class CustomResourceWatchSourceTests
         }
 
         Assert.Equal(["good"], names);
+    }
+
+    [Fact]
+    public async Task A_skipped_object_is_named_in_the_log()
+    {
+        // status.submittedSpec is schema-less in the CRD: a status patch can make a backup unreadable (a clusterId
+        // as text). The operator then keeps acting on the version before it; the log must say which backup that is.
+        var api = new FakeApiServer((_, _) => (HttpStatusCode.OK, Line("MODIFIED",
+            """{"metadata":{"name":"nightly-7","namespace":"team-a","resourceVersion":"22"},"spec":{"clusterId":8},"status":{"submittedSpec":{"clusterId":"8"}}}""")));
+        var log = new ListLogger();
+
+        await foreach (var _ in new CustomResourceWatchSource<V1alpha1ClusterBackupNow>(TestKubeApi.Client(api), null, 300, log).WatchAsync("20", CancellationToken.None))
+        {
+        }
+
+        var line = Assert.Single(log.Lines);
+        Assert.Contains("team-a/nightly-7", line, StringComparison.Ordinal);
+        Assert.Contains("submittedSpec", line, StringComparison.Ordinal);
     }
 
     [Fact]

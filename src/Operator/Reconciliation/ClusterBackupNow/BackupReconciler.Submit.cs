@@ -50,6 +50,17 @@ public sealed partial class BackupReconciler
             return step.Finish(null, BackupEvent.Warn("Failed", unknown));
         }
 
+        if (SpecValidator.Validate(step.Spec) is { Count: > 0 } errors)
+        {
+            // status.submittedSpec is schema-less in the CRD: the API server takes whatever a status writer put
+            // there. A spec the operator would never have recorded is not acted on: nothing is sent, looked up or read.
+            _journal.Forget(s.RequestId!);
+            var invalid = $"the submitted spec recorded in status is not valid ({string.Join("; ", errors)}): nothing more is sent; " +
+                $"check OCP for a backup of cluster {step.Spec.ClusterId} started since {s.AttemptStartedAt:u}";
+            s.SetFailed("InvalidSubmittedSpec", invalid, step.Now, step.Generation);
+            return step.Finish(null, BackupEvent.Warn("InvalidSubmittedSpec", invalid));
+        }
+
         var recorded = OcpTarget.RecordedIn(s);
         var mayHaveBeenSent = _journal.MayHaveBeenSent(s.RequestId!);
         string? denial;
@@ -297,7 +308,7 @@ public sealed partial class BackupReconciler
         s.Successful = results.Count > 0 && results.All(r => r.BeSuccessful == true);
         s.ObBackupTaskType = response.Data.ObBackupTaskType;
         var recorded = results.Select(TaskMapping.ToResult).ToList();
-        s.Results = TaskMapping.TellMoreThanTaskIds(recorded, step.Spec.ClusterId) ? recorded : null;
+        s.Results = TaskMapping.TellMoreThanTaskIds(recorded, step.Spec.ClusterId, taskIds) ? recorded : null;
         s.TraceId = response.TraceId;
         s.Server = response.Server;
         s.OcpTimestamp = response.Timestamp;
@@ -318,7 +329,7 @@ public sealed partial class BackupReconciler
 
         var failed = results.FirstOrDefault(r => r.BeSuccessful != true);
         var detail = failed is null
-            ? "OCP answered without any backup object result"
+            ? results.Count == 0 ? "OCP answered without any backup object result" : "OCP answered successful but listed no task"
             : $"errorCode {failed.ErrorCode ?? "(none)"}: {failed.Hint ?? "(no hint)"}";
         if (taskIds.Count == 0 && failed is not null
             && (BusyWords.IsMatch(failed.Hint ?? string.Empty) || BusyWords.IsMatch(failed.ErrorCode ?? string.Empty)))

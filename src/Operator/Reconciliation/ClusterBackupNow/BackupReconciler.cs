@@ -138,6 +138,9 @@ public sealed partial class BackupReconciler(
             return Unreachable(step, e, "cannot read OCP's newest task of the cluster before submitting");
         }
 
+        // OCP answered: an outage that left this backup Unknown is over, whatever its answer to the POST.
+        s.SetOcpAnswered(step.Now, step.Generation);
+
         var requestId = Guid.NewGuid().ToString("N");
         _journal.IntentRecorded(requestId, step.Now);
         // After a busy refusal the spec submitted first is submitted again, never a later edit.

@@ -30,12 +30,14 @@ internal static class TaskMapping
 
     /// <summary>
     /// True when OCP's per-object results tell more than <c>taskIds</c> and <c>successful</c> do: more than
-    /// one result, an object that failed, an error code or hint, or objects other than the backup's own cluster.
+    /// one result, an object that failed, an error code or hint, objects other than the backup's own cluster,
+    /// or task ids other than <paramref name="taskIds"/> (none started, or one listed twice).
     /// Only then are they kept in status: an answer that only echoes the cluster and its task ids would
     /// repeat them in every backup's status, paid for on every status write.
     /// </summary>
-    public static bool TellMoreThanTaskIds(IList<BackupObjectResult> results, long clusterId) =>
-        results is not [{ BeSuccessful: true, ErrorCode: null or "", Hint: null or "", ObBackupObjectList: [var only] }]
+    public static bool TellMoreThanTaskIds(IList<BackupObjectResult> results, long clusterId, IList<long> taskIds) =>
+        results is not [{ BeSuccessful: true, ErrorCode: null or "", Hint: null or "", ObBackupObjectList: [var only], TaskIdList: [_, ..] listed }]
         || only is not { TenantId: null, BackupDimension: null or "CLUSTER" }
-        || only.ClusterId != clusterId;
+        || only.ClusterId != clusterId
+        || !listed.SequenceEqual(taskIds);
 }

@@ -72,6 +72,30 @@ public sealed class BackupRejectedTests
         Assert.Contains("without any backup object result", d.Status.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("null")]
+    public async Task A_successful_object_that_started_no_task_fails_with_ocps_result_kept(string taskIds)
+    {
+        // OCP said "successful" for the cluster and started nothing: the backup fails, and its status
+        // must show what OCP answered, not read as if OCP had answered without any result.
+        var (h, backup) = await SubmittingAsync();
+        h.Ocp.AnswerPost(TestResources.ParseBackupNow($$$"""
+            {"successful":true,"data":{"obBackupTaskType":"DATA_BACKUP_NOW","backupObjectOpsResultList":[
+              {"beSuccessful":true,"obBackupObjectList":[{"clusterId":8,"backupDimension":"CLUSTER"}],"taskIdList":{{{taskIds}}}}]}}
+            """));
+
+        var d = await h.StepAsync(backup);
+
+        Assert.Equal(BackupPhase.Failed, d.Status!.Phase);
+        Assert.Equal("BackupRejected", d.Status.Reason);
+        var result = Assert.Single(d.Status.Results ?? []);
+        Assert.True(result.BeSuccessful);
+        Assert.Equal(8, Assert.Single(result.ObBackupObjectList!).ClusterId);
+        Assert.DoesNotContain("without any backup object result", d.Status.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Ocp.Posts.Skip(1));
+    }
+
     private static async Task<(Harness, V1alpha1ClusterBackupNow)> SubmittingAsync()
     {
         var h = new Harness();

@@ -89,6 +89,30 @@ public sealed class SpecValidationTests
         Assert.Equal(0, h.Ocp.Calls);
     }
 
+    public static TheoryData<string> AllBreakages => [.. Breakages.Keys];
+
+    [Theory]
+    [MemberData(nameof(AllBreakages))]
+    public async Task A_recorded_submitted_spec_the_spec_would_refuse_sends_nothing_and_reads_no_secret(string breakage)
+    {
+        // status.submittedSpec is schema-less in the CRD: the API server takes whatever a status writer puts
+        // there (an admin's patch, another operator version). Acted on, it would be sent or read unchecked.
+        var h = new Harness();
+        var backup = TestResources.Backup(status: TestResources.Submitting(h.Now, attempts: 1));
+        var submitted = TestResources.Backup().Spec;
+        Breakages[breakage](submitted);
+        backup.Status!.SubmittedSpec = submitted;
+
+        var d = await h.ReconcileAsync(backup);
+
+        Assert.Equal(0, h.Ocp.Calls);
+        Assert.Equal(0, h.Connector.Calls + h.Connector.Authorizations);
+        Assert.Equal(BackupPhase.Failed, d.Status!.Phase);
+        Assert.Equal("InvalidSubmittedSpec", d.Status.Reason);
+        Assert.Contains("check OCP", d.Status.Message, StringComparison.Ordinal);
+        Assert.Contains(d.Events, e => e.Warning && e.Reason == "InvalidSubmittedSpec");
+    }
+
     [Fact]
     public async Task Every_problem_is_reported_at_once()
     {

@@ -112,6 +112,7 @@ public sealed class SubmitTests
         { "another cluster", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(9, "CLUSTER")] }] },
         { "a tenant", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(8, "TENANT", 1002)] }] },
         { "no object", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041] }] },
+        { "a task listed twice", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041, 3000041], ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER")] }] },
         { "two objects", [new BackupObjectOpsResult { BeSuccessful = true, TaskIdList = [3000041], ObBackupObjectList = [new BackupObjectDto(8, "CLUSTER"), new BackupObjectDto(8, "TENANT", 1002)] }] },
         {
             "two results", [
@@ -256,5 +257,42 @@ public sealed class SubmitTests
         Assert.False(d.Status.IsConditionTrue(ConditionTypes.OcpReachable));
         Assert.Equal(h.Options.RetryInterval, d.RequeueAfter);
         Assert.Equal("Unknown", Assert.Single(d.Events).Reason);
+    }
+    public static TheoryData<string, string, int> OutagesThenAnAnswer => new()
+    {
+        { "task list before the intent, then refused", "list", 400 },
+        { "task list before the intent, then busy", "list", 409 },
+        { "backupNow not sent, then refused", "post", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutagesThenAnAnswer))]
+    public async Task Ocp_answering_after_an_outage_turns_ocp_reachable_true_whatever_it_answers(string what, string outage, int answer)
+    {
+        // OcpReachable is only there once an outage set it False: it must turn True once OCP answers, or a
+        // backup OCP refused (or found busy) reads as if OCP were still out of reach.
+        var h = new Harness();
+        var backup = TestResources.Backup();
+        if (outage == "list")
+        {
+            h.Ocp.FailList(Fail.Unreachable("listTasks"));
+        }
+        else
+        {
+            await h.StepAsync(backup);
+            h.Ocp.FailPost(Fail.Unreachable());
+        }
+
+        Assert.Equal(BackupPhase.Unknown, (await h.StepAsync(backup)).Status!.Phase);
+        h.Time.Advance(h.Options.RetryInterval);
+        h.Ocp.FailPost(Fail.Rejected(answer, answer == 409 ? "a backup is in progress" : "invalid storage"));
+        await h.StepAsync(backup);
+        await h.StepAsync(backup);
+
+        var s = backup.Status!;
+        Assert.True(s.Phase == (answer == 409 ? BackupPhase.Pending : BackupPhase.Failed), $"{what}: {s.Phase}");
+        var reachable = Assert.Single(s.Conditions!, c => c.Type == ConditionTypes.OcpReachable);
+        Assert.Equal("True", reachable.Status);
+        Assert.Null(s.UnreachableSince);
     }
 }
