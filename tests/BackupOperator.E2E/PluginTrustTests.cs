@@ -1,6 +1,4 @@
 using BackupOperator.E2E.Infrastructure;
-using k8s;
-using k8s.Models;
 
 namespace BackupOperator.E2E;
 
@@ -60,21 +58,13 @@ public sealed class PluginTrustTests(E2EEnvironment env)
         var ct = TestTimeout.Token();
         const string Account = "plugin-exec-env";
         await env.CreateBackupAsync(Backups.Nfs(Account, 9471), ct);
-        await env.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = Account } }, Ns, cancellationToken: ct);
-        await env.Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
-        {
-            Metadata = new V1ObjectMeta { Name = Account },
-            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" },
-            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = Account, NamespaceProperty = Ns }],
-        }, Ns, cancellationToken: ct);
-        var token = await env.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
-            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 3600 } }, Account, Ns, cancellationToken: ct);
+        var token = await env.ServiceAccountTokenAsync(Account, "cluster-admin", ct);
         var recorded = Path.Combine(env.Api.Directory, "plugin-exec-env.recorded");
         var script = Path.Combine(env.Api.Directory, "plugin-exec-env.sh");
         await File.WriteAllTextAsync(script, $$$"""
             #!/bin/sh
             printf 'SSL_CERT_FILE=%s\nSSL_CERT_DIR=%s\n' "$SSL_CERT_FILE" "$SSL_CERT_DIR" > {{{recorded}}}
-            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{token.Status.Token}}}"}}'
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{token}}}"}}'
 
             """, ct);
         if (!OperatingSystem.IsWindows())
