@@ -163,8 +163,12 @@ public sealed record KubeConnection(Uri Server)
 
         var ca = CertificateAuthority;
         var skip = SkipTlsVerify;
+        // A refusal says why, in client-go's words ("x509: certificate signed by unknown authority"): SslStream passes the
+        // callback's exception on, where a false would only say that "the remote certificate was rejected".
         sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-            Verify(ca, skip, certificate as X509Certificate2, errors, chain?.ChainElements.Select(e => e.Certificate));
+            Rejection(ca, skip, certificate as X509Certificate2, errors, chain?.ChainElements.Select(e => e.Certificate)) is { } why
+                ? throw new System.Security.Authentication.AuthenticationException(why)
+                : true;
         var exec = Exec is null ? null : new ExecCredentialProvider(Exec, time ?? TimeProvider.System);
         if (exec is not null && ClientCertificate is null)
         {
@@ -202,21 +206,30 @@ public sealed record KubeConnection(Uri Server)
     /// server sent, <paramref name="sent"/>) and names the host; with no CA, when the system trusts it. As client-go:
     /// a kubeconfig that names a CA trusts that CA alone, not every root the machine trusts.
     /// </summary>
-    internal static bool Verify(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors, IEnumerable<X509Certificate2>? sent = null)
+    internal static bool Verify(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors, IEnumerable<X509Certificate2>? sent = null) =>
+        Rejection(ca, skip, certificate, errors, sent) is null;
+
+    /// <summary>Why <see cref="Verify"/> refuses the server's certificate, as client-go says it; null when it is good.</summary>
+    internal static string? Rejection(X509Certificate2Collection? ca, bool skip, X509Certificate2? certificate, SslPolicyErrors errors, IEnumerable<X509Certificate2>? sent = null)
     {
         if (skip)
         {
-            return true;
+            return null;
+        }
+
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return "the server sent no certificate";
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return "x509: certificate is not valid for the server's host name";
         }
 
         if (ca is null || ca.Count == 0)
         {
-            return errors == SslPolicyErrors.None;
-        }
-
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            return false;
+            return errors == SslPolicyErrors.None ? null : UnknownAuthority;
         }
 
         using var chain = new X509Chain();
@@ -228,8 +241,12 @@ public sealed record KubeConnection(Uri Server)
             chain.ChainPolicy.ExtraStore.Add(intermediate);
         }
 
-        return chain.Build(certificate);
+        return chain.Build(certificate) ? null
+            : chain.ChainStatus.Any(s => s.Status.HasFlag(X509ChainStatusFlags.NotTimeValid)) ? "x509: certificate has expired or is not yet valid"
+            : UnknownAuthority + " (the configured certificate-authority did not sign it)";
     }
+
+    private const string UnknownAuthority = "x509: certificate signed by unknown authority";
 
     /// <summary>
     /// Sets the Authorization header (and the impersonation headers) on every request. An exec plugin's

@@ -123,19 +123,11 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
         var account = apiVersion.EndsWith("v1beta1", StringComparison.Ordinal) ? "plugin-exec-v1beta1" : "plugin-exec-v1";
         var expires = DateTime.UtcNow.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         await env.CreateBackupAsync(Backups.Nfs(account, account.EndsWith("beta1", StringComparison.Ordinal) ? 9410 : 9409), ct);
-        await env.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = account } }, Ns, cancellationToken: ct);
-        await env.Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
-        {
-            Metadata = new V1ObjectMeta { Name = account },
-            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" },
-            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = account, NamespaceProperty = Ns }],
-        }, Ns, cancellationToken: ct);
-        var token = await env.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
-            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 3600 } }, account, Ns, cancellationToken: ct);
+        var token = await env.ServiceAccountTokenAsync(account, "cluster-admin", ct);
         var script = Script($"{account}.sh", $$$"""
             [ "$*" = "--for e2e" ] || { echo "unexpected args: $*" >&2; exit 9; }
             echo "$KUBERNETES_EXEC_INFO" | grep -q '"apiVersion":"{{{apiVersion}}}"' || { echo "no KUBERNETES_EXEC_INFO" >&2; exit 9; }
-            echo '{"apiVersion":"{{{apiVersion}}}","kind":"ExecCredential","status":{"token":"{{{token.Status.Token}}}","expirationTimestamp":"{{{expires}}}"}}'
+            echo '{"apiVersion":"{{{apiVersion}}}","kind":"ExecCredential","status":{"token":"{{{token}}}","expirationTimestamp":"{{{expires}}}"}}'
             """);
         var kubeconfig = Path.Combine(env.Api.Directory, $"{account}.kubeconfig");
         env.Api.WriteExecKubeconfig(kubeconfig, script, apiVersion);
@@ -144,7 +136,7 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(run.Lines, l => l.StartsWith(account + " ", StringComparison.Ordinal));
-        Assert.DoesNotContain(token.Status.Token, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -410,11 +402,9 @@ public sealed partial class PluginTests(E2EEnvironment env, ITestOutputHelper ou
 
     private async Task<string> KubeconfigOfAServiceAccountAsync(string name, CancellationToken ct)
     {
-        await env.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = name } }, Ns, cancellationToken: ct);
-        var token = await env.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
-            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 3600 } }, name, Ns, cancellationToken: ct);
+        var token = await env.ServiceAccountTokenAsync(name, null, ct);
         var path = Path.Combine(env.Api.Directory, $"{name}.kubeconfig");
-        env.Api.WriteKubeconfig(path, token.Status.Token);
+        env.Api.WriteKubeconfig(path, token);
         return path;
     }
 }

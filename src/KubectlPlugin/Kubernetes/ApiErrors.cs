@@ -17,6 +17,7 @@ public static class ApiErrors
         {
             PluginException p => p,
             KubeApiException h => FromResponse(h, at),
+            HttpRequestException { InnerException: AuthenticationException } r => new PluginException($"TLS with {at} failed: {Innermost(r)}", ExitCodes.Error, e),
             HttpRequestException r => new PluginException($"cannot reach {at}: {Innermost(r)}", ExitCodes.Error, e),
             AuthenticationException a => new PluginException($"TLS with {at} failed: {OneLine(a.Message)}", ExitCodes.Error, e),
             TimeoutException or TaskCanceledException { InnerException: TimeoutException } => new PluginException(

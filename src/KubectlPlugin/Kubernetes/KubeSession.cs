@@ -35,6 +35,12 @@ public sealed class KubeSession(KubeApiClient client, HttpClient http, string ns
         string serviceAccountDirectory = KubeConnection.ServiceAccountDirectory)
     {
         var connection = Connection(settings, environment, serviceAccountDirectory);
+        if (string.IsNullOrEmpty(connection.Impersonate) && connection.ImpersonateGroups.Count > 0)
+        {
+            // As client-go refuses it (the API server answers a bare 500): groups are impersonated only with a user.
+            throw new PluginException($"requesting groups or user-extra for {connection.Impersonate} without impersonating a user");
+        }
+
         if (ownsProcess && OperatingSystem.IsLinux() && (connection.SkipTlsVerify || connection.CertificateAuthority is { Count: > 0 }))
         {
             SystemTrust.LoadEmpty();

@@ -131,6 +131,25 @@ public sealed class E2EEnvironment : IAsyncLifetime
         }
     }
 
+    /// <summary>A new ServiceAccount <paramref name="name"/> in the test namespace, bound there to <paramref name="clusterRole"/> when given; its token (an hour).</summary>
+    public async Task<string> ServiceAccountTokenAsync(string name, string? clusterRole, CancellationToken ct)
+    {
+        await Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = name } }, Namespace, cancellationToken: ct);
+        if (clusterRole is not null)
+        {
+            await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = clusterRole },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = name, NamespaceProperty = Namespace }],
+            }, Namespace, cancellationToken: ct);
+        }
+
+        var token = await Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { Audiences = ["https://kubernetes.default.svc"], ExpirationSeconds = 3600 } }, name, Namespace, cancellationToken: ct);
+        return token.Status.Token;
+    }
+
     public Task<V1alpha1ClusterBackupNow> CreateBackupAsync(V1alpha1ClusterBackupNow backup, CancellationToken ct) =>
         Manifests.CreateBackupAsync(Admin, backup, backup.Metadata.NamespaceProperty ?? Namespace, ct);
 

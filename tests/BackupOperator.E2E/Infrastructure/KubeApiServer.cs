@@ -69,6 +69,31 @@ internal sealed class KubeApiServer : IDisposable
     /// SANs name hosts, not ports, so 127.0.0.1 still matches; the test kubeconfigs skip verification anyway.</param>
     public void WriteKubeconfig(string path, string token, int? port = null) => WriteUserKubeconfig(path, port, $"token: {token}");
 
+    /// <summary>
+    /// A kubeconfig for <paramref name="token"/> that verifies the serving certificate, as kubectl does: against
+    /// <paramref name="caFile"/> alone, or against the system's trust (SSL_CERT_FILE) when it is null.
+    /// </summary>
+    public void WriteVerifyingKubeconfig(string path, string token, string? caFile) =>
+        WriteKubeconfigFile(path, null, caFile is null ? [] : [$"certificate-authority: {caFile}"], $"token: {token}");
+
+    /// <summary>
+    /// The CA that signed the serving certificate the API server made itself: the second certificate of
+    /// certs/apiserver.crt (kube-apiserver writes its self-signed certificate followed by its CA), as a PEM file.
+    /// </summary>
+    public string ServingCaFile()
+    {
+        var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        chain.ImportFromPemFile(Path.Combine(Directory, "certs", "apiserver.crt"));
+        if (chain.Count != 2 || chain[1].Subject != chain[1].Issuer || chain[0].Issuer != chain[1].Subject)
+        {
+            throw new InvalidOperationException($"certs/apiserver.crt is not a certificate and its self-signed CA: {string.Join("; ", chain.Select(c => c.Subject))}");
+        }
+
+        var path = Path.Combine(Directory, "serving-ca.crt");
+        File.WriteAllText(path, chain[1].ExportCertificatePem());
+        return path;
+    }
+
     /// <summary>A kubeconfig that proves <see cref="CertificateUser"/> by a client certificate (PEM files in this directory).</summary>
     public void WriteClientCertificateKubeconfig(string path) => WriteUserKubeconfig(path, null,
         $"client-certificate: {Path.Combine(Directory, "operator-client.crt")}",
@@ -82,14 +107,17 @@ internal sealed class KubeApiServer : IDisposable
     public void WriteTokenFileKubeconfig(string path, string tokenFile) => WriteUserKubeconfig(path, null, $"tokenFile: {tokenFile}");
 
     /// <summary>A kubeconfig for this API server whose user is given by <paramref name="user"/>, one field a line.</summary>
-    private void WriteUserKubeconfig(string path, int? port, params string[] user) => File.WriteAllText(path, $"""
+    private void WriteUserKubeconfig(string path, int? port, params string[] user) => WriteKubeconfigFile(path, port, ["insecure-skip-tls-verify: true"], user);
+
+    /// <summary>A kubeconfig for this API server: <paramref name="tls"/> and <paramref name="user"/> one field a line.</summary>
+    private void WriteKubeconfigFile(string path, int? port, string[] tls, params string[] user) => File.WriteAllText(path, $"""
         apiVersion: v1
         kind: Config
         clusters:
         - name: local
           cluster:
             server: https://127.0.0.1:{port ?? Port}
-            insecure-skip-tls-verify: true
+            {string.Join("\n    ", tls)}
         users:
         - name: user
           user:

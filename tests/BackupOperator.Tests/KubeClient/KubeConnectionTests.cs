@@ -144,6 +144,21 @@ public sealed class KubeConnectionTests
     }
 
     [Fact]
+    public void A_refusal_says_why_in_client_gos_words()
+    {
+        using var ca = Authority("CN=kube-ca");
+        using var other = Authority("CN=someone-else");
+        using var server = Issue(other, "CN=kube-apiserver");
+
+        Assert.Equal("x509: certificate signed by unknown authority (the configured certificate-authority did not sign it)",
+            KubeConnection.Rejection([ca], skip: false, server, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.Equal("x509: certificate signed by unknown authority", KubeConnection.Rejection(null, skip: false, server, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.Equal("x509: certificate is not valid for the server's host name",
+            KubeConnection.Rejection([other], skip: false, server, SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.Null(KubeConnection.Rejection([other], skip: false, server, SslPolicyErrors.RemoteCertificateChainErrors));
+    }
+
+    [Fact]
     public void Insecure_skip_tls_verify_accepts_anything_and_a_system_trusted_certificate_needs_no_ca()
     {
         using var ca = Authority("CN=kube-ca");

@@ -41,6 +41,18 @@ public sealed class KubeSessionTests : IDisposable
     }
 
     [Fact]
+    public void Groups_to_impersonate_without_a_user_are_refused_as_kubectl_refuses_them()
+    {
+        var file = Write("groups", Config("prod", "https://prod:6443", null));
+        var groupsOnly = new BackupOperator.KubeClient.ConnectionOverrides { ImpersonateGroups = ["system:masters"] };
+
+        var refused = Assert.Throws<PluginException>(() => KubeSession.Open(new KubeSettings(file, null, null, groupsOnly), Env()));
+
+        Assert.Equal("requesting groups or user-extra for  without impersonating a user", refused.Message);
+        using var withUser = KubeSession.Open(new KubeSettings(file, null, null, groupsOnly with { Impersonate = "jane" }), Env());
+    }
+
+    [Fact]
     public void The_namespace_is_the_flag_else_the_contexts_else_default()
     {
         var withNs = Write("with", Config("prod", "https://prod:6443", "db"));
