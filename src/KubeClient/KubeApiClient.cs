@@ -14,30 +14,52 @@ namespace BackupOperator.KubeClient;
 /// source generation: <paramref name="contexts"/> (the resources') and <see cref="KubeApiJsonContext"/>
 /// (built-in objects) resolve every type sent or read, each with its own options (names, nulls, time
 /// format), so nothing here needs reflection and NativeAOT runs it as is. Paths are relative to the
-/// server URL (e.g. "apis/group/version/..."), which may carry a path prefix.
+/// server URL (e.g. "apis/group/version/..."), which may carry a path prefix. With
+/// <paramref name="skipManagedFields"/>, objects are read without metadata.managedFields (skipped as
+/// they are read, never built), for a reader that has no use for them.
 /// </summary>
-public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerContext> contexts, TimeSpan? requestTimeout = null)
+public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerContext> contexts, TimeSpan? requestTimeout = null,
+    bool skipManagedFields = false)
 {
     private const string JsonMediaType = "application/json";
     private readonly TimeSpan _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(100);
 
+    // The built-in objects' context first; each context's own options, or a copy whose object metadata has no managedFields.
+    private readonly JsonSerializerOptions[] _resolvers = [.. new[] { KubeApiJsonContext.Default }.Concat(contexts)
+        .Select(context => skipManagedFields ? WithoutManagedFields(context) : context.Options)];
+
     /// <summary>The generated metadata of <typeparamref name="T"/>, bound to the options of the context that declares it.</summary>
     public JsonTypeInfo<T> TypeInfo<T>()
     {
-        if (KubeApiJsonContext.Default.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> builtIn)
+        foreach (var options in _resolvers)
         {
-            return builtIn;
-        }
-
-        foreach (var context in contexts)
-        {
-            if (context.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> typeInfo)
+            if (options.TryGetTypeInfo(typeof(T), out var typeInfo) && typeInfo is JsonTypeInfo<T> typed)
             {
-                return typeInfo;
+                return typed;
             }
         }
 
         throw new NotSupportedException($"no JSON metadata for {typeof(T).FullName}: add it to a JsonSerializerContext given to {nameof(KubeApiClient)}");
+    }
+
+    /// <summary>
+    /// The context's options, but metadata.managedFields is an unknown property, skipped as it is read:
+    /// an object's write history (a tree per writer, often larger than the object) is never built.
+    /// </summary>
+    private static JsonSerializerOptions WithoutManagedFields(JsonSerializerContext context)
+    {
+        var options = new JsonSerializerOptions(context.Options)
+        {
+            TypeInfoResolver = ((IJsonTypeInfoResolver)context).WithAddedModifier(typeInfo =>
+            {
+                if (typeInfo.Type == typeof(V1ObjectMeta) && typeInfo.Properties.FirstOrDefault(p => p.Name == "managedFields") is { } managedFields)
+                {
+                    typeInfo.Properties.Remove(managedFields);
+                }
+            }),
+        };
+        options.MakeReadOnly();
+        return options;
     }
 
     public T Deserialize<T>(JsonElement element) =>

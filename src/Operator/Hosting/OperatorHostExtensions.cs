@@ -34,7 +34,8 @@ public static class OperatorHostExtensions
         {
             var o = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
             var http = KubernetesOptions.Connection(o).CreateHttpClient(sp.GetRequiredService<KubeApiMetrics>().CreateHandler());
-            return new KubeApiClient(http, [EntityJsonContext.Default], o.RequestTimeout);
+            // The cache drops managedFields (CacheTrim): never building them saves their reading on every watch event and status write.
+            return new KubeApiClient(http, [EntityJsonContext.Default], o.RequestTimeout, skipManagedFields: true);
         });
         services.AddOptions<OcpOptions>().Bind(configuration.GetSection(OcpOptions.Section))
             .PostConfigure(o => o.ResolveNamespaces(KubeConnection.InClusterNamespace())).ValidateOnStart();

@@ -11,6 +11,9 @@ namespace BackupOperator.Operator.Kubernetes;
 /// </summary>
 public sealed class TokenBucket
 {
+    // The system clock waits in whole milliseconds: a shorter delay returns at once, so a token due
+    // within a millisecond (its timer fired that early) would be spun for, reading the clock in a loop.
+    private static readonly TimeSpan MinWait = TimeSpan.FromMilliseconds(1);
     private readonly TimeProvider _time;
     private readonly double _qps;
     private readonly int _burst;
@@ -42,7 +45,8 @@ public sealed class TokenBucket
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds((1 - _tokens) / _qps), _time, ct);
+            var wait = TimeSpan.FromSeconds((1 - _tokens) / _qps);
+            await Task.Delay(wait < MinWait ? MinWait : wait, _time, ct);
         }
     }
 }

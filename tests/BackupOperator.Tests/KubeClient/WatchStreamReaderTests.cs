@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using BackupOperator.KubeClient;
+using Xunit.Abstractions;
 
 namespace BackupOperator.Tests.KubeClient;
 
-public sealed class WatchStreamReaderTests
+public sealed class WatchStreamReaderTests(ITestOutputHelper output)
 {
     private const string Stream =
         """{"type":"ADDED","object":{"kind":"ClusterBackupNow","metadata":{"name":"a","resourceVersion":"10"}}}""" + "\n"
@@ -43,6 +44,35 @@ public sealed class WatchStreamReaderTests
         var lines = await ReadAllAsync(new MemoryStream(Encoding.UTF8.GetBytes("""{"type":"DELETED","object":{"metadata":{"name":"c"}}}""")));
 
         Assert.Equal("DELETED", Assert.Single(lines).Type);
+    }
+
+    [Fact]
+    public async Task An_event_longer_than_the_read_buffer_is_read_whole()
+    {
+        var message = new string('x', 100_000);
+        var text = "{\"type\":\"MODIFIED\",\"object\":{\"status\":{\"message\":\"" + message + "\"}}}\n" + Stream;
+
+        var lines = await ReadAllAsync(new ChunkedStream(Encoding.UTF8.GetBytes(text), 4096));
+
+        Assert.Equal(["MODIFIED", "ADDED", "BOOKMARK", "ERROR"], lines.Select(l => l.Type));
+        Assert.Equal(message, lines[0].Body.GetProperty("status").GetProperty("message").GetString());
+    }
+
+    /// <summary>Prints what reading one event allocates (issue 25: every change of every backup comes this way).</summary>
+    [Fact]
+    public async Task Reading_an_event_allocates_about_its_size()
+    {
+        var line = """{"type":"MODIFIED","object":{"apiVersion":"ocp.oceanbase.com/v1alpha1","kind":"ClusterBackupNow","metadata":{"name":"op1-00001","namespace":"bench","resourceVersion":"4242","uid":"6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f","generation":1},"spec":{"backupMode":"FULL_BACKUP","clusterId":7,"dataBackupMode":"FULL","ocpSecretRef":{"name":"ocp"}},"status":{"phase":"Succeeded","reason":"Succeeded","message":"backup of cluster 7 completed: task(s) 11, 12 SUCCESSFUL","observedGeneration":1,"taskIds":[11,12]}}}""" + "\n";
+        var events = 200;
+        var body = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, events)));
+        await ReadAllAsync(new MemoryStream(body)); // warm
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var lines = await ReadAllAsync(new MemoryStream(body));
+        var perEvent = (GC.GetAllocatedBytesForCurrentThread() - before) / events;
+
+        Assert.Equal(events, lines.Count);
+        output.WriteLine($"{perEvent} bytes allocated per event of {Encoding.UTF8.GetByteCount(line)} bytes");
     }
 
     [Theory]

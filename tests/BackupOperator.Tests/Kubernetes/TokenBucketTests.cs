@@ -39,4 +39,40 @@ public sealed class TokenBucketTests
 
         Assert.False(bucket.TakeAsync(CancellationToken.None).IsCompleted);
     }
+
+    [Fact]
+    public async Task A_token_due_within_a_millisecond_is_waited_for_not_spun_for()
+    {
+        // The system clock waits in whole milliseconds: its timer may fire up to a millisecond before a
+        // token is due, and a delay under 1 ms is no delay at all. A bucket that asks for one then reads the
+        // clock in a loop until the token is there (issue 25: a third of the operator's CPU in a storm).
+        var time = new MillisecondTimerClock();
+        var bucket = new TokenBucket(time, qps: 20, burst: 1);
+        await bucket.TakeAsync(CancellationToken.None);
+
+        var second = bucket.TakeAsync(CancellationToken.None);
+        for (var ms = 0; ms < 60 && !second.IsCompleted; ms++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(time.Reads < 10, $"{time.Reads} clock reads for one token");
+    }
+
+    /// <summary>A clock that moves a microsecond per read, whose timers wait whole milliseconds, rounded down, as the system's do.</summary>
+    private sealed class MillisecondTimerClock : FakeTimeProvider
+    {
+        public int Reads { get; private set; }
+
+        public override long GetTimestamp()
+        {
+            Reads++;
+            Advance(TimeSpan.FromMicroseconds(1));
+            return base.GetTimestamp();
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, TimeSpan.FromMilliseconds(Math.Floor(dueTime.TotalMilliseconds)), period);
+    }
 }
