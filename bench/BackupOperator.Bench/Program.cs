@@ -96,6 +96,7 @@ async Task<(RunResult Run, WorkPerBackup Cost)> PeerRunAsync(int n, int delay)
     var peerRun = await work.PeerAsync(n, ct) with { OcpDelayMs = delay, Build = "peer-go" };
     peerRun = peerRun with { Cpu = peerCpu.Stop(n) };
     await env.DrainEventsAsync(BenchEnvironment.PeerNamespace, n * PeerEventsPerBackup, ct);
+    peerRun = peerRun with { ControllerCpuWithEvents = peerCpu.Stop(n).Operator };
     var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
     await env.ClearAsync(ct);
     return (peerRun, peerCost);
@@ -142,15 +143,16 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
                 var run = await work.OperatorAsync(n, ct) with { OcpDelayMs = delay, Build = build.Name };
                 run = run with { Cpu = cpu.Stop(n) };
                 await env.DrainEventsAsync(BenchEnvironment.Namespace, n * OperatorEventsPerBackup, ct);
+                run = run with { ControllerCpuWithEvents = cpu.Stop(n).Operator };
                 var cost = WorkPerBackup.From(n, metricsBefore, await env.MetricsAsync(op, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
                 await env.ClearAsync(ct);
                 report.Runs.Add((floor, run, cost));
-                Console.WriteLine($"N={n}, {build.Name}, OCP {delay} ms late: floor {floor.PerSecond}/s ({floor.Workers} workers), operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}; {run.Cpu}");
+                Console.WriteLine($"N={n}, {build.Name}, OCP {delay} ms late: floor {floor.PerSecond}/s ({floor.Workers} workers), operator {run.PerSecond}/s ({run.Succeeded} succeeded); per backup {cost}; {run.Cpu}; operator with its events written {run.ControllerCpuWithEvents}");
                 if (peerProcess is not null)
                 {
                     var (peerResult, peerCost) = peerRun ?? await PeerRunAsync(n, delay);
                     report.PeerRuns.Add((run, peerResult, peerCost));
-                    Console.WriteLine($"N={n}, peer-go {(peerFirst ? "before" : "after")} {build.Name}, OCP {delay} ms late: peer {peerResult.PerSecond}/s ({peerResult.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerResult.PerSecond, 2)}; per backup {peerCost}; {peerResult.Cpu?.ToString().Replace("operator", "peer-go", StringComparison.Ordinal)}");
+                    Console.WriteLine($"N={n}, peer-go {(peerFirst ? "before" : "after")} {build.Name}, OCP {delay} ms late: peer {peerResult.PerSecond}/s ({peerResult.Succeeded} succeeded), ours/peer {Math.Round(run.PerSecond / peerResult.PerSecond, 2)}; per backup {peerCost}; {peerResult.Cpu?.ToString().Replace("operator", "peer-go", StringComparison.Ordinal)}; peer-go with its events written {peerResult.ControllerCpuWithEvents}");
                 }
             }
         }

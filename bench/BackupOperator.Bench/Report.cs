@@ -77,6 +77,11 @@ internal sealed class Report(BenchOptions options)
             {
                 yield return ($"controller CPU ms per backup ours/peer, {run}", $"{F(o.Operator, 2)} / {F(p.Operator, 2)}", "≤ 1", o.Operator <= p.Operator);
             }
+
+            if (op.ControllerCpuWithEvents is { } ow && peer.ControllerCpuWithEvents is { } pw)
+            {
+                yield return ($"the same until its events were all written, {run}", $"{F(ow, 2)} / {F(pw, 2)}", "≤ 1", ow <= pw);
+            }
         }
 
         foreach (var h in Hosts.Where(h => !double.IsNaN(Peer.HistoryReadyMs) && h.OperatorHistoryReadyMs > 0))
@@ -125,9 +130,9 @@ internal sealed class Report(BenchOptions options)
                 $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {F(r.f.Total, 1)} ({F(r.f.ApiServer, 1)} + {F(r.f.Etcd, 1)} + {F(r.f.HarnessAndSimulator, 1)}) | {F(r.o.Total, 1)} ({F(r.o.Operator, 1)} + {F(r.o.ApiServer, 1)} + {F(r.o.Etcd, 1)} + {F(r.o.HarnessAndSimulator, 1)}) |")));
         if (PeerRuns.Count > 0)
         {
-            Table(s, "| build | N | OCP late (ms) | operator /s | client-go peer /s | ours/peer | controller CPU ms per backup (ours · peer) | API server CPU ms per backup (ours · peer) | create→Succeeded p50/p95/p99 ms (ours · peer) |",
+            Table(s, "| build | N | OCP late (ms) | operator /s | client-go peer /s | ours/peer | controller CPU ms per backup (ours · peer) | the same until its events were all written (ours · peer) | API server CPU ms per backup (ours · peer) | create→Succeeded p50/p95/p99 ms (ours · peer) |",
                 PeerRuns.Select(r => string.Create(CultureInfo.InvariantCulture,
-                    $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {r.Operator.PerSecond} | {r.Peer.PerSecond} | {F(r.Operator.PerSecond / r.Peer.PerSecond, 2)} | {F(r.Operator.Cpu?.Operator ?? double.NaN, 2)} · {F(r.Peer.Cpu?.Operator ?? double.NaN, 2)} | {F(r.Operator.Cpu?.ApiServer ?? double.NaN, 1)} · {F(r.Peer.Cpu?.ApiServer ?? double.NaN, 1)} | {L(r.Operator.ToDone)} · {L(r.Peer.ToDone)} |")));
+                    $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {r.Operator.PerSecond} | {r.Peer.PerSecond} | {F(r.Operator.PerSecond / r.Peer.PerSecond, 2)} | {F(r.Operator.Cpu?.Operator ?? double.NaN, 2)} · {F(r.Peer.Cpu?.Operator ?? double.NaN, 2)} | {F(r.Operator.ControllerCpuWithEvents ?? double.NaN, 2)} · {F(r.Peer.ControllerCpuWithEvents ?? double.NaN, 2)} | {F(r.Operator.Cpu?.ApiServer ?? double.NaN, 1)} · {F(r.Peer.Cpu?.ApiServer ?? double.NaN, 1)} | {L(r.Operator.ToDone)} · {L(r.Peer.ToDone)} |")));
             Table(s, "| peer after build | N | OCP late (ms) | POSTs | task reads | status writes | events | (per backup, the client-go peer) |",
                 PeerRuns.Select(r => string.Create(CultureInfo.InvariantCulture,
                     $"| {r.Operator.Build} | {r.Operator.N} | {r.Operator.OcpDelayMs} | {r.PeerCost.Posts} | {r.PeerCost.TaskReads} | {r.PeerCost.StatusWrites} | {r.PeerCost.Events} | {r.PeerCost.OtherDetail} |")));

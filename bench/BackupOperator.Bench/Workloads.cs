@@ -22,6 +22,12 @@ internal sealed record RunResult(string Kind, int N, double Seconds, double PerS
     /// <summary>Where the run's CPU went, per backup.</summary>
     public CpuPerBackup? Cpu { get; init; }
 
+    /// <summary>
+    /// The controller's own CPU per backup from the run's start until its events were all written (ours
+    /// trail the run at Events:Qps 20): what each backup cost the controller in the end.
+    /// </summary>
+    public double? ControllerCpuWithEvents { get; init; }
+
     /// <summary>The operator's build (JIT or AOT); empty for the floor.</summary>
     public string Build { get; init; } = "";
 }
