@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace BackupOperator.KubeClient;
 
@@ -72,6 +73,14 @@ public static class WatchStreamReader
     /// <inheritdoc cref="Parse(string)"/>
     public static WatchLine Parse(ReadOnlySpan<byte> line)
     {
+        // As the StreamReader this replaced: a byte order mark is skipped, an invalid UTF-8 byte read as U+FFFD
+        // (Utf8JsonReader would keep it, and reading that string later would throw).
+        line = line.StartsWith("\uFEFF"u8) ? line[3..] : line;
+        if (!Utf8.IsValid(line))
+        {
+            line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line));
+        }
+
         var reader = new Utf8JsonReader(line);
         // A document of its own (not pooled, never disposed): the event's object lives as long as it is used.
         var root = JsonElement.ParseValue(ref reader);

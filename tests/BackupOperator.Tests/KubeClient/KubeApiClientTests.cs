@@ -38,6 +38,30 @@ public sealed class KubeApiClientTests(ITestOutputHelper output)
         Assert.Equal(TestKubeApi.Client().SerializeToUtf8Bytes(whole), Client(skipManagedFields: true).SerializeToUtf8Bytes(skipping));
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("\"not a list\"")]
+    [InlineData("5")]
+    [InlineData("[[[{\"fieldsV1\":{\"f:a\":[1,{\"b\":null}]}}]]]")]
+    [InlineData("[],\"managedFields\":[{\"manager\":\"twice\"}]")]
+    public void Metadata_managed_fields_of_any_shape_are_skipped_and_a_managedFields_key_elsewhere_is_kept(string managedFields)
+    {
+        // Only metadata.managedFields is skipped: an annotation, a label value or a spec field of that name is data.
+        var json = "{\"apiVersion\":\"ocp.oceanbase.com/v1alpha1\",\"kind\":\"ClusterBackupNow\",\"metadata\":{\"managedFields\":" + managedFields
+            + ",\"name\":\"a\",\"namespace\":\"n\",\"resourceVersion\":\"7\",\"annotations\":{\"managedFields\":\"[kept]\"},"
+            + "\"labels\":{\"l\":\"managedFields\"}},\"spec\":{\"backupMode\":\"FULL_BACKUP\",\"clusterId\":7,\"dataBackupMode\":\"FULL\","
+            + "\"ocpSecretRef\":{\"name\":\"ocp\"}}}";
+
+        var backup = Client(skipManagedFields: true).Deserialize<V1alpha1ClusterBackupNow>(JsonDocument.Parse(json).RootElement);
+
+        Assert.Equal(("a", "7"), (backup.Metadata.Name, backup.Metadata.ResourceVersion));
+        Assert.Equal("[kept]", backup.Metadata.Annotations["managedFields"]);
+        Assert.Equal("managedFields", backup.Metadata.Labels["l"]);
+        Assert.Null(backup.Metadata.ManagedFields);
+        Assert.DoesNotContain("managedFields\":[", System.Text.Encoding.UTF8.GetString(Client(skipManagedFields: true).SerializeToUtf8Bytes(backup)));
+    }
+
     /// <summary>Prints what one read of the object allocates with and without managedFields (issue 25: read on every watch event and status write).</summary>
     [Fact]
     public void Skipping_managed_fields_allocates_less_per_read()

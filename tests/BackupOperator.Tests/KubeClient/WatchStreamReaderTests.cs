@@ -75,6 +75,26 @@ public sealed class WatchStreamReaderTests(ITestOutputHelper output)
         output.WriteLine($"{perEvent} bytes allocated per event of {Encoding.UTF8.GetByteCount(line)} bytes");
     }
 
+    [Fact]
+    public async Task An_event_with_an_invalid_utf8_byte_is_delivered_with_a_replacement_character()
+    {
+        // The old reader decoded with StreamReader (U+FFFD for a bad byte) and delivered the event; it must not now break the watch.
+        var before = Encoding.UTF8.GetBytes("""{"type":"MODIFIED","object":{"metadata":{"name":"d","resourceVersion":"20"},"status":{"message":"x""");
+        var after = Encoding.UTF8.GetBytes("y\"}}}\n" + Stream);
+        var lines = await ReadAllAsync(new ChunkedStream([.. before, 0xFF, .. after], 3));
+
+        Assert.Equal(["MODIFIED", "ADDED", "BOOKMARK", "ERROR"], lines.Select(l => l.Type));
+        Assert.Equal("x\uFFFDy", lines[0].Body.GetProperty("status").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_byte_order_mark_and_crlf_line_ends_are_read_as_before()
+    {
+        var lines = await ReadAllAsync(new ChunkedStream([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Stream.Replace("\n", "\r\n"))], 2));
+
+        Assert.Equal(["ADDED", "BOOKMARK", "ERROR"], lines.Select(l => l.Type));
+    }
+
     [Theory]
     [InlineData("""{"object":{}}""")]
     [InlineData("""{"type":"ADDED"}""")]
