@@ -8,8 +8,11 @@ public sealed class EventOptions
 {
     public const string Section = "Events";
 
-    /// <summary>Events written per second once the burst is spent.</summary>
-    [Range(0.1, 10_000)]
+    /// <summary>
+    /// Events written per second once the burst is spent. At most 1,000: the writer waits in whole
+    /// milliseconds (TokenBucket), so with a burst of 1 it cannot keep a higher rate.
+    /// </summary>
+    [Range(0.1, 1_000)]
     public double Qps { get; set; } = 20;
 
     /// <summary>Events written at once before the rate applies.</summary>

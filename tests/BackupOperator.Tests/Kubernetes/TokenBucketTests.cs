@@ -22,6 +22,43 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
+    public async Task The_highest_rate_the_options_allow_is_kept_with_a_burst_of_one()
+    {
+        // Each wait is at least a millisecond; at Events:Qps 1,000 (the options' ceiling) and Burst 1 the
+        // bucket must still give one token a millisecond, on a clock that moves in 10 µs steps.
+        var top = (double)typeof(EventOptions).GetProperty(nameof(EventOptions.Qps))!
+            .GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.RangeAttribute), false)
+            .Cast<System.ComponentModel.DataAnnotations.RangeAttribute>().Single().Maximum;
+        var time = new FakeTimeProvider();
+        var bucket = new TokenBucket(time, qps: top, burst: 1);
+        var taken = 0;
+        var next = bucket.TakeAsync(CancellationToken.None);
+        for (var step = 0; step < 10_000; step++)
+        {
+            while (next.IsCompleted)
+            {
+                await next;
+                taken++;
+                next = bucket.TakeAsync(CancellationToken.None);
+            }
+
+            time.Advance(TimeSpan.FromTicks(100)); // 10 µs: 100 ms in all
+            await Task.Yield();
+        }
+
+        Assert.InRange(taken, 0.95 * top / 10, top / 10 + 1);
+    }
+
+    [Fact]
+    public void A_rate_the_writer_cannot_keep_is_refused_at_start()
+    {
+        var result = new EventOptionsValidator().Validate(null, new EventOptions { Qps = 1_001, Burst = 1 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Qps", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_idle_bucket_refills_up_to_the_burst_only()
     {
         var time = new FakeTimeProvider();
