@@ -71,7 +71,9 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
 
     public static HttpContent JsonContent(string body) => Content(Encoding.UTF8.GetBytes(body), JsonMediaType);
 
-    public static HttpContent MergePatch(string body) => Content(Encoding.UTF8.GetBytes(body), "application/merge-patch+json");
+    public static HttpContent MergePatch(string body) => MergePatch(Encoding.UTF8.GetBytes(body));
+
+    public static HttpContent MergePatch(byte[] body) => Content(body, "application/merge-patch+json");
 
     public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Get, path, null, cancellationToken);

@@ -27,11 +27,13 @@ public sealed partial class BackupReconciler(
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var step = new Step(resource, Clone(resource.Status) ?? new ClusterBackupNowStatus(), now);
+        // The status as read, serialized once: the working copy is made from it, and the decision compared with it.
+        var read = resource.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(resource.Status, Json.ClusterBackupNowStatus);
+        var step = new Step(resource, read, read is null ? new ClusterBackupNowStatus() : JsonSerializer.Deserialize(read, Json.ClusterBackupNowStatus)!, now);
         if (step.Status is { Phase: BackupPhase.Failed, Reason: "InvalidSpec" } && step.Generation > step.Status.ObservedGeneration)
         {
             // Nothing is ever sent for an invalid spec, so a corrected spec is simply a new request.
-            step = new Step(resource, new ClusterBackupNowStatus(), now);
+            step = new Step(resource, read, new ClusterBackupNowStatus(), now);
             step.Events.Add(BackupEvent.Normal("SpecCorrected", $"spec changed (generation {step.Generation}) after it was refused as invalid: checking it again"));
         }
 
@@ -186,16 +188,16 @@ public sealed partial class BackupReconciler(
         return delay > _options.MaxRetryInterval ? _options.MaxRetryInterval : delay;
     }
 
-    private static ClusterBackupNowStatus? Clone(ClusterBackupNowStatus? status) =>
-        status is null ? null : JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(status, Json.ClusterBackupNowStatus), Json.ClusterBackupNowStatus);
-
     private static ClusterBackupNowSpec CloneSpec(ClusterBackupNowSpec spec) =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(spec, Json.ClusterBackupNowSpec), Json.ClusterBackupNowSpec)!;
 
     private static EntityJsonContext Json => EntityJsonContext.Default;
 
-    /// <summary>One reconcile's working state: the copy of the status being changed and the events to record.</summary>
-    private sealed class Step(V1alpha1ClusterBackupNow resource, ClusterBackupNowStatus status, DateTime now)
+    /// <summary>
+    /// One reconcile's working state: the copy of the status being changed and the events to record;
+    /// <paramref name="read"/> is the status as read, serialized (null: it had none).
+    /// </summary>
+    private sealed class Step(V1alpha1ClusterBackupNow resource, byte[]? read, ClusterBackupNowStatus status, DateTime now)
     {
         public V1alpha1ClusterBackupNow Resource { get; } = resource;
         public ClusterBackupNowStatus Status { get; } = status;
@@ -222,8 +224,7 @@ public sealed partial class BackupReconciler(
                 condition.ObservedGeneration = Generation;
             }
 
-            var changed = Resource.Status is null
-                || !JsonSerializer.SerializeToUtf8Bytes(Status, Json.ClusterBackupNowStatus).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(Resource.Status, Json.ClusterBackupNowStatus));
+            var changed = read is null || !JsonSerializer.SerializeToUtf8Bytes(Status, Json.ClusterBackupNowStatus).AsSpan().SequenceEqual(read);
             return new ReconcileDecision(changed ? Status : null, requeueAfter, Events);
         }
 
