@@ -10,7 +10,7 @@
 # BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path), BENCH_PHASES (of start,throughput,active,history),
 # BENCH_JIT=0 (the NativeAOT build alone), BENCH_PIN=1 (API server + etcd on core 0, the rest on the other cores), BENCH_PEER=1 (build the
 # client-go peer bench/peer-go with hack/build-peer-go.sh and run it beside the operator, in
-# alternating order; or the path of a peer binary), BENCH_PEER_WORKERS, BENCH_HISTORY_ROUNDS. See bench/README.md.
+# alternating order, BENCH_PEER_FIRST=1 starting with the peer; or the path of a peer binary), BENCH_PEER_WORKERS, BENCH_HISTORY_ROUNDS. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh

@@ -57,6 +57,12 @@ internal sealed record BenchOptions
     /// </summary>
     public required string? Peer { get; init; }
 
+    /// <summary>
+    /// BENCH_PEER_FIRST=1: the peer runs before the operator in the first throughput run (and after it in the
+    /// second, and so on); default after. Two bench runs, one with and one without, give each point both orders.
+    /// </summary>
+    public required bool PeerFirst { get; init; }
+
     /// <summary>BENCH_PEER_WORKERS: the peer's workers (its MaxConcurrentReconciles), default 32.</summary>
     public required int PeerWorkers { get; init; }
 
@@ -94,6 +100,7 @@ internal sealed record BenchOptions
             Peer = Environment.GetEnvironmentVariable("BENCH_PEER") is { Length: > 0 } peer && peer != "0"
                 ? (File.Exists(peer) ? Path.GetFullPath(peer) : throw new ArgumentException($"BENCH_PEER: no file {peer} (bench/run.sh builds it for BENCH_PEER=1)"))
                 : null,
+            PeerFirst = Environment.GetEnvironmentVariable("BENCH_PEER_FIRST") is "1" or "true",
             PeerWorkers = Int("BENCH_PEER_WORKERS", 32),
             HistoryRounds = Int("BENCH_HISTORY_ROUNDS", 1),
             Phases = ParsePhases(),

@@ -78,7 +78,7 @@ var (peerProcess, peerUri, _) = options.Peer is { } peerPath && options.Runs("th
     ? await env.StartPeerAsync(peerPath, BenchEnvironment.PeerNamespace, options.PeerWorkers, ct)
     : default;
 using var peerScope = peerProcess; // killed at exit if still there, also on failure
-var throughputRuns = 0;
+var throughputRuns = options.PeerFirst ? 1 : 0; // BENCH_PEER_FIRST: the other order, run for run
 
 // Each controller's events trail its run (ours at Events:Qps 20 after a burst of 200; the peer's
 // broadcaster writes one at a time): after every run, they are waited for before the namespace is
