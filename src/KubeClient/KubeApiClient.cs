@@ -199,6 +199,9 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         return new TimeoutException($"{method} {path}: no answer within {_requestTimeout.TotalSeconds:0.#} s", e);
     }
 
+    /// <summary>How much of an error answer that is not a Status is kept, in characters.</summary>
+    public const int MaxErrorText = 200;
+
     private static KubeApiException Error(HttpRequestMessage request, HttpStatusCode code, byte[] body)
     {
         V1Status? status = null;
@@ -212,7 +215,23 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         }
 
         var message = status?.Message is { Length: > 0 } m ? m : code.ToString();
-        return new KubeApiException(code, status, $"{request.Method} {request.RequestUri}: {(int)code} {message}");
+        return new KubeApiException(code, status, $"{request.Method} {request.RequestUri}: {(int)code} {message}")
+        {
+            Text = status?.Message is { Length: > 0 } ? null : Excerpt(body),
+        };
+    }
+
+    /// <summary>The first <see cref="MaxErrorText"/> characters of an answer without a Status message, trimmed (null when blank).</summary>
+    private static string? Excerpt(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, MaxErrorText * 4)).Trim();
+        if (text.Length <= MaxErrorText)
+        {
+            return text.Length == 0 ? null : text;
+        }
+
+        var cut = char.IsHighSurrogate(text[MaxErrorText - 1]) ? MaxErrorText - 1 : MaxErrorText; // never half a character
+        return string.Concat(text.AsSpan(0, cut), "…");
     }
 
     private static ByteArrayContent Content(byte[] body, string mediaType)

@@ -68,7 +68,10 @@ public static class ApiErrors
 
     private static PluginException FromResponse(KubeApiException e, string at)
     {
-        var message = OneLine(e.Status?.Message is { Length: > 0 } m ? m : $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}");
+        // Without a Status, what the server said in text (kubectl: "an error on the server (...)"), else HTTP's phrase.
+        var message = OneLine(e.Status?.Message is { Length: > 0 } m ? m
+            : e.Text is { } text ? $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}: {text}"
+            : $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}");
         return e.StatusCode switch
         {
             HttpStatusCode.NotFound when IsMissingResourceType(e) => new PluginException(
