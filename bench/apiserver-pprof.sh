@@ -7,7 +7,9 @@
 #   by kind of work: each sample goes to the category of its leaf-most frame that names one (generic frames
 #     such as runtime, syscall, reflect, sync, strings are passed over, so an allocation or a write counts for
 #     the JSON decoder, the etcd client ... that asked for it); GC/runtime is what has no such frame;
-#   by request: the category of its root-most frame that names one (watch serving, PATCH, POST, ...).
+#   by request: the leaf-most handler on its stack (serving a watch, PATCH, POST, GET, ...), else the watch
+#     cache's goroutines, GC, or the HTTP/TLS transport and filters;
+#   and the PATCH handler's samples (the status writes) by kind of work.
 #   bench/apiserver-pprof.sh DIR
 set -euo pipefail
 dir=${1:?usage: bench/apiserver-pprof.sh DIR}
@@ -37,17 +39,20 @@ categorize() {
       return ""
     }
     function request(f) {
-      if (f ~ /WatchServer|serveWatch/) return "serving watches"
-      if (f ~ /storage\/cacher|watchCache|cacheWatcher/) return "watch cache (etcd events in, dispatch)"
-      if (f ~ /storage\/etcd3\.\(\*watch/) return "etcd watch (decode into the cache)"
+      if (f ~ /WatchServer|serveWatch/) return "serving watches (encode, write)"
       if (f ~ /PatchResource|patchResource|patcher/) return "PATCH"
       if (f ~ /createHandler|CreateResource|CreateNamedResource/) return "POST (create)"
       if (f ~ /getResourceHandler|GetResource/) return "GET"
       if (f ~ /ListResource/) return "LIST"
       if (f ~ /DeleteResource|DeleteCollection|deleteCollection/) return "DELETE"
       if (f ~ /UpdateResource|updateHandler/) return "PUT (update)"
+      return ""
+    }
+    function transport(f) {
+      if (f ~ /storage\/cacher|watchCache|cacheWatcher/) return "watch cache (etcd events in, fanout to watchers)"
+      if (f ~ /storage\/etcd3\.\(\*watch/) return "etcd watch (decode into the cache)"
       if (f ~ /^runtime\.(gcBgMarkWorker|bgsweep|bgscavenge|gcStart|forEachP|mcall|morestack|systemstack|mstart|sysmon)/) return "GC/runtime (background)"
-      if (f ~ /apiserver\/pkg\/server\/filters|endpoints\/filters|x\/net\/http2|^net\/http|^crypto\/tls/) return "HTTP/TLS (connections, other requests)"
+      if (f ~ /apiserver\/pkg\/server\/filters|endpoints\/filters|x\/net\/http2|^net\/http|^crypto\/tls/) return "HTTP/TLS and filters, outside a handler"
       return ""
     }
     function flush(   i, k, r) {
@@ -61,9 +66,12 @@ categorize() {
       }
       for (i = 1; i <= n && stack[i] ~ /^runtime\./; i++) ;
       if (k == "") k = other != "" ? other : i > n ? "GC/runtime" : "other"
-      r = ""; for (i = n; i >= 1 && r == ""; i--) r = request(stack[i])
+      # The handler is not the root: the filters run it in a goroutine of their own.
+      r = ""; for (i = 1; i <= n && r == ""; i++) r = request(stack[i])
+      for (i = n; i >= 1 && r == ""; i--) r = transport(stack[i])
       if (r == "") r = "other"
       printf "%s\tkind\t%s\t%.3f\n%s\trequest\t%s\t%.3f\n", label, k, value, label, r, value
+      if (r == "PATCH") printf "%s\tpatch\t%s\t%.3f\n", label, k, value
       n = 0
     }
     /^-+\+-+$/ { flush(); next }
@@ -98,10 +106,11 @@ awk -F'\t' -v backups="${backups[*]}" '
   BEGIN { m = split(backups, b, " "); for (i = 1; i <= m; i++) { split(b[i], kv, "="); labels[i] = kv[1]; per[kv[1]] = kv[2] } }
   { ms[$2, $3, $1] += $4; total[$2, $1] += $4; if (!(($2, $3) in seen)) { seen[$2, $3] = 1; cats[$2] = cats[$2] "\t" $3 } }
   END {
-    split("kind request", groups, " ")
-    for (g = 1; g <= 2; g++) {
+    split("kind request patch", groups, " ")
+    title["kind"] = "kind of work (leaf-most named frame)"; title["request"] = "request (the handler on the stack)"; title["patch"] = "kind of work, in the PATCH handler alone"
+    for (g = 1; g <= 3; g++) {
       grp = groups[g]
-      printf "\nkube-apiserver CPU ms per backup, by %s\n| %s |", grp == "kind" ? "kind of work (leaf-most named frame)" : "request (root-most named frame)", grp
+      printf "\nkube-apiserver CPU ms per backup, by %s (share of the column'"'"'s samples)\n| %s |", title[grp], grp
       for (i = 1; i <= m; i++) printf " %s (%d backups) |", labels[i], per[labels[i]]
       printf "\n|---|"; for (i = 1; i <= m; i++) printf "---|"; printf "\n"
       nc = split(substr(cats[grp], 2), cs, "\t")
