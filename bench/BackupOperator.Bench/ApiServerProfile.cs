@@ -22,6 +22,11 @@ internal sealed class ApiServerProfile
     {
         _directory = directory;
         Directory.CreateDirectory(directory);
+        foreach (var old in Directory.GetFiles(directory, "*.pb.gz"))
+        {
+            File.Delete(old); // a DIR used before: only this run's profiles are merged
+        }
+
         _loop = FetchUntilStoppedAsync(env.Api.Url, ct);
     }
 
