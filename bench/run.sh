@@ -10,7 +10,9 @@
 # BENCH_SETTLE_SECONDS, BENCH_OUT (JSON path), BENCH_PHASES (of start,throughput,active,history),
 # BENCH_JIT=0 (the NativeAOT build alone), BENCH_PIN=1 (API server + etcd on core 0, the rest on the other cores), BENCH_PEER=1 (build the
 # client-go peer bench/peer-go with hack/build-peer-go.sh and run it beside the operator, in
-# alternating order, BENCH_PEER_FIRST=1 starting with the peer; or the path of a peer binary), BENCH_PEER_WORKERS, BENCH_HISTORY_ROUNDS. See bench/README.md.
+# alternating order, BENCH_PEER_FIRST=1 starting with the peer; or the path of a peer binary), BENCH_PEER_WORKERS,
+# BENCH_HISTORY_ROUNDS, BENCH_APISERVER_PPROF=DIR (a Go CPU profile of the kube-apiserver over every timed throughput
+# run, ours and the peer's, summarized by bench/apiserver-pprof.sh). See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh
@@ -31,4 +33,8 @@ if [[ "${BENCH_PEER:-}" == 1 ]]; then
   export BENCH_PEER
 fi
 log "running the benchmark"
-exec dotnet bench/BackupOperator.Bench/bin/Release/net10.0/BackupOperator.Bench.dll
+dotnet bench/BackupOperator.Bench/bin/Release/net10.0/BackupOperator.Bench.dll
+if [[ -n "${BENCH_APISERVER_PPROF:-}" ]]; then
+  log "kube-apiserver CPU profiles (merged, top functions, categories) in $BENCH_APISERVER_PPROF"
+  bash bench/apiserver-pprof.sh "$BENCH_APISERVER_PPROF"
+fi

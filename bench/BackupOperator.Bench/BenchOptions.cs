@@ -72,6 +72,13 @@ internal sealed record BenchOptions
     /// </summary>
     public required int HistoryRounds { get; init; }
 
+    /// <summary>
+    /// BENCH_APISERVER_PPROF: a directory. Set, every timed throughput run (ours and the peer's) records the
+    /// kube-apiserver's Go CPU profile into DIR/&lt;label&gt;/ (<see cref="ApiServerProfile"/>); bench/run.sh then
+    /// merges and summarizes them with bench/apiserver-pprof.sh.
+    /// </summary>
+    public required string? ApiServerPprof { get; init; }
+
     public static readonly string[] AllPhases = ["start", "throughput", "active", "history"];
 
     public bool Runs(string phase) => Phases.Contains(phase);
@@ -103,6 +110,7 @@ internal sealed record BenchOptions
             PeerFirst = Environment.GetEnvironmentVariable("BENCH_PEER_FIRST") is "1" or "true",
             PeerWorkers = Int("BENCH_PEER_WORKERS", 32),
             HistoryRounds = Int("BENCH_HISTORY_ROUNDS", 1),
+            ApiServerPprof = Environment.GetEnvironmentVariable("BENCH_APISERVER_PPROF") is { Length: > 0 } pprof ? Path.GetFullPath(pprof) : null,
             Phases = ParsePhases(),
         };
     }

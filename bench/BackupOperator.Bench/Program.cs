@@ -93,8 +93,10 @@ async Task<(RunResult Run, WorkPerBackup Cost)> PeerRunAsync(int n, int delay)
     var peerBefore = await BenchEnvironment.PeerStatsAsync(peerUri!, ct);
     var simulatorBefore = await env.Simulator.StatsAsync(ct);
     var peerCpu = CpuPerBackup.Start(peerProcess!.Pid, env);
+    var peerProfile = ApiServerProfile.Start(options.ApiServerPprof, $"peer-go-n{n}-ocp{delay}", env, ct);
     var peerRun = await work.PeerAsync(n, ct) with { OcpDelayMs = delay, Build = "peer-go" };
     peerRun = peerRun with { Cpu = peerCpu.Stop(n) };
+    await (peerProfile?.StopAsync(n, peerRun.Seconds) ?? Task.CompletedTask);
     await env.DrainEventsAsync(BenchEnvironment.PeerNamespace, n * PeerEventsPerBackup, ct);
     peerRun = peerRun with { ControllerCpuWithEvents = peerCpu.Stop(n).Operator };
     var peerCost = WorkPerBackup.FromPeer(n, peerBefore, await BenchEnvironment.PeerStatsAsync(peerUri!, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
@@ -140,8 +142,10 @@ foreach (var build in options.Runs("throughput") ? options.Builds : [])
                 var metricsBefore = await env.MetricsAsync(op, ct);
                 var simulatorBefore = await env.Simulator.StatsAsync(ct);
                 var cpu = CpuPerBackup.Start(op.Pid, env);
+                var profile = ApiServerProfile.Start(options.ApiServerPprof, $"{build.Name}-n{n}-ocp{delay}", env, ct);
                 var run = await work.OperatorAsync(n, ct) with { OcpDelayMs = delay, Build = build.Name };
                 run = run with { Cpu = cpu.Stop(n) };
+                await (profile?.StopAsync(n, run.Seconds) ?? Task.CompletedTask);
                 await env.DrainEventsAsync(BenchEnvironment.Namespace, n * OperatorEventsPerBackup, ct);
                 run = run with { ControllerCpuWithEvents = cpu.Stop(n).Operator };
                 var cost = WorkPerBackup.From(n, metricsBefore, await env.MetricsAsync(op, ct), simulatorBefore, await env.Simulator.StatsAsync(ct));
