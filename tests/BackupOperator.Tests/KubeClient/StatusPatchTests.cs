@@ -117,6 +117,33 @@ public sealed class StatusPatchTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(JsonNode.DeepEquals(Parse(KubernetesJson.Serialize(next)), MergePatch(Parse(KubernetesJson.Serialize(old ?? new ClusterBackupNowStatus())), spliced["status"])));
     }
 
+    [Fact]
+    public void A_field_removed_inside_a_nested_object_is_removed_too()
+    {
+        // Merge patch merges objects field by field: a nested field the new status no longer has stays stored
+        // unless it is sent as null. A schedule whose incrementalSchedule was dropped would otherwise keep it in
+        // observedSchedule, see its timing "changed" on every pass and never run a backup again; and a new child's
+        // lastBackup would show the previous child's phase, task ids and completion.
+        var json = EntityJsonContext.Default.ClusterBackupScheduleStatus;
+        var old = new ClusterBackupScheduleStatus
+        {
+            ObservedGeneration = 2,
+            ObservedSchedule = new ObservedSchedule { Schedule = "0 1 * * 0", IncrementalSchedule = "0 1 * * 1-6", TimeZone = "UTC", Suspend = false },
+            LastBackup = new ScheduledBackupSummary { Name = "nightly-1", DataBackupMode = "FULL", Phase = BackupPhase.Succeeded, TaskIds = [7], CompletedAt = At },
+        };
+        var next = new ClusterBackupScheduleStatus
+        {
+            ObservedGeneration = 3,
+            ObservedSchedule = new ObservedSchedule { Schedule = "0 1 * * *", TimeZone = "UTC", Suspend = false },
+            LastBackup = new ScheduledBackupSummary { Name = "nightly-2", DataBackupMode = "FULL" },
+        };
+
+        var patch = Parse(StatusPatch.Build("4711", old, next, json))["status"];
+        var stored = MergePatch(Parse(System.Text.Json.JsonSerializer.Serialize(old, json)), patch);
+
+        Assert.True(JsonNode.DeepEquals(Parse(System.Text.Json.JsonSerializer.Serialize(next, json)), stored), stored?.ToJsonString());
+    }
+
     /// <summary>Prints what one patch of a finished backup allocates, spliced and as a tree (issue 25: one per status write).</summary>
     [Fact]
     public void A_spliced_patch_allocates_less_than_a_tree_built_one()
