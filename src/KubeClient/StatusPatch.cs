@@ -8,19 +8,17 @@ namespace BackupOperator.KubeClient;
 /// <summary>
 /// The JSON merge patch that replaces a status: it carries metadata.resourceVersion, so the API
 /// server refuses it (409) when the object changed since it was read, and it sends the fields the
-/// new status no longer has as null, which merge patch reads as "remove".
+/// new status no longer has as null (inside nested objects too), which merge patch reads as "remove".
 /// </summary>
 public static class StatusPatch
 {
-    private static ReadOnlySpan<byte> NullMember => "\":null"u8;
-
     public static string Build<TStatus>(string? resourceVersion, TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
         where TStatus : class =>
         Encoding.UTF8.GetString(BuildUtf8(resourceVersion, old, next, json));
 
     /// <summary>
-    /// The patch as the UTF-8 bytes sent: each status is serialized once, the new one is sent as it was
-    /// serialized, and the old one is only scanned for the names of its top-level fields.
+    /// The patch as the UTF-8 bytes sent: each status is serialized once, and the new one is sent as it was
+    /// serialized unless the old one has fields it lacks (then it is written again with those as null).
     /// </summary>
     public static byte[] BuildUtf8<TStatus>(string? resourceVersion, TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
         where TStatus : class
@@ -44,7 +42,11 @@ public static class StatusPatch
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The new status as a JSON object, with each top-level field only the old one has added as null.</summary>
+    /// <summary>
+    /// The new status as a JSON object, with each field only the old one has added as null: at the top level and
+    /// inside every object both have (merge patch merges those field by field, so a nested field not sent as null stays).
+    /// Arrays are replaced whole by merge patch and need nothing.
+    /// </summary>
     internal static byte[] Status<TStatus>(TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
         where TStatus : class
     {
@@ -54,61 +56,69 @@ public static class StatusPatch
             return serialized;
         }
 
-        var kept = TopLevelNames(serialized);
-        var removed = TopLevelNames(JsonSerializer.SerializeToUtf8Bytes(old, json)).Where(name => !kept.Contains(name)).ToList();
-        if (removed.Count == 0)
-        {
-            return serialized;
-        }
-
-        // Both were written by the same serializer, so one name is the same bytes in both, escapes included,
-        // and the raw (still escaped) name can be put between quotes as it is.
-        var patch = new ArrayBufferWriter<byte>(serialized.Length + removed.Sum(name => name.Length + 8));
-        patch.Write(serialized.AsSpan(0, serialized.Length - 1)); // without its closing brace
-        var first = kept.Count == 0;
-        foreach (var name in removed)
-        {
-            patch.Write(first ? "\""u8 : ",\""u8);
-            patch.Write(name);
-            patch.Write(NullMember);
-            first = false;
-        }
-
-        patch.Write("}"u8);
-        return patch.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The raw names of a serialized object's own fields (not those of nested objects).</summary>
-    private static HashSet<byte[]> TopLevelNames(byte[] serialized)
-    {
-        var names = new HashSet<byte[]>(ByteArrayComparer.Instance);
-        var reader = new Utf8JsonReader(serialized);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        using var nextDocument = JsonDocument.Parse(serialized);
+        using var oldDocument = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(old, json));
+        var (nextRoot, oldRoot) = (nextDocument.RootElement, oldDocument.RootElement);
+        if (nextRoot.ValueKind != JsonValueKind.Object || oldRoot.ValueKind != JsonValueKind.Object)
         {
             throw new JsonException("a status must serialize to a JSON object");
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (!Removes(oldRoot, nextRoot))
         {
-            names.Add(reader.ValueSpan.ToArray());
-            reader.Read();
-            reader.Skip();
+            // Nothing to remove: the new status is sent as it was serialized.
+            return serialized;
         }
 
-        return names;
+        var patch = new ArrayBufferWriter<byte>(serialized.Length + 256);
+        using (var writer = new Utf8JsonWriter(patch, new JsonWriterOptions { Encoder = json.Options.Encoder }))
+        {
+            WriteWithRemovals(writer, nextRoot, oldRoot);
+        }
+
+        return patch.WrittenSpan.ToArray();
     }
 
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    /// <summary>Whether <paramref name="old"/> has a field, at any depth of objects both have, that <paramref name="next"/> lacks.</summary>
+    private static bool Removes(JsonElement old, JsonElement next)
     {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj)
+        foreach (var field in old.EnumerateObject())
         {
-            var hash = new HashCode();
-            hash.AddBytes(obj);
-            return hash.ToHashCode();
+            if (!next.TryGetProperty(field.Name, out var kept)
+                || (field.Value.ValueKind == JsonValueKind.Object && kept.ValueKind == JsonValueKind.Object && Removes(field.Value, kept)))
+            {
+                return true;
+            }
         }
+
+        return false;
+    }
+
+    /// <summary>The object <paramref name="next"/>, with what only <paramref name="old"/> has as null, in nested objects both have too.</summary>
+    private static void WriteWithRemovals(Utf8JsonWriter writer, JsonElement next, JsonElement old)
+    {
+        writer.WriteStartObject();
+        foreach (var field in next.EnumerateObject())
+        {
+            if (field.Value.ValueKind == JsonValueKind.Object && old.TryGetProperty(field.Name, out var was) && was.ValueKind == JsonValueKind.Object)
+            {
+                writer.WritePropertyName(field.Name);
+                WriteWithRemovals(writer, field.Value, was);
+            }
+            else
+            {
+                field.WriteTo(writer);
+            }
+        }
+
+        foreach (var field in old.EnumerateObject())
+        {
+            if (!next.TryGetProperty(field.Name, out _))
+            {
+                writer.WriteNull(field.Name);
+            }
+        }
+
+        writer.WriteEndObject();
     }
 }

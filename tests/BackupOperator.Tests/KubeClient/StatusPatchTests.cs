@@ -117,6 +117,93 @@ public sealed class StatusPatchTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(JsonNode.DeepEquals(Parse(KubernetesJson.Serialize(next)), MergePatch(Parse(KubernetesJson.Serialize(old ?? new ClusterBackupNowStatus())), spliced["status"])));
     }
 
+    [Fact]
+    public void A_field_removed_inside_a_nested_object_is_removed_too()
+    {
+        // Merge patch merges objects field by field: a nested field the new status no longer has stays stored
+        // unless it is sent as null. A schedule whose incrementalSchedule was dropped would otherwise keep it in
+        // observedSchedule, see its timing "changed" on every pass and never run a backup again; and a new child's
+        // lastBackup would show the previous child's phase, task ids and completion.
+        var json = EntityJsonContext.Default.ClusterBackupScheduleStatus;
+        var old = new ClusterBackupScheduleStatus
+        {
+            ObservedGeneration = 2,
+            ObservedSchedule = new ObservedSchedule { Schedule = "0 1 * * 0", IncrementalSchedule = "0 1 * * 1-6", TimeZone = "UTC", Suspend = false },
+            LastBackup = new ScheduledBackupSummary { Name = "nightly-1", DataBackupMode = "FULL", Phase = BackupPhase.Succeeded, TaskIds = [7], CompletedAt = At },
+        };
+        var next = new ClusterBackupScheduleStatus
+        {
+            ObservedGeneration = 3,
+            ObservedSchedule = new ObservedSchedule { Schedule = "0 1 * * *", TimeZone = "UTC", Suspend = false },
+            LastBackup = new ScheduledBackupSummary { Name = "nightly-2", DataBackupMode = "FULL" },
+        };
+
+        var patch = Parse(StatusPatch.Build("4711", old, next, json))["status"];
+        var stored = MergePatch(Parse(System.Text.Json.JsonSerializer.Serialize(old, json)), patch);
+
+        Assert.True(JsonNode.DeepEquals(Parse(System.Text.Json.JsonSerializer.Serialize(next, json)), stored), stored?.ToJsonString());
+    }
+
+    public static TheoryData<int, int> SchedulePairs()
+    {
+        var pairs = new TheoryData<int, int>();
+        for (var old = -1; old < ScheduleStatuses().Length; old++)
+        {
+            for (var next = 0; next < ScheduleStatuses().Length; next++)
+            {
+                pairs.Add(old, next);
+            }
+        }
+
+        return pairs;
+    }
+
+    [Theory]
+    [MemberData(nameof(SchedulePairs))]
+    public void Applied_as_a_merge_patch_a_schedule_status_patch_stores_exactly_the_new_status(int oldIndex, int nextIndex)
+    {
+        // A schedule's status has nested objects (observedSchedule, lastBackup): whatever the old one held,
+        // top-level or nested, the API server must end up with the new status and nothing of the old.
+        var json = EntityJsonContext.Default.ClusterBackupScheduleStatus;
+        var old = oldIndex < 0 ? null : ScheduleStatuses()[oldIndex];
+        var next = ScheduleStatuses()[nextIndex];
+
+        var patch = Parse(StatusPatch.Build("4711", old, next, json));
+        var stored = MergePatch(Parse(System.Text.Json.JsonSerializer.Serialize(old ?? new ClusterBackupScheduleStatus(), json)), patch["status"]);
+
+        Assert.Equal("4711", (string?)patch["metadata"]!["resourceVersion"]);
+        Assert.True(JsonNode.DeepEquals(Parse(System.Text.Json.JsonSerializer.Serialize(next, json)), stored), stored?.ToJsonString());
+    }
+
+    private static ClusterBackupScheduleStatus[] ScheduleStatuses() =>
+    [
+        new ClusterBackupScheduleStatus(),
+        new ClusterBackupScheduleStatus
+        {
+            ObservedGeneration = 4,
+            Conditions = [new k8s.Models.V1Condition { Type = "Ready", Status = "True", Reason = "Scheduled", Message = "ok", LastTransitionTime = At }],
+            LastScheduleTime = At,
+            LastSuccessfulTime = At.AddHours(-1),
+            NextScheduleTime = At.AddDays(1),
+            NextFullScheduleTime = At.AddDays(7),
+            NextIncrementalScheduleTime = At.AddDays(1),
+            Active = ["nightly-3"],
+            LastBackup = new ScheduledBackupSummary { Name = "nightly-3", DataBackupMode = "INCREMENTAL", Phase = BackupPhase.Succeeded, TaskIds = [41, 42], CompletedAt = At },
+            MissedSlots = 2,
+            SkippedSlots = 1,
+            ObservedSchedule = new ObservedSchedule { Schedule = "0 1 * * 0", IncrementalSchedule = "0 1 * * 1-6", TimeZone = "Asia/Shanghai", Suspend = false },
+            LastRunNowToken = "quote \" backslash \\ <tag> & é 日本 🦀",
+            RunNowTokens = ["a", "quote \" backslash \\ <tag> & é 日本 🦀"],
+        },
+        new ClusterBackupScheduleStatus
+        {
+            ObservedGeneration = 5,
+            LastBackup = new ScheduledBackupSummary { Name = "nightly-4", DataBackupMode = "FULL" },
+            ObservedSchedule = new ObservedSchedule { Schedule = "0 1 * * *", TimeZone = "UTC", Suspend = true },
+        },
+        new ClusterBackupScheduleStatus { LastBackup = new ScheduledBackupSummary(), ObservedSchedule = new ObservedSchedule() },
+    ];
+
     /// <summary>Prints what one patch of a finished backup allocates, spliced and as a tree (issue 25: one per status write).</summary>
     [Fact]
     public void A_spliced_patch_allocates_less_than_a_tree_built_one()
