@@ -192,6 +192,36 @@ public sealed class ScheduleTests(E2EEnvironment env)
     }
 
     [Fact]
+    public async Task Removing_the_incremental_schedule_by_an_edit_keeps_the_schedule_running_full_backups()
+    {
+        // A status field removed inside status.observedSchedule must be removed on the API server too: a merge
+        // patch merges nested objects field by field, so a stale observedSchedule.incrementalSchedule read as
+        // "the timing changed" on every pass, and the schedule never ran again.
+        const long clusterId = 9208;
+        var ct = TestTimeout.Token();
+        var spec = ScheduleOps.Nfs("drop-incremental", clusterId, "*/4 * * * * *", "*/2 * * * * *");
+        spec.Spec.ConcurrencyPolicy = ConcurrencyPolicies.Allow;
+        spec.Spec.SuccessfulBackupsHistoryLimit = 100;
+        await env.CreateScheduleAsync(spec, ct);
+        await env.UntilAsync(async () => (await env.GetScheduleAsync("drop-incremental", ct)).Status?.ObservedSchedule?.IncrementalSchedule is not null,
+            Timeout, "the incremental schedule observed", ct);
+
+        await env.PatchScheduleAsync("drop-incremental", new { spec = new { incrementalSchedule = (string?)null } }, ct);
+        var edited = DateTimeOffset.UtcNow;
+        await env.UntilAsync(async () => (await env.GetScheduleAsync("drop-incremental", ct)).Status?.ObservedSchedule is { IncrementalSchedule: null },
+            Timeout, "observedSchedule without the incremental schedule", ct);
+        await env.UntilAsync(async () => (await env.ChildrenAsync("drop-incremental", ct)).Count(c => ScheduleOps.SlotOf(c) > edited.AddSeconds(4)) >= 2,
+            Timeout, "2 children for slots after the edit", ct);
+        await env.PatchScheduleAsync("drop-incremental", new { spec = new { suspend = true } }, ct);
+
+        var children = await FinishedChildrenAsync("drop-incremental", ct);
+        var after = children.Where(c => ScheduleOps.SlotOf(c) > edited.AddSeconds(4)).ToList();
+        Assert.All(after, c => Assert.Equal(OcpValues.FullBackup, c.Spec.DataBackupMode));
+        Assert.All(after, c => Assert.Equal(0, ScheduleOps.SlotOf(c)!.Value.Second % 4));
+        await AssertEachChildReportsItsOwnBackupAsync(children, clusterId, ct);
+    }
+
+    [Fact]
     public async Task History_limits_delete_old_finished_children_and_never_a_backup_in_OCP()
     {
         const long clusterId = 9206;
