@@ -92,6 +92,17 @@ public sealed class ApiErrorsTests
     }
 
     [Fact]
+    public async Task A_character_split_by_the_byte_window_is_not_shown_as_a_broken_one()
+    {
+        // "é" takes the window's last byte and the one after it: the window ends before it, not on half of it.
+        var page = "words" + new string(' ', (KubeApiClient.MaxErrorText * 4) - 6) + "é and more";
+
+        var e = await ErrorAsync(HttpStatusCode.BadGateway, page, "text/plain");
+
+        Assert.Equal("words…", e.Text);
+    }
+
+    [Fact]
     public async Task Invalid_utf8_in_a_status_message_is_still_an_api_error()
     {
         var body = Encoding.UTF8.GetBytes("""{"kind":"Status","message":"bad \u0000""").Concat(new byte[] { 0xff, 0xfe }).Concat("\"}"u8.ToArray()).ToArray();
