@@ -221,16 +221,35 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         };
     }
 
-    /// <summary>The first <see cref="MaxErrorText"/> characters of an answer without a Status message, trimmed (null when blank).</summary>
+    /// <summary>
+    /// The first <see cref="MaxErrorText"/> characters of an answer without a Status message, past its blank lines (a templated
+    /// page may start with hundreds), with "…" when there is more; null when blank.
+    /// </summary>
     private static string? Excerpt(byte[] body)
     {
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, MaxErrorText * 4)).Trim();
-        if (text.Length <= MaxErrorText)
+        ReadOnlySpan<byte> blank = " \t\r\n\f\v"u8;
+        var start = body.AsSpan().IndexOfAnyExcept(blank);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        // At most 4 bytes a character, ended before a character's continuation bytes (at most 3), never inside one.
+        var last = body.AsSpan().LastIndexOfAnyExcept(blank) + 1;
+        var end = Math.Min(last, start + (MaxErrorText * 4));
+        for (var back = 0; back < 3 && end < last && (body[end] & 0xC0) == 0x80; back++)
+        {
+            end--;
+        }
+
+        var text = Encoding.UTF8.GetString(body, start, end - start).Trim();
+        if (text.Length <= MaxErrorText && end == last)
         {
             return text.Length == 0 ? null : text;
         }
 
-        var cut = char.IsHighSurrogate(text[MaxErrorText - 1]) ? MaxErrorText - 1 : MaxErrorText; // never half a character
+        var cut = Math.Min(text.Length, MaxErrorText);
+        cut -= cut > 0 && char.IsHighSurrogate(text[cut - 1]) ? 1 : 0; // never half a character
         return string.Concat(text.AsSpan(0, cut), "…");
     }
 

@@ -62,9 +62,9 @@ public static class ApiErrors
         return visible.ToString();
     }
 
-    /// <summary>C0 and C1 controls and DEL, the bidi controls that reorder what follows, and the line and paragraph separators.</summary>
+    /// <summary>C0 and C1 controls and DEL, the bidi controls and marks that reorder what follows, and the line and paragraph separators.</summary>
     private static bool ActsOnTerminal(char c) =>
-        char.IsControl(c) || c is (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069') or '\u200e' or '\u200f' or '\u2028' or '\u2029';
+        char.IsControl(c) || c is (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069') or '\u061c' or '\u200e' or '\u200f' or '\u2028' or '\u2029';
 
     private static PluginException FromResponse(KubeApiException e, string at)
     {
