@@ -217,7 +217,8 @@ public sealed class KubeApiClient(HttpClient http, IReadOnlyList<JsonSerializerC
         var message = status?.Message is { Length: > 0 } m ? m : code.ToString();
         return new KubeApiException(code, status, $"{request.Method} {request.RequestUri}: {(int)code} {message}")
         {
-            Text = status?.Message is { Length: > 0 } ? null : Excerpt(body),
+            // A Status says what it has to say in its fields; anything else (a page, other JSON) in its text.
+            Text = status is { Kind: "Status" } ? null : Excerpt(body),
         };
     }
 

@@ -15,7 +15,7 @@ public sealed class KubeApiException(HttpStatusCode statusCode, V1Status? status
     public string? Reason => Status?.Reason;
 
     /// <summary>
-    /// The start of the answer's text when it was not a Status (a proxy's page, an aggregated API server's
+    /// The start of the answer's text when it was not a Status (a proxy's page or JSON, an aggregated API server's
     /// plain-text error): what kubectl shows as "an error on the server (...)". Never part of <see cref="Exception.Message"/>.
     /// </summary>
     public string? Text { get; init; }

@@ -68,10 +68,14 @@ public static class ApiErrors
 
     private static PluginException FromResponse(KubeApiException e, string at)
     {
-        // Without a Status, what the server said in text (kubectl: "an error on the server (...)"), else HTTP's phrase.
-        var message = OneLine(e.Status?.Message is { Length: > 0 } m ? m
-            : e.Text is { } text ? $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}: {text}"
-            : $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}");
+        // A Status's message as kubectl shows it; without a Status, the code and what the server said in text (kubectl:
+        // "an error on the server (...)"): a proxy's {"message": ...} is not taken for the API server's word; a Status
+        // without a message gives its code and reason.
+        var code = $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}";
+        var message = OneLine(e.Status is { Kind: "Status", Message: { Length: > 0 } m } && !string.IsNullOrWhiteSpace(m) ? m
+            : e.Text is { } text ? $"{code}: {text}"
+            : e.Status is { Kind: "Status", Reason: { Length: > 0 } reason } ? $"{code} ({reason})"
+            : code);
         return e.StatusCode switch
         {
             HttpStatusCode.NotFound when IsMissingResourceType(e) => new PluginException(

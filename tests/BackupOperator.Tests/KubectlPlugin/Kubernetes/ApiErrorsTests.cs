@@ -29,6 +29,25 @@ public sealed class ApiErrorsTests
     }
 
     [Fact]
+    public async Task A_proxys_json_with_a_message_is_shown_with_the_code_not_as_the_api_servers_word()
+    {
+        var line = await DescribeAsync(HttpStatusCode.InternalServerError, """{"message":"no such backup"}""", "application/json");
+
+        Assert.Equal("""500 Internal Server Error: {"message":"no such backup"}""", line);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task A_status_without_a_message_gives_its_code_and_reason_not_its_json(string message)
+    {
+        var line = await DescribeAsync(HttpStatusCode.Conflict,
+            $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"{{message}}","reason":"Conflict","code":409}""", "application/json");
+
+        Assert.Equal("409 Conflict (Conflict)", line);
+    }
+
+    [Fact]
     public async Task A_long_page_is_cut_and_kept_on_one_line_a_terminal_only_prints()
     {
         var page = "<html>\n<body>\u001b[2J" + new string('x', 5_000) + "🦀</body></html>";
