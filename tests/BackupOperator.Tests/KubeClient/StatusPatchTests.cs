@@ -88,12 +88,15 @@ public sealed class StatusPatchTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(JsonNode.DeepEquals(Parse(KubernetesJson.Serialize(next)), patched), patched?.ToJsonString());
     }
 
-    public static TheoryData<int, int> Pairs()
+    public static TheoryData<int, int> Pairs() => PairsOf(Statuses().Length);
+
+    /// <summary>Every (old, next) pair of indexes into <paramref name="count"/> statuses; old -1 is "no status yet".</summary>
+    private static TheoryData<int, int> PairsOf(int count)
     {
         var pairs = new TheoryData<int, int>();
-        for (var old = -1; old < Statuses().Length; old++)
+        for (var old = -1; old < count; old++)
         {
-            for (var next = 0; next < Statuses().Length; next++)
+            for (var next = 0; next < count; next++)
             {
                 pairs.Add(old, next);
             }
@@ -144,19 +147,7 @@ public sealed class StatusPatchTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(JsonNode.DeepEquals(Parse(System.Text.Json.JsonSerializer.Serialize(next, json)), stored), stored?.ToJsonString());
     }
 
-    public static TheoryData<int, int> SchedulePairs()
-    {
-        var pairs = new TheoryData<int, int>();
-        for (var old = -1; old < ScheduleStatuses().Length; old++)
-        {
-            for (var next = 0; next < ScheduleStatuses().Length; next++)
-            {
-                pairs.Add(old, next);
-            }
-        }
-
-        return pairs;
-    }
+    public static TheoryData<int, int> SchedulePairs() => PairsOf(ScheduleStatuses().Length);
 
     [Theory]
     [MemberData(nameof(SchedulePairs))]
