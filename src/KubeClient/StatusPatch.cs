@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -12,15 +11,11 @@ namespace BackupOperator.KubeClient;
 /// </summary>
 public static class StatusPatch
 {
-    public static string Build<TStatus>(string? resourceVersion, TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
-        where TStatus : class =>
-        Encoding.UTF8.GetString(BuildUtf8(resourceVersion, old, next, json));
-
     /// <summary>
     /// The patch as the UTF-8 bytes sent: each status is serialized once, and the new one is sent as it was
     /// serialized unless the old one has fields it lacks (then it is written again with those as null).
     /// </summary>
-    public static byte[] BuildUtf8<TStatus>(string? resourceVersion, TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
+    public static byte[] Build<TStatus>(string? resourceVersion, TStatus? old, TStatus next, JsonTypeInfo<TStatus> json)
         where TStatus : class
     {
         // Without a resourceVersion, merge patch would read "resourceVersion": null as "remove it"

@@ -17,7 +17,7 @@ public sealed class StatusWriter<TEntity, TStatus>(KubeApiClient client) : IStat
 
     public async Task<TEntity> WriteAsync(TEntity resource, TStatus status, CancellationToken cancellationToken)
     {
-        var patch = StatusPatch.BuildUtf8(resource.Metadata.ResourceVersion, resource.Status, status, client.TypeInfo<TStatus>());
+        var patch = StatusPatch.Build(resource.Metadata.ResourceVersion, resource.Status, status, client.TypeInfo<TStatus>());
         try
         {
             // A cluster-scoped object has no namespace.

@@ -213,7 +213,7 @@ public sealed class StatusPatchTests(Xunit.Abstractions.ITestOutputHelper output
         }
 
         var tree = Allocated(() => System.Text.Encoding.UTF8.GetBytes(TreePatch("4711", old, next).ToJsonString()));
-        var spliced = Allocated(() => StatusPatch.BuildUtf8("4711", old, next, Json));
+        var spliced = Allocated(() => StatusPatch.Build("4711", old, next, Json));
         output.WriteLine($"bytes allocated per patch: {tree} as a tree, {spliced} spliced");
         Assert.True(spliced < tree, $"{spliced} >= {tree}");
     }
@@ -252,6 +252,8 @@ public sealed class StatusPatchTests(Xunit.Abstractions.ITestOutputHelper output
         TestResources.Submitting(At.AddMinutes(-5)).SetRunning([3000041], "OCP accepted the backup", At, 1);
 
     private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+
+    private static JsonObject Parse(byte[] json) => JsonNode.Parse(json)!.AsObject();
 
     /// <summary>RFC 7386, as the API server applies a merge patch.</summary>
     private static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
