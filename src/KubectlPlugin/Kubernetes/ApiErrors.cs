@@ -72,7 +72,7 @@ public static class ApiErrors
         // "an error on the server (...)"): a proxy's {"message": ...} is not taken for the API server's word; a Status
         // without a message gives its code and reason.
         var code = $"{(int)e.StatusCode} {ReasonPhrase(e.StatusCode)}";
-        var message = OneLine(e.Status is { Kind: "Status", Message: { Length: > 0 } m } && !string.IsNullOrWhiteSpace(m) ? m
+        var message = OneLine(e.Status is { Kind: "Status", Message: { } m } && !string.IsNullOrWhiteSpace(m) ? m
             : e.Text is { } text ? $"{code}: {text}"
             : e.Status is { Kind: "Status", Reason: { Length: > 0 } reason } ? $"{code} ({reason})"
             : code);
